@@ -1,0 +1,41 @@
+//! The errors that stop chatlint from checking or fixing a file.
+//!
+//! A finding in a transcript is a [`crate::Diagnostic`], not an error: errors are
+//! for input that cannot be read, output that cannot be written, and fixes that
+//! failed their own checks. The binary maps every one of them to exit code 2.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(
+        "{name}: not valid UTF-8 (byte 0x{byte:02X} at line {line}, column {column}); \
+         chatlint reads UTF-8 only: convert the file first, e.g. `iconv -f GBK -t UTF-8`"
+    )]
+    NotUtf8 {
+        name: String,
+        line: usize,
+        column: usize,
+        byte: u8,
+    },
+
+    #[error("{}: the file is read-only; chatlint will not replace it", path.display())]
+    ReadOnly { path: PathBuf },
+
+    #[error("{name}: fixes did not settle after {iterations} rounds; nothing was written")]
+    FixDidNotConverge { name: String, iterations: usize },
+
+    #[error("{name}: the fixed text failed verification ({reason}); nothing was written")]
+    FixVerification { name: String, reason: String },
+
+    #[error("unknown rule `{0}`; `chatlint rule --all` lists them")]
+    UnknownRule(String),
+}

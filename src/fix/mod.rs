@@ -1,0 +1,97 @@
+//! Fixes as data, and the one engine that applies them.
+//!
+//! A rule attaches a [`Fix`] to its diagnostic: edits plus an
+//! [`Applicability`]. [`apply_fixes`] applies the ones allowed, skipping any
+//! that overlap an edit already taken; [`crate::linter::fix_source`] runs it
+//! again on the result until nothing changes.
+
+mod engine;
+pub mod write;
+
+pub use engine::{apply_fixes, AppliedFixes};
+
+use serde::Serialize;
+
+use crate::model::Span;
+
+/// How far a fix can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// Shown, never applied: the right edit depends on what the writer meant.
+    DisplayOnly,
+    /// Applied with `--unsafe-fixes`: probably right, but it may change meaning.
+    Unsafe,
+    /// Applied with `--fix`: certain, and it changes nothing else.
+    Safe,
+}
+
+impl std::fmt::Display for Applicability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Applicability::DisplayOnly => "display-only",
+            Applicability::Unsafe => "unsafe",
+            Applicability::Safe => "safe",
+        })
+    }
+}
+
+/// Replace the bytes of `span` with `content` (an empty span inserts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn replace(span: Span, content: impl Into<String>) -> Self {
+        Self {
+            span,
+            content: content.into(),
+        }
+    }
+
+    pub fn insert(at: usize, content: impl Into<String>) -> Self {
+        Self::replace(at..at, content)
+    }
+}
+
+/// The edits that repair one diagnostic, all applied or none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// What the fix does, for a person: "Insert a space after `##`".
+    pub title: String,
+    /// Sorted, non-overlapping edits.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn new(
+        applicability: Applicability,
+        title: impl Into<String>,
+        mut edits: Vec<Edit>,
+    ) -> Self {
+        edits.sort_by_key(|edit| (edit.span.start, edit.span.end));
+        Self {
+            applicability,
+            title: title.into(),
+            edits,
+        }
+    }
+
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Self::new(Applicability::Safe, title, edits)
+    }
+
+    pub fn unsafe_edit(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Self::new(Applicability::Unsafe, title, edits)
+    }
+
+    /// The smallest span covering every edit.
+    pub fn span(&self) -> Span {
+        let start = self.edits.first().map_or(0, |e| e.span.start);
+        let end = self.edits.iter().map(|e| e.span.end).max().unwrap_or(start);
+        start..end
+    }
+}

@@ -1,0 +1,59 @@
+//! chatlint: lint, fix and convert chat transcripts kept as Markdown.
+//!
+//! A transcript is a Jekyll post of messages written as `> HH:MM:SS  speaker`
+//! blocks. chatlint parses it into a typed [`model`] with byte spans on
+//! everything, runs [`rules`] that report [`Diagnostic`]s with fixes attached
+//! as data, and applies the fixes it is sure of with one engine.
+//!
+//! # Checking a transcript
+//!
+//! ```
+//! use chatlint::{check_text, registry};
+//!
+//! let text = "> 7:50:02  右军  \n   \n##背景 先说下  \n";
+//! let findings = check_text(text, registry::all());
+//! let names: Vec<_> = findings.iter().map(|d| d.rule.name).collect();
+//! assert_eq!(names, ["malformed-timestamp", "heading-missing-space"]);
+//! ```
+//!
+//! # Fixing it
+//!
+//! ```
+//! use chatlint::{fix_text, registry, Applicability};
+//!
+//! let text = "> 7:50:02  右军  \n   \n##背景 先说下  \n";
+//! let outcome = fix_text("example.md", text, registry::all(), Applicability::Safe)?;
+//! assert_eq!(outcome.text, "> 07:50:02  右军  \n   \n## 背景 先说下  \n");
+//! assert!(outcome.remaining.is_empty());
+//! # Ok::<(), chatlint::Error>(())
+//! ```
+//!
+//! # Reading the model
+//!
+//! ```
+//! let text = "> 07:50:02  右军  \n   \n已转[握手]  \n";
+//! let transcript = chatlint::parse(text);
+//! let message = &transcript.messages[0];
+//! assert_eq!(message.header.speaker(text), "右军");
+//! assert_eq!(message.text(text), "已转[握手]");
+//! ```
+
+pub mod diagnostic;
+pub mod error;
+pub mod fix;
+pub mod line_index;
+pub mod linter;
+pub mod model;
+pub mod output;
+pub mod parser;
+pub mod rules;
+pub mod source;
+pub mod yaml;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use error::Error;
+pub use fix::{Applicability, Edit, Fix};
+pub use linter::{check_text, fix_text, FixOutcome};
+pub use parser::parse;
+pub use rules::{registry, Rule, RuleMeta};
+pub use source::SourceFile;

@@ -1,0 +1,120 @@
+//! Byte offsets to 1-based lines and character columns.
+//!
+//! The model stores byte offsets only; a [`LineIndex`] is built once per file,
+//! when the first position has to be shown to a person.
+
+/// A 1-based line and a 1-based column counted in Unicode scalar values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineColumn {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The start offset of every line of a text.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offset at which each line starts; `line_starts[0]` skips a BOM so
+    /// that columns on the first line count what a reader sees.
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
+        line_starts.push(bom);
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        Self { line_starts }
+    }
+
+    /// The number of lines (a final newline does not open another line of text,
+    /// but an offset at the very end still maps to that last empty line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The byte offset at which the given 0-based line starts.
+    pub fn line_start(&self, line0: usize) -> usize {
+        self.line_starts[line0.min(self.line_starts.len() - 1)]
+    }
+
+    /// The 1-based line and column of a byte offset. Offsets inside a multi-byte
+    /// character or past the end are clamped rather than trusted.
+    pub fn line_column(&self, text: &str, offset: usize) -> LineColumn {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line0 = match self.line_starts.binary_search(&offset) {
+            Ok(line0) => line0,
+            Err(next) => next.saturating_sub(1),
+        };
+        let start = self.line_starts[line0].min(offset);
+        let column = text[start..offset].chars().count() + 1;
+        LineColumn {
+            line: line0 + 1,
+            column,
+        }
+    }
+}
+
+/// The largest char boundary not after `offset`.
+pub(crate) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text = "ab\n你好x\n";
+        let index = LineIndex::new(text);
+        assert_eq!(
+            index.line_column(text, 0),
+            LineColumn { line: 1, column: 1 }
+        );
+        assert_eq!(
+            index.line_column(text, 3),
+            LineColumn { line: 2, column: 1 }
+        );
+        // "x" is after two 3-byte characters.
+        assert_eq!(
+            index.line_column(text, 9),
+            LineColumn { line: 2, column: 3 }
+        );
+        assert_eq!(
+            index.line_column(text, text.len()),
+            LineColumn { line: 3, column: 1 }
+        );
+    }
+
+    #[test]
+    fn bom_is_not_a_column() {
+        let text = "\u{feff}> 07:50:02  a";
+        let index = LineIndex::new(text);
+        assert_eq!(
+            index.line_column(text, 3),
+            LineColumn { line: 1, column: 1 }
+        );
+        assert_eq!(
+            index.line_column(text, 5),
+            LineColumn { line: 1, column: 3 }
+        );
+    }
+
+    #[test]
+    fn offsets_inside_a_character_are_clamped() {
+        let text = "你好";
+        let index = LineIndex::new(text);
+        assert_eq!(
+            index.line_column(text, 1),
+            LineColumn { line: 1, column: 1 }
+        );
+        assert_eq!(
+            index.line_column(text, 99),
+            LineColumn { line: 1, column: 3 }
+        );
+    }
+}

@@ -1,0 +1,18 @@
+//! The `chatlint` binary: argument parsing and exit codes; the work is in the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod cli;
+
+fn main() -> ExitCode {
+    let arguments = cli::Cli::parse();
+    match cli::run(arguments) {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(err) => {
+            eprintln!("chatlint: {err}");
+            ExitCode::from(cli::ExitStatus::Error as u8)
+        }
+    }
+}

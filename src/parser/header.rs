@@ -1,0 +1,135 @@
+//! Message headers (`> HH:MM:SS  speaker`) and day headings (`## YYYY-MM-DD`).
+
+use crate::model::{Date, Header, Span, Time};
+
+/// Reads a line as a message header, if it is one.
+///
+/// A line is a header when it starts with `>` and its first word looks like a
+/// time: it starts with a digit and has a colon (ASCII or full-width), or it is
+/// three groups of digits separated by dots. That is lenient on purpose:
+/// `> 7:50:02  右军` and `> 07：50：02  右军` are headers with a malformed
+/// time, which a rule reports, not body text.
+pub fn parse_header(text: &str, line: Span) -> Option<Header> {
+    let content = &text[line.clone()];
+    let after_quote = content.strip_prefix('>')?;
+    let mut cursor = line.start + 1 + leading_whitespace(after_quote);
+
+    let mut date = None;
+    let (first_word, first_end) = word_at(text, cursor, line.end);
+    if is_date_shape(first_word) {
+        let (second_word, _) = word_at(text, skip_whitespace(text, first_end, line.end), line.end);
+        if time_candidate(second_word) {
+            date = Some((cursor..first_end, parse_date(first_word)));
+            cursor = skip_whitespace(text, first_end, line.end);
+        }
+    }
+
+    let (time_word, time_end) = word_at(text, cursor, line.end);
+    if !time_candidate(time_word) {
+        return None;
+    }
+    let speaker_start = skip_whitespace(text, time_end, line.end);
+    let speaker_end = speaker_start + text[speaker_start..line.end].trim_end().len();
+    Some(Header {
+        span: line,
+        date,
+        time_span: cursor..time_end,
+        time: parse_strict_time(time_word),
+        speaker_span: speaker_start..speaker_end,
+    })
+}
+
+/// Whether a word could be meant as a header time.
+pub fn time_candidate(word: &str) -> bool {
+    let starts_with_digit = word.chars().next().is_some_and(is_any_digit);
+    if !starts_with_digit {
+        return false;
+    }
+    if word.contains([':', '：']) {
+        return true;
+    }
+    let groups: Vec<&str> = word.split(['.', '．']).collect();
+    groups.len() == 3
+        && groups
+            .iter()
+            .all(|g| !g.is_empty() && g.chars().all(is_any_digit))
+}
+
+/// ASCII or full-width digit.
+pub(crate) fn is_any_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+/// `HH:MM:SS`, two ASCII digits each, in range.
+fn parse_strict_time(word: &str) -> Option<Time> {
+    let bytes = word.as_bytes();
+    if bytes.len() != 8 || bytes[2] != b':' || bytes[5] != b':' {
+        return None;
+    }
+    let field = |i: usize| -> Option<u8> {
+        let (a, b) = (bytes[i], bytes[i + 1]);
+        (a.is_ascii_digit() && b.is_ascii_digit()).then(|| (a - b'0') * 10 + (b - b'0'))
+    };
+    let time = Time {
+        hour: field(0)?,
+        minute: field(3)?,
+        second: field(6)?,
+    };
+    (time.hour < 24 && time.minute < 60 && time.second < 60).then_some(time)
+}
+
+/// `YYYY-M-D` with one or two digits for month and day.
+fn is_date_shape(word: &str) -> bool {
+    let mut parts = word.split('-');
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let digits = |s: &str, range: std::ops::RangeInclusive<usize>| {
+        range.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2)
+}
+
+/// A date in `YYYY-MM-DD` form (two-digit fields) that exists in the calendar.
+pub(crate) fn parse_date(word: &str) -> Option<Date> {
+    let bytes = word.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let date = Date {
+        year: word[0..4].parse().ok()?,
+        month: word[5..7].parse().ok()?,
+        day: word[8..10].parse().ok()?,
+    };
+    date.is_valid().then_some(date)
+}
+
+/// `## 2017-05-05` (any heading level, trailing spaces allowed).
+pub(super) fn parse_day_heading(content: &str) -> Option<Date> {
+    let hashes = content.bytes().take_while(|&b| b == b'#').count();
+    if !(1..=6).contains(&hashes) {
+        return None;
+    }
+    let rest = &content[hashes..];
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    parse_date(rest.trim())
+}
+
+fn leading_whitespace(s: &str) -> usize {
+    s.len() - s.trim_start().len()
+}
+
+fn skip_whitespace(text: &str, at: usize, end: usize) -> usize {
+    at + leading_whitespace(&text[at..end])
+}
+
+/// The run of non-whitespace starting at `at`, and where it ends.
+fn word_at(text: &str, at: usize, end: usize) -> (&str, usize) {
+    let rest = &text[at..end];
+    let len = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    (&rest[..len], at + len)
+}

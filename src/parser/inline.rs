@@ -1,0 +1,375 @@
+//! Inline elements of one body line: images, links, mentions, emoji codes.
+//!
+//! Images are recognised leniently (full-width `！` and `（）`, a missing `)`,
+//! spaces in the destination) so that the image rule can see what a writer
+//! meant as an image even where a CommonMark renderer would not.
+
+use crate::model::{Emoji, Image, Inline, Link, Mention, Span, Width};
+
+/// The character that WeChat writes after an @mention.
+pub const MENTION_END: char = '\u{2005}';
+
+pub(super) fn parse_inlines(text: &str, line: Span) -> Vec<Inline> {
+    let content = &text[line.clone()];
+    let base = line.start;
+    let mut inlines = Vec::new();
+    let mut i = 0;
+    while i < content.len() {
+        let rest = &content[i..];
+        let Some(c) = rest.chars().next() else { break };
+        let parsed = match c {
+            '`' => {
+                i = skip_code_span(content, i);
+                continue;
+            }
+            '!' | '！' => parse_image(content, i).map(|image| Inline::Image(image.shifted(base))),
+            '[' => parse_link(content, i)
+                .map(|link| Inline::Link(link.shifted(base)))
+                .or_else(|| parse_emoji(content, i).map(|e| Inline::Emoji(e.shifted(base)))),
+            '<' => parse_autolink(content, i).map(|link| Inline::Link(link.shifted(base))),
+            '@' => parse_mention(content, i).map(|m| Inline::Mention(m.shifted(base))),
+            'h' => parse_bare_url(content, i).map(|link| Inline::Link(link.shifted(base))),
+            _ => None,
+        };
+        match parsed {
+            Some(inline) => {
+                i = inline_end(&inline) - base;
+                inlines.push(inline);
+            }
+            None => i += c.len_utf8(),
+        }
+    }
+    inlines
+}
+
+fn inline_end(inline: &Inline) -> usize {
+    match inline {
+        Inline::Image(x) => x.span.end,
+        Inline::Link(x) => x.span.end,
+        Inline::Mention(x) => x.span.end,
+        Inline::Emoji(x) => x.span.end,
+    }
+}
+
+/// Moves spans relative to the line to spans relative to the file.
+trait Shift: Sized {
+    fn shifted(self, by: usize) -> Self;
+}
+
+fn shift(span: Span, by: usize) -> Span {
+    span.start + by..span.end + by
+}
+
+impl Shift for Image {
+    fn shifted(self, by: usize) -> Self {
+        Image {
+            span: shift(self.span, by),
+            alt_span: shift(self.alt_span, by),
+            destination_span: shift(self.destination_span, by),
+            title_span: self.title_span.map(|s| shift(s, by)),
+            ..self
+        }
+    }
+}
+
+impl Shift for Link {
+    fn shifted(self, by: usize) -> Self {
+        Link {
+            span: shift(self.span, by),
+            text_span: shift(self.text_span, by),
+            destination_span: shift(self.destination_span, by),
+        }
+    }
+}
+
+impl Shift for Mention {
+    fn shifted(self, by: usize) -> Self {
+        Mention {
+            span: shift(self.span, by),
+            name_span: shift(self.name_span, by),
+        }
+    }
+}
+
+impl Shift for Emoji {
+    fn shifted(self, by: usize) -> Self {
+        Emoji {
+            span: shift(self.span, by),
+            name_span: shift(self.name_span, by),
+        }
+    }
+}
+
+/// Past a `` `code` `` span, or past the backtick run when it is not closed.
+fn skip_code_span(content: &str, at: usize) -> usize {
+    let run = content[at..].bytes().take_while(|&b| b == b'`').count();
+    let after = at + run;
+    let mut search = after;
+    while let Some(found) = content[search..].find('`') {
+        let start = search + found;
+        let len = content[start..].bytes().take_while(|&b| b == b'`').count();
+        if len == run {
+            return start + len;
+        }
+        search = start + len;
+    }
+    after
+}
+
+/// The end of a bracketed label starting at `open` (a `[`): the index of its
+/// matching `]`, nesting allowed.
+fn closing_bracket(content: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for (i, b) in content.bytes().enumerate().skip(open) {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' => escaped = true,
+            b'[' => depth += 1,
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn paren_at(content: &str, at: usize) -> Option<(Width, usize)> {
+    let rest = content.get(at..)?;
+    if rest.starts_with('(') {
+        Some((Width::Ascii, 1))
+    } else if rest.starts_with('（') {
+        Some((Width::FullWidth, '（'.len_utf8()))
+    } else {
+        None
+    }
+}
+
+/// The inside of `( … )` from `start`: where the content ends and which
+/// paren closed it, if any on this line. Parentheses nest, as in CommonMark.
+fn scan_parenthesised(content: &str, start: usize) -> (usize, Option<(Width, usize)>) {
+    let mut depth = 0usize;
+    for (i, c) in content[start..].char_indices() {
+        let at = start + i;
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            ')' => return (at, Some((Width::Ascii, 1))),
+            '）' => return (at, Some((Width::FullWidth, c.len_utf8()))),
+            _ => {}
+        }
+    }
+    (content.len(), None)
+}
+
+fn parse_image(content: &str, at: usize) -> Option<Image> {
+    let bang = if content[at..].starts_with('!') {
+        Width::Ascii
+    } else {
+        Width::FullWidth
+    };
+    let open_bracket = at + content[at..].chars().next()?.len_utf8();
+    if !content[open_bracket..].starts_with('[') {
+        return None;
+    }
+    let close_bracket = closing_bracket(content, open_bracket)?;
+    let (open_paren, paren_len) = paren_at(content, close_bracket + 1)?;
+    let inner_start = close_bracket + 1 + paren_len;
+    let (destination_span, angle_brackets, title_span, inner_end, close) =
+        parse_destination_and_title(content, inner_start);
+    // `太棒了！[链接](http://…)` is an exclamation and a link; a full-width `！`
+    // starts an image only when what follows is plainly one.
+    if bang == Width::FullWidth
+        && !looks_like_image(
+            &content[open_bracket + 1..close_bracket],
+            &content[destination_span.clone()],
+        )
+    {
+        return None;
+    }
+    let end = match close {
+        Some((_, len)) => inner_end + len,
+        None => inner_start + content[inner_start..].trim_end().len(),
+    };
+    Some(Image {
+        span: at..end,
+        bang,
+        alt_span: open_bracket + 1..close_bracket,
+        open_paren,
+        close_paren: close.map(|(width, _)| width),
+        destination_span,
+        angle_brackets,
+        title_span,
+    })
+}
+
+/// An image file name, or the archive's alt text: the time it was sent.
+fn looks_like_image(alt: &str, destination: &str) -> bool {
+    let path = destination
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let image_extension = [".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg"]
+        .iter()
+        .any(|ext| path.ends_with(ext));
+    let timestamp_alt = alt.len() == 19
+        && alt.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            10 => b == b' ',
+            13 | 16 => b == b':',
+            _ => b.is_ascii_digit(),
+        });
+    image_extension || timestamp_alt
+}
+
+type DestinationParts = (Span, bool, Option<Span>, usize, Option<(Width, usize)>);
+
+/// Splits `<dest> "title")` or `dest "title")` starting after the `(`.
+fn parse_destination_and_title(content: &str, inner_start: usize) -> DestinationParts {
+    let leading =
+        content[inner_start..].len() - content[inner_start..].trim_start_matches([' ', '\t']).len();
+    let dest_start = inner_start + leading;
+    if content[dest_start..].starts_with('<') {
+        if let Some(close) = content[dest_start + 1..].find(['>', '<']) {
+            let close = dest_start + 1 + close;
+            if content[close..].starts_with('>') {
+                let (inner_end, paren) = scan_parenthesised(content, close + 1);
+                let title = title_in(content, close + 1, inner_end);
+                return (dest_start + 1..close, true, title, inner_end, paren);
+            }
+        }
+    }
+    let (inner_end, paren) = scan_parenthesised(content, dest_start);
+    let inner = &content[dest_start..inner_end];
+    let trimmed_end = dest_start + inner.trim_end().len();
+    // A title is a quoted string at the end, after white space.
+    if let Some(title) = title_in(content, dest_start, trimmed_end) {
+        let before_title = &content[dest_start..title.start - 1];
+        let dest_end = dest_start + before_title.trim_end().len();
+        if dest_end < title.start - 1 {
+            return (dest_start..dest_end, false, Some(title), inner_end, paren);
+        }
+    }
+    (dest_start..trimmed_end, false, None, inner_end, paren)
+}
+
+/// A `"title"`, `'title'` or `(title)` that ends exactly at `end`.
+fn title_in(content: &str, start: usize, end: usize) -> Option<Span> {
+    let region = content[start..end].trim_end();
+    let close = region.chars().last()?;
+    let open = match close {
+        '"' => '"',
+        '\'' => '\'',
+        ')' => '(',
+        _ => return None,
+    };
+    let body = &region[..region.len() - 1];
+    let open_at = body.rfind(open)?;
+    // The title must be separated from the destination by white space,
+    // unless there is no destination at all.
+    let before = &body[..open_at];
+    if !before.is_empty() && !before.ends_with([' ', '\t']) {
+        return None;
+    }
+    Some(start + open_at + 1..start + region.len() - 1)
+}
+
+fn parse_link(content: &str, at: usize) -> Option<Link> {
+    let close_bracket = closing_bracket(content, at)?;
+    if !content[close_bracket + 1..].starts_with('(') {
+        return None;
+    }
+    let dest_start = close_bracket + 2;
+    let (inner_end, paren) = scan_parenthesised(content, dest_start);
+    let (Width::Ascii, len) = paren? else {
+        return None;
+    };
+    Some(Link {
+        span: at..inner_end + len,
+        text_span: at + 1..close_bracket,
+        destination_span: dest_start..inner_end,
+    })
+}
+
+fn parse_autolink(content: &str, at: usize) -> Option<Link> {
+    let rest = &content[at + 1..];
+    if !(rest.starts_with("http://") || rest.starts_with("https://")) {
+        return None;
+    }
+    let end = rest.find(|c: char| c == '>' || c == '<' || c.is_whitespace())?;
+    if !rest[end..].starts_with('>') {
+        return None;
+    }
+    let dest = at + 1..at + 1 + end;
+    Some(Link {
+        span: at..dest.end + 1,
+        text_span: dest.clone(),
+        destination_span: dest,
+    })
+}
+
+fn parse_bare_url(content: &str, at: usize) -> Option<Link> {
+    let rest = &content[at..];
+    if !(rest.starts_with("http://") || rest.starts_with("https://")) {
+        return None;
+    }
+    // A bare URL ends at white space or at the first character outside ASCII,
+    // which in these transcripts is the CJK text that follows it.
+    let len = rest
+        .find(|c: char| c.is_whitespace() || !c.is_ascii() || c == '<' || c == '>')
+        .unwrap_or(rest.len());
+    let dest = at..at + len;
+    Some(Link {
+        span: dest.clone(),
+        text_span: dest.clone(),
+        destination_span: dest,
+    })
+}
+
+fn parse_mention(content: &str, at: usize) -> Option<Mention> {
+    // `name@example.com` is an address, not a mention.
+    if content[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+    {
+        return None;
+    }
+    let name_start = at + 1;
+    let rest = &content[name_start..];
+    let len = rest
+        .find(|c: char| c == MENTION_END || c == '?' || c == '@' || c.is_whitespace())
+        .unwrap_or(rest.len());
+    if len == 0 {
+        return None;
+    }
+    let name_end = name_start + len;
+    let end = if content[name_end..].starts_with(MENTION_END) {
+        name_end + MENTION_END.len_utf8()
+    } else {
+        name_end
+    };
+    Some(Mention {
+        span: at..end,
+        name_span: name_start..name_end,
+    })
+}
+
+fn parse_emoji(content: &str, at: usize) -> Option<Emoji> {
+    let rest = &content[at + 1..];
+    let close = rest.find(']')?;
+    let name = &rest[..close];
+    let chars = name.chars().count();
+    if !(1..=8).contains(&chars) || !name.chars().all(char::is_alphabetic) || name == "cp" {
+        return None;
+    }
+    Some(Emoji {
+        span: at..at + 1 + close + 1,
+        name_span: at + 1..at + 1 + close,
+    })
+}

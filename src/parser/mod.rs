@@ -1,0 +1,145 @@
+//! The parser: transcript text to the typed [`crate::model`].
+//!
+//! It works line by line over byte offsets and never fails: a header it cannot
+//! read is still a header (with no valid time), an unclosed front matter still
+//! ends somewhere, a file with no messages is an empty transcript. What is
+//! wrong is for the rules to say.
+
+mod front_matter;
+mod header;
+mod inline;
+
+use crate::model::{BodyLine, DayHeading, Message, Span, Transcript};
+
+pub use header::{parse_header, time_candidate};
+
+/// Parses a whole transcript. Offsets in the result index `text` itself
+/// (a leading BOM is skipped, not removed).
+pub fn parse(text: &str) -> Transcript {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = Lines::new(text, start).peekable();
+    let mut transcript = Transcript {
+        front_matter: front_matter::parse(text, &mut lines),
+        ..Transcript::default()
+    };
+
+    let mut fence = FenceState::default();
+    for line in lines {
+        let content = &text[line.clone()];
+        if let Some(header) = parse_header(text, line.clone()) {
+            // A message never continues a code fence left open by the one before.
+            fence = FenceState::default();
+            transcript.messages.push(Message {
+                header,
+                body: Vec::new(),
+            });
+            continue;
+        }
+        if let Some(date) = header::parse_day_heading(content) {
+            fence = FenceState::default();
+            transcript
+                .day_headings
+                .push(DayHeading { span: line, date });
+            continue;
+        }
+        let body_line = body_line(text, line, &mut fence);
+        match transcript.messages.last_mut() {
+            Some(message) => message.body.push(body_line),
+            None => transcript.preamble.push(body_line),
+        }
+    }
+    transcript
+}
+
+fn body_line(text: &str, span: Span, fence: &mut FenceState) -> BodyLine {
+    let content = &text[span.clone()];
+    let in_code_fence = fence.update(content);
+    BodyLine {
+        is_blank: content.trim().is_empty(),
+        inlines: if in_code_fence {
+            Vec::new()
+        } else {
+            inline::parse_inlines(text, span.clone())
+        },
+        in_code_fence,
+        span,
+    }
+}
+
+/// Tracks CommonMark fenced code blocks (```` ``` ```` or `~~~`).
+#[derive(Debug, Default)]
+struct FenceState {
+    /// The fence character and run length of the open fence.
+    open: Option<(u8, usize)>,
+}
+
+impl FenceState {
+    /// Feeds one line; returns whether the line belongs to a code fence.
+    fn update(&mut self, line: &str) -> bool {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let rest = &line[indent..];
+        let fence_run = |c: u8| rest.bytes().take_while(|&b| b == c).count();
+        match self.open {
+            Some((c, len)) => {
+                if indent <= 3 && fence_run(c) >= len && rest[fence_run(c)..].trim().is_empty() {
+                    self.open = None;
+                }
+                true
+            }
+            None if indent <= 3 => {
+                for c in [b'`', b'~'] {
+                    let run = fence_run(c);
+                    // A backtick fence's info string may not contain a backtick.
+                    if run >= 3 && !(c == b'`' && rest[run..].contains('`')) {
+                        self.open = Some((c, run));
+                        return true;
+                    }
+                }
+                false
+            }
+            None => false,
+        }
+    }
+}
+
+/// Iterates over line spans without their `\n` or `\r\n`.
+#[derive(Debug)]
+pub(crate) struct Lines<'a> {
+    text: &'a str,
+    position: usize,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(text: &'a str, start: usize) -> Self {
+        Self {
+            text,
+            position: start,
+        }
+    }
+}
+
+impl Iterator for Lines<'_> {
+    type Item = Span;
+
+    fn next(&mut self) -> Option<Span> {
+        let bytes = self.text.as_bytes();
+        if self.position >= bytes.len() {
+            return None;
+        }
+        let start = self.position;
+        let (end, next) = match memchr::memchr(b'\n', &bytes[start..]) {
+            Some(i) => (start + i, start + i + 1),
+            None => (bytes.len(), bytes.len()),
+        };
+        self.position = next;
+        let end = if end > start && bytes[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        Some(start..end)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,205 @@
+use super::{declare_rule, Context, Rule, RuleMeta};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Fix};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds body lines written as a Markdown heading without the space
+    /// CommonMark requires after the hashes: `##背景 先说下`.
+    ///
+    /// It leaves alone what is not meant as a heading: hashtags closed by a
+    /// hash (`#36氪快讯# …`, `#话题#`), pasted code (`#include <…>`,
+    /// `#if((($time>=2350 …`), issue numbers (`#1234`), colours (`#fff`), a lone
+    /// run of hashes, more than six hashes, an escaped `\#`, a hash inside a
+    /// line (`C#`), and lines in fenced code.
+    ///
+    /// ## Why is this bad?
+    /// Without the space a CommonMark renderer shows the line as a paragraph
+    /// starting with literal hashes, not as the heading the writer meant.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ##背景 先说下当时的团队成员
+    /// ```
+    ///
+    /// Use instead:
+    /// ```markdown
+    /// ## 背景 先说下当时的团队成员
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix inserts one space after the hashes and is safe: the line's text
+    /// is unchanged and it renders as the heading it was written as.
+    pub struct HeadingMissingSpace {
+        code: "CL101",
+        name: "heading-missing-space",
+        severity: Warning,
+        fix: Always,
+    }
+}
+
+impl Rule for HeadingMissingSpace {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
+        for line in context.transcript.body_lines() {
+            if line.in_code_fence {
+                continue;
+            }
+            let content = &context.text[line.span.clone()];
+            if let Some((indent, hashes)) = missing_space_heading(content) {
+                let start = line.span.start + indent;
+                let end = start + hashes;
+                let marker = "#".repeat(hashes);
+                diagnostics.push(
+                    Diagnostic::new(
+                        &Self::META,
+                        start..end,
+                        format!(
+                            "Heading `{marker}` has no space after it; it renders as plain text"
+                        ),
+                    )
+                    .with_label("add a space after these hashes")
+                    .with_help(format!("Write `{marker} ` followed by the heading text"))
+                    .with_fix(Some(Fix::safe(
+                        format!("Insert a space after `{marker}`"),
+                        vec![Edit::insert(end, " ")],
+                    ))),
+                );
+            }
+        }
+    }
+}
+
+/// Preprocessor directives and other code that starts with one `#`.
+const CODE_DIRECTIVES: &[&str] = &[
+    "include",
+    "define",
+    "undef",
+    "if",
+    "ifdef",
+    "ifndef",
+    "elif",
+    "else",
+    "endif",
+    "pragma",
+    "import",
+    "error",
+    "warning",
+    "line",
+    "region",
+    "endregion",
+    "using",
+];
+
+/// If the line is meant as a heading but lacks the space, the indent and the
+/// number of hashes.
+fn missing_space_heading(line: &str) -> Option<(usize, usize)> {
+    // Up to three spaces of indent; four make an indented code block.
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let rest = &line[indent..];
+    let hashes = rest.bytes().take_while(|&b| b == b'#').count();
+    if !(1..=6).contains(&hashes) {
+        return None;
+    }
+    let text = &rest[hashes..];
+    let first = text.chars().next()?;
+    if first.is_whitespace() {
+        return None;
+    }
+    if hashes == 1 && !reads_as_heading_after_one_hash(text) {
+        return None;
+    }
+    Some((indent, hashes))
+}
+
+/// After a single `#`, the many things that are not headings.
+fn reads_as_heading_after_one_hash(text: &str) -> bool {
+    let first_word = text.split(char::is_whitespace).next().unwrap_or_default();
+    // `#36氪快讯# …`, `#话题#`: a hashtag closed by a hash before any space.
+    if first_word.contains(['#', '＃']) {
+        return false;
+    }
+    let ascii_word = first_word.is_ascii();
+    if ascii_word {
+        // `#1234`, `#12,` : issue numbers.
+        let digits = first_word.trim_end_matches(|c: char| c.is_ascii_punctuation());
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        // `#fff`, `#FF0000`: colours.
+        if matches!(first_word.len(), 3 | 6 | 8)
+            && first_word.bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            return false;
+        }
+        // `#include <stdio.h>`, `#if((($time>=2350`, `#!/bin/sh`: code.
+        let identifier: String = first_word
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if CODE_DIRECTIVES.contains(&identifier.as_str()) {
+            return false;
+        }
+        if first_word.contains([
+            '(', ')', '{', '}', '$', '=', '<', '>', ';', '!', '/', '\\', '"', '\'', '[', ']',
+        ]) {
+            return false;
+        }
+        // `#java` alone on a line: a tag, not a heading.
+        if first_word.len() == text.trim_end().len() {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::missing_space_heading;
+
+    #[test]
+    fn headings_without_space() {
+        for line in [
+            "##背景 先说下",
+            "#注册登录  1、…",
+            "##Rework 关于老网关",
+            "###### 六",
+            "######六",
+            "   ##缩进",
+        ] {
+            let expected = line.trim_start().starts_with("###### ");
+            assert_eq!(missing_space_heading(line).is_none(), expected, "{line}");
+        }
+    }
+
+    #[test]
+    fn not_headings() {
+        for line in [
+            "#36氪快讯# 万达",
+            "#话题#",
+            "#618复盘系列# | 复盘",
+            "#if((($time>=2350 && $time<=2400)))",
+            "#include <stdio.h>",
+            "#define MAX 10",
+            "#!/bin/bash",
+            "###",
+            "#######七",
+            "\\#不是标题",
+            "C# java 双写",
+            "#1234 修好了",
+            "#fff",
+            "#java",
+            "    ##代码",
+            "## 已有空格",
+            "#",
+        ] {
+            assert_eq!(missing_space_heading(line), None, "{line}");
+        }
+    }
+}

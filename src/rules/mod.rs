@@ -1,0 +1,112 @@
+//! The rules: one file each, registered in [`registry`].
+//!
+//! A rule reads the parsed [`Transcript`] and pushes [`Diagnostic`]s. When it
+//! knows the repair, it attaches it as a [`crate::fix::Fix`]; it never edits
+//! text itself, and no other code re-detects its problem to fix it.
+//!
+//! A rule's documentation is the doc comment on its type, written under
+//! `## What it does`, `## Why is this bad?` and `## Example`; the
+//! [`declare_rule!`] macro keeps it in [`RuleMeta::doc`] so that
+//! `chatlint rule NAME` prints exactly what rustdoc shows.
+
+mod broken_image_url;
+mod heading_missing_space;
+mod malformed_timestamp;
+pub mod registry;
+mod time_runs_backwards;
+
+pub use broken_image_url::BrokenImageUrl;
+pub use heading_missing_space::HeadingMissingSpace;
+pub use malformed_timestamp::MalformedTimestamp;
+pub use time_runs_backwards::TimeRunsBackwards;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Transcript;
+
+/// Whether a rule's findings come with a fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixAvailability {
+    Always,
+    Sometimes,
+    None,
+}
+
+/// What identifies and documents a rule.
+#[derive(Debug, Serialize)]
+pub struct RuleMeta {
+    /// Stable code, e.g. `CL101`; a prefix such as `CL1` names a group.
+    pub code: &'static str,
+    /// Stable kebab-case name, e.g. `heading-missing-space`.
+    pub name: &'static str,
+    pub severity: Severity,
+    pub fix: FixAvailability,
+    /// The rule's doc comment, in Markdown.
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The doc comment without the one space rustdoc keeps after `///`.
+    pub fn documentation(&self) -> String {
+        self.doc
+            .lines()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The first paragraph under `## What it does`, on one line.
+    pub fn summary(&self) -> String {
+        let documentation = self.documentation();
+        documentation
+            .lines()
+            .skip_while(|line| !line.starts_with("## What it does"))
+            .skip(1)
+            .skip_while(|line| line.trim().is_empty())
+            .take_while(|line| !line.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// What a rule sees of one file.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub text: &'a str,
+    pub transcript: &'a Transcript,
+}
+
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>);
+}
+
+/// Declares a rule type and its [`RuleMeta`], keeping the doc comment.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $type:ident {
+            code: $code:literal,
+            name: $name:literal,
+            severity: $severity:ident,
+            fix: $fix:ident $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Default, Clone, Copy)]
+        pub struct $type;
+
+        impl $type {
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                code: $code,
+                name: $name,
+                severity: $crate::diagnostic::Severity::$severity,
+                fix: $crate::rules::FixAvailability::$fix,
+                doc: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
