@@ -1,10 +1,9 @@
 //! The default output: miette's graphical report for each finding.
 
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use std::fmt;
-use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
-
+use super::excerpt::Excerpt;
 use super::FileReport;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Applicability;
@@ -40,14 +39,18 @@ pub fn render_file(report: &FileReport, color: Color, out: &mut String) {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_links(false);
-    let source = Arc::new(NamedSource::new(
-        report.source.name(),
-        Arc::<str>::from(report.source.text()),
-    ));
-    for diagnostic in &report.diagnostics {
+    for (i, diagnostic) in report.diagnostics.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let labelled: Vec<usize> = std::iter::once(&diagnostic.span)
+            .chain(diagnostic.related.iter().map(|l| &l.span))
+            .flat_map(|span| [span.start, span.end])
+            .collect();
+        let excerpt = Excerpt::new(&report.source, &labelled);
         let rendered = Rendered {
             diagnostic,
-            source: source.clone(),
+            source: &excerpt,
         };
         // Rendering into a String cannot fail but for a bug in a label.
         if handler.render_report(out, &rendered).is_err() {
@@ -63,7 +66,7 @@ pub fn render_file(report: &FileReport, color: Color, out: &mut String) {
 /// One finding as miette sees it.
 struct Rendered<'a> {
     diagnostic: &'a Diagnostic,
-    source: Arc<NamedSource<Arc<str>>>,
+    source: &'a Excerpt<'a>,
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -110,20 +113,22 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&*self.source)
+        Some(self.source)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let d = self.diagnostic;
+        let excerpt = self.source;
+        let excerpt_span = move |span: &std::ops::Range<usize>| {
+            let start = excerpt.to_excerpt(span.start);
+            (start, excerpt.to_excerpt(span.end).saturating_sub(start))
+        };
         let primary = LabeledSpan::new_primary_with_span(
             (!d.label.is_empty()).then(|| d.label.clone()),
-            (d.span.start, d.span.len()),
+            excerpt_span(&d.span),
         );
-        let related = d.related.iter().map(|label| {
-            LabeledSpan::new_with_span(
-                Some(label.text.clone()),
-                (label.span.start, label.span.len()),
-            )
+        let related = d.related.iter().map(move |label| {
+            LabeledSpan::new_with_span(Some(label.text.clone()), excerpt_span(&label.span))
         });
         Some(Box::new(std::iter::once(primary).chain(related)))
     }

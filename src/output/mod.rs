@@ -4,6 +4,7 @@
 //! byte spans of the findings are turned into lines and columns once, through
 //! the source's line index.
 
+mod excerpt;
 pub mod full;
 pub mod json;
 

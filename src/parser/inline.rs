@@ -193,7 +193,7 @@ fn parse_image(content: &str, at: usize) -> Option<Image> {
     }
     let end = match close {
         Some((_, len)) => inner_end + len,
-        None => inner_start + content[inner_start..].trim_end().len(),
+        None => inner_end,
     };
     Some(Image {
         span: at..end,
@@ -245,6 +245,12 @@ fn parse_destination_and_title(content: &str, inner_start: usize) -> Destination
         }
     }
     let (inner_end, paren) = scan_parenthesised(content, dest_start);
+    if paren.is_none() {
+        // No `)` on the line: the URL is the first word, what follows is text.
+        let rest = &content[dest_start..];
+        let token_end = dest_start + rest.find(char::is_whitespace).unwrap_or(rest.len());
+        return (dest_start..token_end, false, None, token_end, None);
+    }
     let inner = &content[dest_start..inner_end];
     let trimmed_end = dest_start + inner.trim_end().len();
     // A title is a quoted string at the end, after white space.

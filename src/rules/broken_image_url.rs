@@ -31,7 +31,7 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Safe where the intent is certain: full-width `！`, `（`, `）` to ASCII; a
-    /// `)` added at the end of the line after a URL with no space in it; a
+    /// `)` added after a URL that ends the line; a
     /// scheme one typo away from `http` or `https`; the slashes or colon missing
     /// after `http`. Unsafe: spaces encoded as `%20` (a space may be a typo), a
     /// host-like path given `http://`. No fix for an empty URL, a missing host,
@@ -146,7 +146,11 @@ fn check_parentheses(text: &str, image: &Image, diagnostics: &mut Vec<Diagnostic
     }
     if image.close_paren.is_none() {
         let destination = &text[image.destination_span.clone()];
-        let certain = !destination.is_empty() && !destination.contains(char::is_whitespace);
+        let line_rest = &text[image.span.end..];
+        let line_rest = &line_rest[..line_rest.find(['\r', '\n']).unwrap_or(line_rest.len())];
+        // Certain only when nothing but white space follows the URL: then the
+        // `)` can only go right after it.
+        let certain = !destination.is_empty() && line_rest.trim().is_empty();
         let fix = certain.then(|| {
             Fix::safe(
                 "Add the missing `)`",
@@ -155,9 +159,9 @@ fn check_parentheses(text: &str, image: &Image, diagnostics: &mut Vec<Diagnostic
         });
         diagnostics.push(
             finding(
-                image.span.clone(),
+                image.destination_span.clone(),
                 "Image is missing its closing `)`",
-                "not closed on this line",
+                "no `)` after this URL",
             )
             .with_help("End the image with `)` right after its URL")
             .with_fix(fix),

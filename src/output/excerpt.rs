@@ -1,0 +1,239 @@
+//! The source text miette is shown: long lines cut around what is labelled.
+//!
+//! Transcripts hold pasted articles on one line, and a file may hold a
+//! 6 MB line; a report must not print them whole. An [`Excerpt`] keeps every
+//! line (so line numbers stay true) but replaces the parts of a long line far
+//! from any label with `…`. Offsets are mapped between the file and the
+//! excerpt, and the column miette prints for a finding is the file's own.
+
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+use crate::source::SourceFile;
+
+/// Lines up to this many characters are shown whole.
+const MAX_LINE_CHARS: usize = 160;
+/// How many characters to keep before the first and after the last label.
+const CONTEXT_CHARS: usize = 40;
+const ELLIPSIS: &str = "…";
+
+/// A run of bytes shared by the file and the excerpt.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    original: usize,
+    excerpt: usize,
+    len: usize,
+}
+
+#[derive(Debug)]
+pub struct Excerpt<'a> {
+    source: &'a SourceFile,
+    /// The lines from one before the first label to one after the last.
+    text: String,
+    /// The 0-based line of the file at which `text` starts.
+    first_line: usize,
+    /// Sorted by both offsets; the gaps between them are the `…`s.
+    segments: Vec<Segment>,
+}
+
+impl<'a> Excerpt<'a> {
+    /// The lines around `offsets` (one line of context, as miette shows),
+    /// long ones cut: around the labels on a labelled line, after its start
+    /// on a line of context.
+    pub fn new(source: &'a SourceFile, offsets: &[usize]) -> Self {
+        let original = source.text();
+        let index = source.line_index();
+        let line_of = |offset: usize| source.line_column(offset).line - 1;
+        let mut offsets = offsets.to_vec();
+        offsets.sort_unstable();
+        let first_line = offsets.first().map_or(0, |&o| line_of(o)).saturating_sub(1);
+        let last_line = (offsets.last().map_or(0, |&o| line_of(o)) + 1).min(index.line_count() - 1);
+
+        let mut excerpt = Self {
+            source,
+            text: String::new(),
+            first_line,
+            segments: Vec::new(),
+        };
+        let region_start = if first_line == 0 {
+            0
+        } else {
+            index.line_start(first_line)
+        };
+        let mut copied = region_start;
+        for line in first_line..=last_line {
+            let line_start = if line == 0 { 0 } else { index.line_start(line) };
+            let line_end = original[line_start..]
+                .find('\n')
+                .map_or(original.len(), |i| line_start + i);
+            let content = &original[line_start..line_end];
+            if content.len() <= MAX_LINE_CHARS || content.chars().count() <= MAX_LINE_CHARS {
+                continue;
+            }
+            let labels: Vec<usize> = offsets
+                .iter()
+                .copied()
+                .filter(|&o| o >= line_start && o <= line_end)
+                .collect();
+            let (keep_from, keep_to) = match labels.as_slice() {
+                [] => (
+                    line_start,
+                    forward_chars(original, line_start, MAX_LINE_CHARS / 2),
+                ),
+                [first, .., last] | [first @ last] => {
+                    let from = back_chars(original, *first, CONTEXT_CHARS).max(line_start);
+                    // Keep the line's start when the label is near it.
+                    let from = if original[line_start..from].chars().count() <= CONTEXT_CHARS {
+                        line_start
+                    } else {
+                        from
+                    };
+                    (
+                        from,
+                        forward_chars(original, *last, CONTEXT_CHARS).min(line_end),
+                    )
+                }
+            };
+            excerpt.copy(copied, line_start);
+            if keep_from > line_start {
+                excerpt.text.push_str(ELLIPSIS);
+            }
+            excerpt.copy(keep_from, keep_to);
+            if keep_to < line_end {
+                excerpt.text.push_str(ELLIPSIS);
+            }
+            copied = line_end;
+        }
+        let region_end = if last_line + 1 < index.line_count() {
+            index.line_start(last_line + 1)
+        } else {
+            original.len()
+        };
+        excerpt.copy(copied, region_end.max(copied));
+        excerpt
+    }
+
+    fn copy(&mut self, from: usize, to: usize) {
+        if to > from {
+            self.segments.push(Segment {
+                original: from,
+                excerpt: self.text.len(),
+                len: to - from,
+            });
+            self.text.push_str(&self.source.text()[from..to]);
+        }
+    }
+
+    /// Where a file offset is in the excerpt (a cut offset maps to the `…`).
+    pub fn to_excerpt(&self, original: usize) -> usize {
+        let i = self
+            .segments
+            .partition_point(|s| s.original + s.len < original);
+        match self.segments.get(i) {
+            Some(s) if original >= s.original => s.excerpt + (original - s.original),
+            Some(s) => s.excerpt.saturating_sub(ELLIPSIS.len()),
+            None => self.text.len(),
+        }
+    }
+
+    /// Where an excerpt offset is in the file.
+    fn to_original(&self, excerpt: usize) -> usize {
+        let i = self
+            .segments
+            .partition_point(|s| s.excerpt + s.len < excerpt);
+        match self.segments.get(i) {
+            Some(s) if excerpt >= s.excerpt => s.original + (excerpt - s.excerpt),
+            Some(s) => s.original,
+            None => self.source.text().len(),
+        }
+    }
+}
+
+fn back_chars(text: &str, from: usize, n: usize) -> usize {
+    text[..from]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
+
+fn forward_chars(text: &str, from: usize, n: usize) -> usize {
+    text[from..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| from + i)
+}
+
+impl SourceCode for Excerpt<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let inner =
+            self.text
+                .as_str()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        // miette prints this column in the report's `[file:line:column]`:
+        // it must be the file's, in characters, not the excerpt's.
+        let column = if context_lines_before == 0 && context_lines_after == 0 {
+            self.source
+                .line_column(self.to_original(span.offset()))
+                .column
+                - 1
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.source.name().to_string(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_lines_are_kept_whole() {
+        let source = SourceFile::from_string("t", "a\nb\nc\nd\n");
+        let excerpt = Excerpt::new(&source, &[4]);
+        assert_eq!(excerpt.text, "b\nc\nd\n");
+        assert_eq!(excerpt.first_line, 1);
+        assert_eq!(excerpt.to_excerpt(4), 2);
+        assert_eq!(excerpt.to_original(2), 4);
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_labels_and_offsets_map_back() {
+        let long = "字".repeat(500);
+        let text = format!("x\n{long}\ny\n");
+        let source = SourceFile::from_string("t", text.clone());
+        let label = 2 + 3 * 250; // the 251st character of line 2
+        let excerpt = Excerpt::new(&source, &[label]);
+        let lines: Vec<&str> = excerpt.text.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(
+            lines[1].starts_with(ELLIPSIS) && lines[1].ends_with(ELLIPSIS),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[1].chars().count() < 100);
+        let mapped = excerpt.to_excerpt(label);
+        assert_eq!(&excerpt.text[mapped..mapped + 3], "字");
+        assert_eq!(excerpt.to_original(mapped), label);
+        assert_eq!(excerpt.to_excerpt(text.len() - 2), excerpt.text.len() - 2);
+
+        // A long line of context is cut after its start.
+        let text = format!("{long}\nx\n");
+        let source = SourceFile::from_string("t", text.clone());
+        let excerpt = Excerpt::new(&source, &[long.len() + 1]);
+        assert!(excerpt.text.starts_with(&"字".repeat(MAX_LINE_CHARS / 2)));
+        assert!(excerpt.text.lines().next().unwrap().ends_with(ELLIPSIS));
+    }
+}
