@@ -123,8 +123,15 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
                 .count();
             let files_with_findings = reports.iter().filter(|r| !r.diagnostics.is_empty()).count();
             let mut summary = full::summary(findings, fixable, files_with_findings, reports.len());
-            if args.fix {
-                summary = format!("{summary} Fixed {fixed_total}.");
+            if fixed_total > 0 {
+                summary = format!(
+                    "Fixed {fixed_total} {}. {summary}",
+                    if fixed_total == 1 {
+                        "finding"
+                    } else {
+                        "findings"
+                    }
+                );
             }
             rendered.push_str(&summary);
             rendered.push('\n');
