@@ -38,4 +38,8 @@ pub enum Error {
 
     #[error("unknown rule `{0}`; `chatlint rule --all` lists them")]
     UnknownRule(String),
+
+    /// A configuration file is invalid; it renders as a miette report.
+    #[error(transparent)]
+    Config(Box<crate::config::ConfigError>),
 }

@@ -38,6 +38,7 @@
 //! assert_eq!(message.text(text), "已转[握手]");
 //! ```
 
+pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod fix;
@@ -48,12 +49,14 @@ pub mod output;
 pub mod parser;
 pub mod rules;
 pub mod source;
+pub mod suppression;
 pub mod yaml;
 
+pub use config::Settings;
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
 pub use fix::{Applicability, Edit, Fix};
-pub use linter::{check_text, fix_text, FixOutcome};
+pub use linter::{check_text, check_with, fix_text, fix_with, FixOutcome};
 pub use parser::parse;
 pub use rules::{registry, Rule, RuleMeta};
 pub use source::SourceFile;

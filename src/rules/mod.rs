@@ -14,14 +14,17 @@ mod heading_missing_space;
 mod malformed_timestamp;
 pub mod registry;
 mod time_runs_backwards;
+mod unused_suppression;
 
 pub use broken_image_url::BrokenImageUrl;
 pub use heading_missing_space::HeadingMissingSpace;
 pub use malformed_timestamp::MalformedTimestamp;
 pub use time_runs_backwards::TimeRunsBackwards;
+pub use unused_suppression::UnusedSuppression;
 
 use serde::Serialize;
 
+use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Transcript;
 
@@ -34,6 +37,27 @@ pub enum FixAvailability {
     None,
 }
 
+/// The type of a rule option's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OptionKind {
+    Integer,
+    String,
+    Bool,
+    StringList,
+    StringMap,
+}
+
+/// An option a rule reads from `.chatlint.yaml` (`rules: {NAME: {OPTION: …}}`).
+#[derive(Debug, Serialize)]
+pub struct RuleOption {
+    pub name: &'static str,
+    pub kind: OptionKind,
+    /// The default, as JSON.
+    pub default: &'static str,
+    pub doc: &'static str,
+}
+
 /// What identifies and documents a rule.
 #[derive(Debug, Serialize)]
 pub struct RuleMeta {
@@ -43,6 +67,9 @@ pub struct RuleMeta {
     pub name: &'static str,
     pub severity: Severity,
     pub fix: FixAvailability,
+    /// Whether the rule runs unless configured otherwise.
+    pub default_enabled: bool,
+    pub options: &'static [RuleOption],
     /// The rule's doc comment, in Markdown.
     pub doc: &'static str,
 }
@@ -76,6 +103,8 @@ impl RuleMeta {
 pub struct Context<'a> {
     pub text: &'a str,
     pub transcript: &'a Transcript,
+    /// Severities and options from the configuration.
+    pub settings: &'a Settings,
 }
 
 pub trait Rule: Send + Sync {
@@ -91,7 +120,10 @@ macro_rules! declare_rule {
             code: $code:literal,
             name: $name:literal,
             severity: $severity:ident,
-            fix: $fix:ident $(,)?
+            fix: $fix:ident
+            $(, default_enabled: $enabled:literal)?
+            $(, options: [$($option:expr),* $(,)?])?
+            $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -104,9 +136,13 @@ macro_rules! declare_rule {
                 name: $name,
                 severity: $crate::diagnostic::Severity::$severity,
                 fix: $crate::rules::FixAvailability::$fix,
+                default_enabled: $crate::rules::declare_rule!(@enabled $($enabled)?),
+                options: &[$($($option),*)?],
                 doc: concat!($($doc, "\n"),*),
             };
         }
     };
+    (@enabled) => { true };
+    (@enabled $enabled:literal) => { $enabled };
 }
 pub(crate) use declare_rule;

@@ -1,6 +1,9 @@
 //! Every rule chatlint has, and lookup by code, name or code prefix.
 
-use super::{BrokenImageUrl, HeadingMissingSpace, MalformedTimestamp, Rule, TimeRunsBackwards};
+use super::{
+    BrokenImageUrl, HeadingMissingSpace, MalformedTimestamp, Rule, TimeRunsBackwards,
+    UnusedSuppression,
+};
 use crate::error::Error;
 
 static RULES: &[&dyn Rule] = &[
@@ -8,6 +11,7 @@ static RULES: &[&dyn Rule] = &[
     &TimeRunsBackwards,
     &HeadingMissingSpace,
     &BrokenImageUrl,
+    &UnusedSuppression,
 ];
 
 /// All rules, in code order.

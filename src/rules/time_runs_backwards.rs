@@ -1,4 +1,4 @@
-use super::{declare_rule, Context, Rule, RuleMeta};
+use super::{declare_rule, Context, OptionKind, Rule, RuleMeta, RuleOption};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Date, Time};
 
@@ -7,8 +7,8 @@ declare_rule! {
     /// Checks that message times run forward through a file. With full-date
     /// headers (`> YYYY-MM-DD HH:MM:SS`) the date and time are compared; under
     /// `## YYYY-MM-DD` day headings each day starts afresh; with time-only
-    /// headers, a drop of more than twelve hours reads as the chat passing
-    /// midnight, not as time running backwards.
+    /// headers, a drop of more than twelve hours (option `midnight-gap-hours`)
+    /// reads as the chat passing midnight, not as time running backwards.
     ///
     /// ## Why is this bad?
     /// A transcript is one chat in the order it happened. A time earlier than
@@ -28,11 +28,14 @@ declare_rule! {
         name: "time-runs-backwards",
         severity: Warning,
         fix: None,
+        options: [RuleOption {
+            name: "midnight-gap-hours",
+            kind: OptionKind::Integer,
+            default: "12",
+            doc: "With time-only headers, a time more than this many hours earlier than the one before reads as the next day.",
+        }],
     }
 }
-
-/// More than this much earlier than the previous time reads as the next day.
-const MIDNIGHT_GAP_SECONDS: u32 = 12 * 3600;
 
 impl Rule for TimeRunsBackwards {
     fn meta(&self) -> &'static RuleMeta {
@@ -41,6 +44,10 @@ impl Rule for TimeRunsBackwards {
 
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         let transcript = context.transcript;
+        let midnight_gap_seconds = context
+            .settings
+            .option::<u32>(&Self::META, "midnight-gap-hours")
+            .saturating_mul(3600);
         let mut headings = transcript.day_headings.iter().peekable();
         // The previous message's place in time, and its header's time span.
         let mut previous: Option<(Option<Date>, Time, std::ops::Range<usize>)> = None;
@@ -69,7 +76,7 @@ impl Rule for TimeRunsBackwards {
                             time.seconds_since_midnight(),
                             previous_time.seconds_since_midnight(),
                         );
-                        now < before && before - now <= MIDNIGHT_GAP_SECONDS
+                        now < before && before - now <= midnight_gap_seconds
                     }
                 };
                 if backwards {

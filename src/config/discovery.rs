@@ -1,0 +1,88 @@
+//! Finding the configuration files that govern a path.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use super::file::LoadedConfig;
+use super::CONFIG_FILE_NAME;
+use crate::error::Error;
+
+/// The configuration files that apply to one folder, outermost first.
+pub type ConfigChain = Arc<Vec<Arc<LoadedConfig>>>;
+
+/// Finds and caches the configuration chain of each folder.
+#[derive(Debug, Default)]
+pub struct ConfigResolver {
+    /// `--config FILE`: this file alone, for every path.
+    explicit: Option<ConfigChain>,
+    by_folder: Mutex<HashMap<PathBuf, ConfigChain>>,
+}
+
+impl ConfigResolver {
+    /// Discovery from each file's folder upward, or only `explicit`.
+    pub fn new(explicit: Option<&Path>) -> Result<Self, Error> {
+        let explicit = match explicit {
+            Some(path) => {
+                let mut config = LoadedConfig::load(path)?;
+                config.dir = absolute(&config.dir);
+                Some(Arc::new(vec![Arc::new(config)]))
+            }
+            None => None,
+        };
+        Ok(Self {
+            explicit,
+            by_folder: Mutex::default(),
+        })
+    }
+
+    /// The chain for a file (by its folder), outermost first.
+    pub fn chain_for_file(&self, file: &Path) -> Result<ConfigChain, Error> {
+        let file = absolute(file);
+        let folder = file
+            .parent()
+            .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
+        self.chain_for_folder(&folder)
+    }
+
+    pub fn chain_for_folder(&self, folder: &Path) -> Result<ConfigChain, Error> {
+        if let Some(explicit) = &self.explicit {
+            return Ok(explicit.clone());
+        }
+        let folder = absolute(folder);
+        if let Some(chain) = self.by_folder.lock().expect("not poisoned").get(&folder) {
+            return Ok(chain.clone());
+        }
+        let candidate = folder.join(CONFIG_FILE_NAME);
+        let own = if candidate.is_file() {
+            let mut config = LoadedConfig::load(&candidate)?;
+            config.dir = folder.clone();
+            Some(Arc::new(config))
+        } else {
+            None
+        };
+        let mut chain = match (&own, folder.parent()) {
+            (Some(config), _) if config.file.root => Vec::new(),
+            (_, Some(parent)) => self.chain_for_folder(parent)?.as_ref().clone(),
+            (_, None) => Vec::new(),
+        };
+        chain.extend(own);
+        let chain = Arc::new(chain);
+        self.by_folder
+            .lock()
+            .expect("not poisoned")
+            .insert(folder, chain.clone());
+        Ok(chain)
+    }
+}
+
+/// The path made absolute against the current folder, without resolving links.
+pub fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Whether any configuration in the chain excludes the file.
+pub fn is_excluded(chain: &[Arc<LoadedConfig>], file: &Path) -> bool {
+    let file = absolute(file);
+    chain.iter().any(|config| config.excludes(&file))
+}

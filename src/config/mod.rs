@@ -1,0 +1,21 @@
+//! `.chatlint.yaml`: which rules run, how severe they are, their options,
+//! which files are excluded.
+//!
+//! A file is governed by the `.chatlint.yaml` files in its folder and every
+//! folder above it (up to one that says `root: true`), the nearest last, so
+//! that it wins; then by the command line (`--select`, `--extend-select`,
+//! `--ignore`), which wins over every file. `--config FILE` replaces the
+//! search with one file.
+
+mod discovery;
+mod error;
+mod file;
+mod settings;
+
+pub use discovery::{absolute, is_excluded, ConfigChain, ConfigResolver};
+pub use error::ConfigError;
+pub use file::{ConfigFile, LoadedConfig, RuleConfig, SeverityLevel};
+pub use settings::{Overrides, Settings};
+
+/// The name of the configuration file looked for in each folder.
+pub const CONFIG_FILE_NAME: &str = ".chatlint.yaml";

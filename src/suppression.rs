@@ -1,0 +1,329 @@
+//! Suppression comments in transcripts, invisible when rendered:
+//! `<!-- chatlint-disable-next-line RULE -->` and its siblings (see
+//! [`crate::rules::UnusedSuppression`] for the forms).
+//!
+//! After the rules run, [`apply`] drops the findings a comment covers and,
+//! when `unused-suppression` is on, reports the comments that covered nothing.
+
+use crate::config::Settings;
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Fix};
+use crate::line_index::LineIndex;
+use crate::model::{Span, Transcript};
+use crate::rules::{registry, Rule, RuleMeta, UnusedSuppression};
+
+const MARKER: &str = "chatlint-";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    DisableNextLine,
+    DisableLine,
+    Disable,
+    Enable,
+    DisableFile,
+}
+
+#[derive(Debug)]
+struct Selector {
+    text: String,
+    span: Span,
+    /// The rules it names; `None` when it names no rule.
+    rules: Option<Vec<&'static dyn Rule>>,
+    used: bool,
+}
+
+#[derive(Debug)]
+struct Directive {
+    kind: Kind,
+    /// The whole `<!-- … -->`.
+    span: Span,
+    /// The line's span, without its line break, and whether the comment is
+    /// all it holds.
+    line_span: Span,
+    alone_on_line: bool,
+    /// 1-based.
+    line: usize,
+    /// Empty: every rule.
+    selectors: Vec<Selector>,
+    used: bool,
+}
+
+impl Directive {
+    /// The selector that covers `rule`, as an index, or `Some(None)` when the
+    /// directive covers every rule.
+    fn covers(&self, rule: &RuleMeta) -> Option<Option<usize>> {
+        if self.selectors.is_empty() {
+            return Some(None);
+        }
+        self.selectors
+            .iter()
+            .position(|s| {
+                s.rules
+                    .as_ref()
+                    .is_some_and(|rules| rules.iter().any(|r| r.meta().code == rule.code))
+            })
+            .map(Some)
+    }
+}
+
+/// Drops suppressed findings and adds `unused-suppression` findings.
+pub fn apply(
+    text: &str,
+    transcript: &Transcript,
+    diagnostics: Vec<Diagnostic>,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    // Most files have no suppression at all: skip the line index for them.
+    if memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_none() {
+        return diagnostics;
+    }
+    let index = LineIndex::new(text);
+    let mut directives = parse_directives(text, transcript, &index);
+    if directives.is_empty() {
+        return diagnostics;
+    }
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    for diagnostic in diagnostics {
+        let line = index.line_column(text, diagnostic.span.start).line;
+        match suppressor(&directives, diagnostic.rule, line) {
+            Some((directive, selector)) => {
+                directives[directive].used = true;
+                if let Some(selector) = selector {
+                    directives[directive].selectors[selector].used = true;
+                }
+            }
+            None => kept.push(diagnostic),
+        }
+    }
+    mark_enables(&mut directives);
+    if settings.is_enabled(&UnusedSuppression::META) {
+        report_unused(text, &directives, settings, &mut kept);
+    }
+    kept
+}
+
+/// The directive (and selector) that suppresses a finding of `rule` on `line`.
+fn suppressor(
+    directives: &[Directive],
+    rule: &RuleMeta,
+    line: usize,
+) -> Option<(usize, Option<usize>)> {
+    let mut range: Option<(usize, Option<usize>)> = None;
+    for (i, directive) in directives.iter().enumerate() {
+        let Some(selector) = directive.covers(rule) else {
+            continue;
+        };
+        match directive.kind {
+            Kind::DisableFile => return Some((i, selector)),
+            Kind::DisableNextLine if directive.line + 1 == line => return Some((i, selector)),
+            Kind::DisableLine if directive.line == line => return Some((i, selector)),
+            Kind::Disable if directive.line < line => range = Some((i, selector)),
+            Kind::Enable if directive.line < line => range = None,
+            _ => {}
+        }
+    }
+    range
+}
+
+/// An `enable` is used when it ends a `disable` of some rule it names.
+fn mark_enables(directives: &mut [Directive]) {
+    for i in 0..directives.len() {
+        if directives[i].kind != Kind::Enable {
+            continue;
+        }
+        let ends_a_disable = directives[..i].iter().any(|earlier| {
+            earlier.kind == Kind::Disable
+                && (earlier.selectors.is_empty()
+                    || directives[i].selectors.is_empty()
+                    || earlier
+                        .selectors
+                        .iter()
+                        .any(|a| directives[i].selectors.iter().any(|b| same_rules(a, b))))
+        });
+        directives[i].used = ends_a_disable;
+        for selector in &mut directives[i].selectors {
+            selector.used = ends_a_disable;
+        }
+    }
+}
+
+fn same_rules(a: &Selector, b: &Selector) -> bool {
+    match (&a.rules, &b.rules) {
+        (Some(a), Some(b)) => a
+            .iter()
+            .any(|x| b.iter().any(|y| x.meta().code == y.meta().code)),
+        _ => false,
+    }
+}
+
+fn report_unused(
+    text: &str,
+    directives: &[Directive],
+    settings: &Settings,
+    out: &mut Vec<Diagnostic>,
+) {
+    for directive in directives {
+        // A comment about rules that are not on here may be for another
+        // configuration: say nothing.
+        let names_enabled_rule = directive.selectors.is_empty()
+            || directive.selectors.iter().any(|s| {
+                s.rules
+                    .as_ref()
+                    .is_none_or(|rules| rules.iter().any(|r| settings.is_enabled(r.meta())))
+            });
+        if !names_enabled_rule {
+            continue;
+        }
+        for selector in directive.selectors.iter().filter(|s| s.rules.is_none()) {
+            out.push(
+                Diagnostic::new(
+                    &UnusedSuppression::META,
+                    selector.span.clone(),
+                    format!("Suppression names unknown rule `{}`", selector.text),
+                )
+                .with_label("no rule has this code, name or prefix")
+                .with_help("`chatlint rule --all` lists the rules"),
+            );
+        }
+        // Until a misspelt rule is corrected, whether the comment is needed is unknown.
+        if directive.selectors.iter().any(|s| s.rules.is_none()) {
+            continue;
+        }
+        let known: Vec<&Selector> = directive.selectors.iter().collect();
+        let unused_known: Vec<&&Selector> = known.iter().filter(|s| !s.used).collect();
+        if !directive.used || (!known.is_empty() && unused_known.len() == known.len()) {
+            let remove = removal(text, directive);
+            out.push(
+                Diagnostic::new(
+                    &UnusedSuppression::META,
+                    directive.span.clone(),
+                    "Suppression comment suppresses nothing",
+                )
+                .with_label("nothing here to suppress")
+                .with_help("Remove the comment")
+                .with_fix(Some(Fix::safe(
+                    "Remove the unused suppression",
+                    vec![remove],
+                ))),
+            );
+        } else {
+            for selector in unused_known {
+                out.push(
+                    Diagnostic::new(
+                        &UnusedSuppression::META,
+                        selector.span.clone(),
+                        format!("`{}` in this suppression suppresses nothing", selector.text),
+                    )
+                    .with_label("not needed")
+                    .with_help("Remove this rule from the comment")
+                    .with_fix(Some(Fix::safe(
+                        format!("Remove `{}`", selector.text),
+                        vec![selector_removal(text, &selector.span)],
+                    ))),
+                );
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.rule.code).cmp(&(b.span.start, b.span.end, b.rule.code))
+    });
+}
+
+/// Removes the comment: its whole line (with the line break) when it stands
+/// alone, else the comment and the space before it.
+fn removal(text: &str, directive: &Directive) -> Edit {
+    if directive.alone_on_line {
+        let end = directive.line_span.end;
+        let end = if text[end..].starts_with("\r\n") {
+            end + 2
+        } else if text[end..].starts_with('\n') {
+            end + 1
+        } else {
+            end
+        };
+        return Edit::replace(directive.line_span.start..end, "");
+    }
+    let start = directive.span.start - text[..directive.span.start].len()
+        + text[..directive.span.start]
+            .trim_end_matches([' ', '\t'])
+            .len();
+    Edit::replace(start..directive.span.end, "")
+}
+
+/// Removes one rule name and the separator before it.
+fn selector_removal(text: &str, span: &Span) -> Edit {
+    let before = &text[..span.start];
+    let start = before.trim_end_matches([' ', '\t', ',']).len();
+    Edit::replace(start..span.end, "")
+}
+
+fn parse_directives(text: &str, transcript: &Transcript, index: &LineIndex) -> Vec<Directive> {
+    let mut directives = Vec::new();
+    for line in transcript.body_lines().filter(|l| !l.in_code_fence) {
+        let content = &text[line.span.clone()];
+        let mut search = 0;
+        while let Some(open) = content[search..].find("<!--") {
+            let open = search + open;
+            let Some(close) = content[open..].find("-->") else {
+                break;
+            };
+            let close = open + close + 3;
+            let inner_start = open + 4;
+            let inner = &content[inner_start..close - 3];
+            let leading = inner.len() - inner.trim_start().len();
+            let body = inner.trim();
+            if let Some(directive) = parse_one(body, line.span.start + inner_start + leading) {
+                let span = line.span.start + open..line.span.start + close;
+                let alone_on_line = content.trim() == &content[open..close];
+                directives.push(Directive {
+                    line: index.line_column(text, span.start).line,
+                    span,
+                    line_span: line.span.clone(),
+                    alone_on_line,
+                    ..directive
+                });
+            }
+            search = close;
+        }
+    }
+    directives
+}
+
+/// `chatlint-KIND RULE, RULE` (at `offset` in the file).
+fn parse_one(body: &str, offset: usize) -> Option<Directive> {
+    let rest = body.strip_prefix(MARKER)?;
+    let kind_len = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let kind = match &rest[..kind_len] {
+        "disable-next-line" => Kind::DisableNextLine,
+        "disable-line" => Kind::DisableLine,
+        "disable" => Kind::Disable,
+        "enable" => Kind::Enable,
+        "disable-file" => Kind::DisableFile,
+        _ => return None,
+    };
+    let list_start = MARKER.len() + kind_len;
+    let mut selectors = Vec::new();
+    let mut position = list_start;
+    for word in body[list_start..].split([' ', '\t', ',']) {
+        let start = position;
+        position += word.len() + 1;
+        if word.is_empty() {
+            continue;
+        }
+        selectors.push(Selector {
+            text: word.to_string(),
+            span: offset + start..offset + start + word.len(),
+            rules: registry::select(word).ok(),
+            used: false,
+        });
+    }
+    Some(Directive {
+        kind,
+        span: 0..0,
+        line_span: 0..0,
+        alone_on_line: false,
+        line: 0,
+        selectors,
+        used: false,
+    })
+}
