@@ -11,7 +11,7 @@ fn main() -> ExitCode {
     match cli::run(arguments) {
         Ok(status) => ExitCode::from(status as u8),
         Err(err) => {
-            eprintln!("chatlint: {err}");
+            cli::report_error(&err);
             ExitCode::from(cli::ExitStatus::Error as u8)
         }
     }

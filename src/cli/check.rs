@@ -1,17 +1,20 @@
-//! `chatlint check [PATHS…] [--fix]`.
+//! `chatlint check [PATHS…]`: report findings, or fix them (`--fix`), or show
+//! the fixes as a diff (`--diff`).
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::Args;
 use rayon::prelude::*;
 
-use super::inputs::{self, Input};
+use super::inputs::{self, Input, STDIN_NAME};
 use super::ExitStatus;
+use chatlint::config::{absolute, ConfigResolver, Overrides};
 use chatlint::fix::write::replace_file;
 use chatlint::output::full::{self, Color};
-use chatlint::output::{json, FileReport, OutputFormat};
-use chatlint::{check_text, fix_text, registry, Applicability, Error, Rule, SourceFile};
+use chatlint::output::{FileReport, OutputFormat};
+use chatlint::{check_with, fix_with, Applicability, Error, Settings, SourceFile};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -19,142 +22,371 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
     /// Apply safe fixes in place (with stdin: print the fixed text to stdout).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "diff")]
     fix: bool,
-    /// With --fix, apply unsafe fixes too.
-    #[arg(long, requires = "fix")]
+    /// Also apply unsafe fixes (with --fix or --diff).
+    #[arg(long)]
     unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 if there are any.
+    #[arg(long)]
+    diff: bool,
+    /// With --fix, list each fix applied.
+    #[arg(long)]
+    show_fixes: bool,
     /// How to print findings.
     #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
     output_format: OutputFormat,
-    /// Rules to run, by code, name or code prefix (default: all).
-    #[arg(long, value_delimiter = ',')]
+    /// Use this configuration file only, instead of finding .chatlint.yaml files.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Rules to run, by code, name or code prefix, replacing the configuration's.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     select: Vec<String>,
-    /// Rules not to run, by code, name or code prefix.
-    #[arg(long, value_delimiter = ',')]
+    /// Rules to run in addition to the configuration's.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    extend_select: Vec<String>,
+    /// Rules not to run.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     ignore: Vec<String>,
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// Print the findings only: no summary, no list of fixes.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Exit 0 even when findings remain.
+    #[arg(long)]
+    exit_zero: bool,
+    /// With --fix, exit 1 when anything was fixed, even if nothing remains.
+    #[arg(long)]
+    exit_non_zero_on_fix: bool,
+    /// The path standard input stands for: its configuration and its name in messages.
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
+    /// Skip files the configuration excludes even when named explicitly (for pre-commit).
+    #[arg(long)]
+    force_exclude: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Check,
+    Fix(Applicability),
+    Diff(Applicability),
 }
 
 /// What happened to one input.
 enum Outcome {
-    Checked(FileReport),
-    /// Fixed (or nothing to fix); the report holds what remains.
-    Fixed {
+    /// The findings (after fixing, those that remain).
+    Done {
         report: FileReport,
         fixed: Vec<&'static str>,
-        /// For stdin: the fixed text, to print.
-        stdout_text: Option<String>,
+        /// For stdin with --fix: the text to print; for --diff: the diff.
+        output: Option<String>,
+    },
+    /// Excluded by the configuration (only stdin gets here).
+    Skipped {
+        echo: Option<String>,
     },
     Failed(Error),
 }
 
 pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
-    let rules = selected_rules(&args)?;
-    let (inputs, mut errors) = inputs::collect(&args.paths);
+    let resolver = Arc::new(ConfigResolver::new(args.config.as_deref())?);
+    let overrides = Overrides {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    // Command-line selectors are checked once, before any file is read.
+    Settings::resolve(&[], None, &overrides)?;
     let threshold = if args.unsafe_fixes {
         Applicability::Unsafe
     } else {
         Applicability::Safe
     };
+    let mode = if args.fix {
+        Mode::Fix(threshold)
+    } else if args.diff {
+        Mode::Diff(threshold)
+    } else {
+        Mode::Check
+    };
 
+    let (inputs, mut errors) = inputs::collect(&args.paths, &resolver, args.force_exclude);
+    let stdin_name = args
+        .stdin_filename
+        .as_ref()
+        .map_or_else(|| STDIN_NAME.to_string(), |p| p.display().to_string());
     let outcomes: Vec<Outcome> = inputs
         .par_iter()
-        .map(|input| process(input, &rules, args.fix.then_some(threshold)))
+        .map(|input| process(input, &args, &resolver, &overrides, &stdin_name, mode))
         .collect();
 
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    // With `--fix` on stdin, stdout carries the fixed text; the report goes to stderr.
-    let fixing_stdin = args.fix && inputs.contains(&Input::Stdin);
-    let mut report_out: Box<dyn Write> = if fixing_stdin {
+    let fixing_stdin = mode != Mode::Check && inputs.contains(&Input::Stdin);
+    // With --fix or --diff on stdin, stdout carries the text; the report goes to stderr.
+    let report_to_stderr = fixing_stdin || matches!(mode, Mode::Diff(_));
+    let mut stdout = std::io::stdout().lock();
+    let mut report_out: Box<dyn Write> = if report_to_stderr {
         Box::new(std::io::stderr())
     } else {
         Box::new(std::io::stdout())
     };
+    let color = Color::detect(if report_to_stderr {
+        std::io::stderr().is_terminal()
+    } else {
+        std::io::stdout().is_terminal()
+    });
+    let human = args.output_format == OutputFormat::Full && !args.quiet;
 
     let mut reports = Vec::new();
     let mut fixed_total = 0;
+    let mut diffs = 0;
+    let mut fix_lines = String::new();
     for outcome in outcomes {
         match outcome {
-            Outcome::Checked(report) => reports.push(report),
-            Outcome::Fixed {
+            Outcome::Done {
                 report,
                 fixed,
-                stdout_text,
+                output,
             } => {
-                if let Some(text) = stdout_text {
-                    write_or_error(&mut out, text.as_bytes(), &mut errors);
+                if let Some(text) = output {
+                    if matches!(mode, Mode::Diff(_)) {
+                        diffs += 1;
+                    }
+                    write_or_error(&mut stdout, text.as_bytes(), &mut errors);
                 }
-                if !fixed.is_empty() && args.output_format == OutputFormat::Full {
-                    let line = format!(
-                        "Fixed {} in {}\n",
-                        describe_fixes(&fixed),
-                        report.source.name()
-                    );
-                    write_or_error(&mut report_out, line.as_bytes(), &mut errors);
+                if !fixed.is_empty() {
+                    fix_lines.push_str(&describe_fixes(
+                        report.source.name(),
+                        &fixed,
+                        args.show_fixes,
+                    ));
                 }
                 fixed_total += fixed.len();
                 reports.push(report);
+            }
+            Outcome::Skipped { echo } => {
+                if let Some(text) = echo {
+                    write_or_error(&mut stdout, text.as_bytes(), &mut errors);
+                }
             }
             Outcome::Failed(err) => errors.push(err),
         }
     }
 
     let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-    match args.output_format {
-        OutputFormat::Full => {
-            let color = Color::detect(if fixing_stdin {
-                std::io::stderr().is_terminal()
-            } else {
-                std::io::stdout().is_terminal()
-            });
-            let mut rendered = String::new();
-            for report in &reports {
-                full::render_file(report, color, &mut rendered);
-            }
+    if let Mode::Diff(_) = mode {
+        if human {
+            let line = format!(
+                "Would fix {fixed_total} {} in {diffs} {}.\n",
+                plural(fixed_total, "finding"),
+                plural(diffs, "file")
+            );
+            write_or_error(&mut report_out, line.as_bytes(), &mut errors);
+        }
+    } else {
+        let mut buffer = Vec::new();
+        if human && (args.show_fixes || mode != Mode::Check) {
+            buffer.extend_from_slice(fix_lines.as_bytes());
+        }
+        if args.statistics {
+            write_statistics(&reports, args.output_format, &mut buffer);
+        } else {
+            args.output_format
+                .write(&reports, color, &mut buffer)
+                .expect("writing to memory");
+        }
+        if human && (errors.is_empty() || !reports.is_empty()) {
             let fixable = reports
                 .iter()
                 .flat_map(|r| &r.diagnostics)
-                .filter(|d| {
-                    d.fix
-                        .as_ref()
-                        .is_some_and(|f| f.applicability == Applicability::Safe)
-                })
+                .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= threshold))
                 .count();
             let files_with_findings = reports.iter().filter(|r| !r.diagnostics.is_empty()).count();
             let mut summary = full::summary(findings, fixable, files_with_findings, reports.len());
             if fixed_total > 0 {
                 summary = format!(
                     "Fixed {fixed_total} {}. {summary}",
-                    if fixed_total == 1 {
-                        "finding"
-                    } else {
-                        "findings"
-                    }
+                    plural(fixed_total, "finding")
                 );
             }
-            rendered.push_str(&summary);
-            rendered.push('\n');
-            write_or_error(&mut report_out, rendered.as_bytes(), &mut errors);
+            if !buffer.is_empty() && !buffer.ends_with(b"\n\n") && findings > 0 && !args.statistics
+            {
+                buffer.push(b'\n');
+            }
+            buffer.extend_from_slice(summary.as_bytes());
+            buffer.push(b'\n');
         }
-        OutputFormat::Json => {
-            let mut buffer = Vec::new();
-            json::write(&reports, &mut buffer).expect("writing to memory");
-            write_or_error(&mut report_out, &buffer, &mut errors);
-        }
+        write_or_error(&mut report_out, &buffer, &mut errors);
     }
     drop(report_out);
 
-    for err in &errors {
-        eprintln!("chatlint: {err}");
+    // One broken configuration file fails every file under it: say it once.
+    let mut seen = std::collections::HashSet::new();
+    for err in errors.iter().filter(|e| seen.insert(e.to_string())) {
+        super::report_error(err);
     }
     Ok(if !errors.is_empty() {
         ExitStatus::Error
-    } else if findings > 0 {
+    } else if args.exit_zero {
+        ExitStatus::Success
+    } else if matches!(mode, Mode::Diff(_)) {
+        if diffs > 0 {
+            ExitStatus::Findings
+        } else {
+            ExitStatus::Success
+        }
+    } else if findings > 0 || (args.exit_non_zero_on_fix && fixed_total > 0) {
         ExitStatus::Findings
     } else {
         ExitStatus::Success
     })
+}
+
+fn process(
+    input: &Input,
+    args: &CheckArgs,
+    resolver: &ConfigResolver,
+    overrides: &Overrides,
+    stdin_name: &str,
+    mode: Mode,
+) -> Outcome {
+    // The path whose configuration applies.
+    let config_path: PathBuf = match input {
+        Input::File(path) => path.clone(),
+        Input::Stdin => args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(STDIN_NAME)),
+    };
+    let settings = match settings_for(resolver, &config_path, overrides) {
+        Ok(settings) => settings,
+        Err(err) => return Outcome::Failed(err),
+    };
+    let source = match inputs::read(input, stdin_name) {
+        Ok(source) => source,
+        Err(err) => return Outcome::Failed(err),
+    };
+    if *input == Input::Stdin && args.force_exclude && args.stdin_filename.is_some() {
+        match inputs::excluded(resolver, &config_path) {
+            Ok(true) => {
+                let echo = matches!(mode, Mode::Fix(_)).then(|| source.text().to_string());
+                return Outcome::Skipped { echo };
+            }
+            Ok(false) => {}
+            Err(err) => return Outcome::Failed(err),
+        }
+    }
+    let threshold = match mode {
+        Mode::Check => {
+            let diagnostics = check_with(source.text(), &settings);
+            return Outcome::Done {
+                report: FileReport {
+                    source,
+                    diagnostics,
+                },
+                fixed: Vec::new(),
+                output: None,
+            };
+        }
+        Mode::Fix(threshold) | Mode::Diff(threshold) => threshold,
+    };
+    let outcome = match fix_with(source.name(), source.text(), &settings, threshold) {
+        Ok(outcome) => outcome,
+        Err(err) => return Outcome::Failed(err),
+    };
+    let mut output = None;
+    if let Mode::Diff(_) = mode {
+        if outcome.changed() {
+            output = Some(unified_diff(source.name(), source.text(), &outcome.text));
+        }
+    } else if let Some(path) = source.path() {
+        if outcome.changed() {
+            if let Err(err) = replace_file(path, &outcome.text) {
+                return Outcome::Failed(err);
+            }
+        }
+    } else {
+        // Standard input: the (possibly unchanged) text goes to stdout.
+        output = Some(outcome.text.clone());
+    }
+    let report_source = if matches!(mode, Mode::Diff(_)) {
+        source
+    } else {
+        SourceFile::from_string(source.name(), outcome.text)
+    };
+    Outcome::Done {
+        report: FileReport {
+            source: report_source,
+            diagnostics: outcome.remaining,
+        },
+        fixed: outcome.fixed,
+        output,
+    }
+}
+
+fn settings_for(
+    resolver: &ConfigResolver,
+    path: &Path,
+    overrides: &Overrides,
+) -> Result<Settings, Error> {
+    let chain = resolver.chain_for_file(path)?;
+    Settings::resolve(&chain, Some(&absolute(path)), overrides)
+}
+
+/// A unified diff with `a/` and `b/` headers, as `git apply` and `patch -p1` read.
+fn unified_diff(name: &str, before: &str, after: &str) -> String {
+    let diff = similar::TextDiff::from_lines(before, after);
+    let mut out = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string();
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+fn write_statistics(reports: &[FileReport], format: OutputFormat, out: &mut Vec<u8>) {
+    let mut counts: Vec<(&'static str, &'static str, usize, usize)> = Vec::new();
+    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+        let fixable = usize::from(
+            d.fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == Applicability::Safe),
+        );
+        match counts.iter_mut().find(|(code, ..)| *code == d.rule.code) {
+            Some((_, _, count, fixables)) => {
+                *count += 1;
+                *fixables += fixable;
+            }
+            None => counts.push((d.rule.code, d.rule.name, 1, fixable)),
+        }
+    }
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    if matches!(format, OutputFormat::Json | OutputFormat::JsonLines) {
+        let rows: Vec<serde_json::Value> = counts
+            .iter()
+            .map(|(code, name, count, fixable)| {
+                serde_json::json!({ "code": code, "name": name, "count": count, "fixable": fixable })
+            })
+            .collect();
+        let _ = serde_json::to_writer_pretty(&mut *out, &rows);
+        out.push(b'\n');
+        return;
+    }
+    for (code, name, count, fixable) in counts {
+        let marker = if fixable == count {
+            "[*]"
+        } else if fixable > 0 {
+            "[-]"
+        } else {
+            "[ ]"
+        };
+        out.extend_from_slice(format!("{count:>6}\t{code}\t{marker} {name}\n").as_bytes());
+    }
 }
 
 fn write_or_error(out: &mut dyn Write, bytes: &[u8], errors: &mut Vec<Error>) {
@@ -169,87 +401,40 @@ fn write_or_error(out: &mut dyn Write, bytes: &[u8], errors: &mut Vec<Error>) {
     }
 }
 
-fn selected_rules(args: &CheckArgs) -> Result<Vec<&'static dyn Rule>, Error> {
-    let mut rules: Vec<&'static dyn Rule> = if args.select.is_empty() {
-        registry::all().to_vec()
-    } else {
-        let mut chosen = Vec::new();
-        for selector in &args.select {
-            chosen.extend(registry::select(selector)?);
-        }
-        chosen
-    };
-    for selector in &args.ignore {
-        let ignored = registry::select(selector)?;
-        rules.retain(|rule| !ignored.iter().any(|i| i.meta().code == rule.meta().code));
-    }
-    rules.sort_by_key(|rule| rule.meta().code);
-    rules.dedup_by_key(|rule| rule.meta().code);
-    Ok(rules)
-}
-
-fn process(input: &Input, rules: &[&'static dyn Rule], fix: Option<Applicability>) -> Outcome {
-    let source = match inputs::read(input) {
-        Ok(source) => source,
-        Err(err) => return Outcome::Failed(err),
-    };
-    let Some(threshold) = fix else {
-        let diagnostics = check_text(source.text(), rules);
-        return Outcome::Checked(FileReport {
-            source,
-            diagnostics,
-        });
-    };
-    let outcome = match fix_text(source.name(), source.text(), rules, threshold) {
-        Ok(outcome) => outcome,
-        Err(err) => return Outcome::Failed(err),
-    };
-    let mut stdout_text = None;
-    if outcome.changed() {
-        match source.path() {
-            Some(path) => {
-                if let Err(err) = replace_file(path, &outcome.text) {
-                    return Outcome::Failed(err);
-                }
-            }
-            None => stdout_text = Some(outcome.text.clone()),
-        }
-    } else if source.path().is_none() {
-        stdout_text = Some(outcome.text.clone());
-    }
-    let fixed_source = SourceFile::from_string(source.name(), outcome.text);
-    Outcome::Fixed {
-        report: FileReport {
-            source: fixed_source,
-            diagnostics: outcome.remaining,
-        },
-        fixed: outcome.fixed,
-        stdout_text,
-    }
-}
-
-/// "2 fixes (heading-missing-space ×1, malformed-timestamp ×1)".
-fn describe_fixes(fixed: &[&'static str]) -> String {
+/// "Fixed 2 findings in a.md (heading-missing-space ×1, malformed-timestamp ×1)",
+/// or with `--show-fixes` one line per rule.
+fn describe_fixes(name: &str, fixed: &[&'static str], per_rule_lines: bool) -> String {
     let mut counts: Vec<(&str, usize)> = Vec::new();
-    for name in fixed {
-        match counts.iter_mut().find(|(n, _)| n == name) {
+    for rule in fixed {
+        match counts.iter_mut().find(|(n, _)| n == rule) {
             Some((_, count)) => *count += 1,
-            None => counts.push((name, 1)),
+            None => counts.push((rule, 1)),
         }
     }
     counts.sort();
+    if per_rule_lines {
+        let mut out = format!("Fixed in {name}:\n");
+        for (rule, count) in counts {
+            out.push_str(&format!("  {count} × {rule}\n"));
+        }
+        return out;
+    }
     let parts: Vec<String> = counts
         .iter()
-        .map(|(name, count)| format!("{name} ×{count}"))
+        .map(|(rule, count)| format!("{rule} ×{count}"))
         .collect();
     format!(
-        "{} {} ({})",
+        "Fixed {} {} in {name} ({})\n",
         fixed.len(),
-        if fixed.len() == 1 {
-            "finding"
-        } else {
-            "findings"
-        },
+        plural(fixed.len(), "finding"),
         parts.join(", ")
     )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
 }

@@ -1,9 +1,15 @@
 //! Which files a command reads: explicit files of any extension, directories
 //! walked for `*.md` and `*.markdown`, and `-` for standard input.
+//!
+//! Walks respect `.gitignore` and the `exclude` globs of the configuration;
+//! a file named explicitly is read even when excluded, unless
+//! `--force-exclude` says otherwise (pre-commit passes every staged file).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use chatlint::config::{is_excluded, ConfigResolver};
 use chatlint::{Error, SourceFile};
 
 /// One thing to read.
@@ -13,23 +19,31 @@ pub enum Input {
     File(PathBuf),
 }
 
-/// The name shown for standard input.
+/// The name shown for standard input when `--stdin-filename` does not give one.
 pub const STDIN_NAME: &str = "<stdin>";
 
 const TRANSCRIPT_EXTENSIONS: &[&str] = &["md", "markdown"];
 
 /// Expands the command line's paths. A path that does not exist is an error,
 /// reported without stopping the others.
-pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<Error>) {
+pub fn collect(
+    paths: &[PathBuf],
+    resolver: &Arc<ConfigResolver>,
+    force_exclude: bool,
+) -> (Vec<Input>, Vec<Error>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
         } else if path.is_dir() {
-            walk(path, &mut inputs, &mut errors);
+            walk(path, resolver, &mut inputs, &mut errors);
         } else if path.exists() {
-            inputs.push(Input::File(path.clone()));
+            match excluded(resolver, path) {
+                Ok(true) if force_exclude => {}
+                Ok(_) => inputs.push(Input::File(path.clone())),
+                Err(err) => errors.push(err),
+            }
         } else {
             errors.push(Error::Io {
                 path: path.clone(),
@@ -43,9 +57,25 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<Error>) {
     (inputs, errors)
 }
 
-fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
+/// Whether the configuration that governs `path` excludes it.
+pub fn excluded(resolver: &ConfigResolver, path: &Path) -> Result<bool, Error> {
+    Ok(is_excluded(&resolver.chain_for_file(path)?, path))
+}
+
+fn walk(
+    root: &Path,
+    resolver: &Arc<ConfigResolver>,
+    inputs: &mut Vec<Input>,
+    errors: &mut Vec<Error>,
+) {
     let mut found = Vec::new();
-    for entry in ignore::WalkBuilder::new(root).build() {
+    let filter_resolver = Arc::clone(resolver);
+    let walker = ignore::WalkBuilder::new(root)
+        // An excluded folder is not entered at all. A configuration error
+        // surfaces when the files are read, so the walk lets the path through.
+        .filter_entry(move |entry| !excluded(&filter_resolver, entry.path()).unwrap_or(false))
+        .build();
+    for entry in walker {
         match entry {
             Ok(entry) => {
                 let path = entry.path();
@@ -55,7 +85,13 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
                         .and_then(|e| e.to_str())
                         .is_some_and(|e| TRANSCRIPT_EXTENSIONS.contains(&e));
                 if is_transcript {
-                    found.push(path.to_path_buf());
+                    // `chatlint check .` names files as `a.md`, not `./a.md`.
+                    let shown = if root == Path::new(".") {
+                        path.strip_prefix(".").unwrap_or(path)
+                    } else {
+                        path
+                    };
+                    found.push(shown.to_path_buf());
                 }
             }
             Err(err) => errors.push(Error::Io {
@@ -69,8 +105,8 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
     inputs.extend(found.into_iter().map(Input::File));
 }
 
-/// Reads an input, checking that it is UTF-8.
-pub fn read(input: &Input) -> Result<SourceFile, Error> {
+/// Reads an input, checking that it is UTF-8. `stdin_name` names standard input.
+pub fn read(input: &Input, stdin_name: &str) -> Result<SourceFile, Error> {
     match input {
         Input::File(path) => SourceFile::read(path),
         Input::Stdin => {
@@ -78,10 +114,10 @@ pub fn read(input: &Input) -> Result<SourceFile, Error> {
             std::io::stdin()
                 .read_to_end(&mut bytes)
                 .map_err(|source| Error::Io {
-                    path: PathBuf::from(STDIN_NAME),
+                    path: PathBuf::from(stdin_name),
                     source,
                 })?;
-            SourceFile::from_bytes(STDIN_NAME.to_string(), None, bytes)
+            SourceFile::from_bytes(stdin_name.to_string(), None, bytes)
         }
     }
 }

@@ -1,12 +1,14 @@
 //! Command-line interface: the arguments, and one module per subcommand.
 
 mod check;
+mod completions;
 mod inputs;
 mod rule;
 
 use clap::{Parser, Subcommand};
 
 use crate::cli::check::CheckArgs;
+use crate::cli::completions::CompletionsArgs;
 use crate::cli::rule::RuleArgs;
 
 /// The process exit status.
@@ -37,11 +39,32 @@ enum Command {
     Check(CheckArgs),
     /// Print a rule's documentation, or list every rule.
     Rule(RuleArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
 }
 
 pub fn run(cli: Cli) -> Result<ExitStatus, chatlint::Error> {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Rule(args) => rule::run(args),
+        Command::Completions(args) => completions::run(args),
     }
+}
+
+/// Prints an error to stderr: a configuration error as a miette report
+/// pointing into the file, anything else on one line.
+pub fn report_error(err: &chatlint::Error) {
+    if let chatlint::Error::Config(config_error) = err {
+        let mut rendered = String::new();
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+        if handler
+            .render_report(&mut rendered, config_error.as_ref())
+            .is_ok()
+        {
+            eprint!("{rendered}");
+            return;
+        }
+    }
+    eprintln!("chatlint: {err}");
 }

@@ -27,6 +27,22 @@ impl Color {
     }
 }
 
+/// Renders every report, a blank line between findings.
+pub fn write(
+    reports: &[FileReport],
+    color: Color,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut rendered = String::new();
+    for report in reports {
+        if !rendered.is_empty() && !report.diagnostics.is_empty() {
+            rendered.push('\n');
+        }
+        render_file(report, color, &mut rendered);
+    }
+    out.write_all(rendered.as_bytes())
+}
+
 /// Renders every finding of a file, one report after another.
 pub fn render_file(report: &FileReport, color: Color, out: &mut String) {
     if report.diagnostics.is_empty() {

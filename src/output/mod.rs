@@ -4,9 +4,14 @@
 //! byte spans of the findings are turned into lines and columns once, through
 //! the source's line index.
 
+pub mod concise;
 mod excerpt;
 pub mod full;
+pub mod github;
 pub mod json;
+pub mod json_lines;
+pub mod junit;
+pub mod sarif;
 
 use crate::diagnostic::Diagnostic;
 use crate::line_index::LineColumn;
@@ -34,6 +39,37 @@ impl FileReport {
 pub enum OutputFormat {
     /// miette's report: source snippet, labels, help.
     Full,
+    /// `path:line:column: CODE name message`, one finding per line.
+    Concise,
     /// A JSON array of findings (`schemas/diagnostics.schema.json`).
     Json,
+    /// One JSON finding per line.
+    JsonLines,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// JUnit XML.
+    Junit,
+}
+
+impl OutputFormat {
+    /// Writes the reports in this format (`Full` is rendered by [`full`] with
+    /// the colour choice, through [`full::write`]).
+    pub fn write(
+        self,
+        reports: &[FileReport],
+        color: full::Color,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match self {
+            OutputFormat::Full => full::write(reports, color, out),
+            OutputFormat::Concise => concise::write(reports, out),
+            OutputFormat::Json => json::write(reports, out),
+            OutputFormat::JsonLines => json_lines::write(reports, out),
+            OutputFormat::Sarif => sarif::write(reports, out),
+            OutputFormat::Github => github::write(reports, out),
+            OutputFormat::Junit => junit::write(reports, out),
+        }
+    }
 }
