@@ -208,6 +208,7 @@ fn report_unused(
             );
         } else {
             for selector in unused_known {
+                let first = std::ptr::eq(*selector, &directive.selectors[0]);
                 out.push(
                     Diagnostic::new(
                         &UnusedSuppression::META,
@@ -218,7 +219,7 @@ fn report_unused(
                     .with_help("Remove this rule from the comment")
                     .with_fix(Some(Fix::safe(
                         format!("Remove `{}`", selector.text),
-                        vec![selector_removal(text, &selector.span)],
+                        vec![selector_removal(text, &selector.span, first)],
                     ))),
                 );
             }
@@ -250,10 +251,16 @@ fn removal(text: &str, directive: &Directive) -> Edit {
     Edit::replace(start..directive.span.end, "")
 }
 
-/// Removes one rule name and the separator before it.
-fn selector_removal(text: &str, span: &Span) -> Edit {
-    let before = &text[..span.start];
-    let start = before.trim_end_matches([' ', '\t', ',']).len();
+/// Removes one rule name with the separator before it, or after it when it
+/// is the first name (so that `disable-line` keeps its space).
+fn selector_removal(text: &str, span: &Span, first: bool) -> Edit {
+    let separators: &[char] = &[' ', '\t', ','];
+    if first {
+        let after = &text[span.end..];
+        let next = span.end + (after.len() - after.trim_start_matches(separators).len());
+        return Edit::replace(span.start..next, "");
+    }
+    let start = text[..span.start].trim_end_matches(separators).len();
     Edit::replace(start..span.end, "")
 }
 

@@ -1,0 +1,266 @@
+//! `.chatlint.yaml`: discovery, precedence, per-file ignores, excludes, errors.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+/// A timestamp, a heading and a backwards time: one finding of three rules.
+const TRANSCRIPT: &str = "> 7:50:02  甲  \n   \n##背景  \n   \n> 14:00:00  乙  \n   \n好  \n   \n> 09:00:00  丙  \n   \n好  \n";
+
+fn chatlint(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("chatlint").unwrap();
+    command.current_dir(dir).env("NO_COLOR", "1");
+    command
+}
+
+fn write(path: &Path, contents: &str) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, contents).unwrap();
+}
+
+/// The rule names found per file, as `file:name` lines.
+fn found(dir: &Path, args: &[&str]) -> Vec<String> {
+    let output = chatlint(dir)
+        .args(["check", "--output-format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.code().is_some_and(|c| c < 2),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{}",
+                f["path"].as_str().unwrap(),
+                f["name"].as_str().unwrap(),
+                f["severity"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn nearest_file_wins_over_parent_and_command_line_over_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        &root.join(".chatlint.yaml"),
+        "ignore: [heading-missing-space]\nrules:\n  time-runs-backwards: {severity: error}\n",
+    );
+    write(
+        &root.join("sub/.chatlint.yaml"),
+        "extend-select: [CL101]\nrules:\n  CL002: {severity: warning}\n",
+    );
+    write(&root.join("top.md"), TRANSCRIPT);
+    write(&root.join("sub/inner.md"), TRANSCRIPT);
+
+    let results = found(root, &["."]);
+    assert_eq!(
+        results,
+        [
+            "sub/inner.md:malformed-timestamp:error",
+            "sub/inner.md:heading-missing-space:warning",
+            "sub/inner.md:time-runs-backwards:warning",
+            "top.md:malformed-timestamp:error",
+            "top.md:time-runs-backwards:error",
+        ]
+    );
+
+    // The command line beats both files.
+    let results = found(root, &["--select", "CL1", "."]);
+    assert_eq!(
+        results,
+        [
+            "sub/inner.md:heading-missing-space:warning",
+            "top.md:heading-missing-space:warning"
+        ]
+    );
+    let results = found(root, &["--ignore", "CL001,CL002", "sub"]);
+    assert_eq!(results, ["sub/inner.md:heading-missing-space:warning"]);
+}
+
+#[test]
+fn root_true_stops_the_search_and_config_replaces_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join(".chatlint.yaml"), "select: [CL001]\n");
+    write(
+        &root.join("sub/.chatlint.yaml"),
+        "root: true\nignore: [CL002]\n",
+    );
+    write(&root.join("sub/inner.md"), TRANSCRIPT);
+    let results = found(root, &["sub"]);
+    assert_eq!(
+        results,
+        [
+            "sub/inner.md:malformed-timestamp:error",
+            "sub/inner.md:heading-missing-space:warning"
+        ]
+    );
+
+    write(&root.join("only.yaml"), "select: [time-runs-backwards]\n");
+    let results = found(root, &["--config", "only.yaml", "sub"]);
+    assert_eq!(results, ["sub/inner.md:time-runs-backwards:warning"]);
+}
+
+#[test]
+fn per_file_ignores_and_rule_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        &root.join(".chatlint.yaml"),
+        "per-file-ignores:\n  'drafts/**': [CL1]\n  'late-*.md': [malformed-timestamp]\nrules:\n  time-runs-backwards:\n    midnight-gap-hours: 4\n",
+    );
+    write(&root.join("drafts/a.md"), TRANSCRIPT);
+    write(&root.join("late-b.md"), TRANSCRIPT);
+    let results = found(root, &["."]);
+    // A 5-hour drop is more than the 4 configured: read as midnight, not reported.
+    assert_eq!(
+        results,
+        [
+            "drafts/a.md:malformed-timestamp:error",
+            "late-b.md:heading-missing-space:warning"
+        ]
+    );
+}
+
+#[test]
+fn excluded_files_are_skipped_in_walks_and_with_force_exclude() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        &root.join(".chatlint.yaml"),
+        "exclude: [archive, '*.draft.md']\n",
+    );
+    write(&root.join("archive/old.md"), TRANSCRIPT);
+    write(&root.join("x.draft.md"), TRANSCRIPT);
+    write(&root.join("kept.md"), TRANSCRIPT);
+    let results = found(root, &["--select", "CL001", "."]);
+    assert_eq!(results, ["kept.md:malformed-timestamp:error"]);
+    // Named explicitly, an excluded file is checked, unless --force-exclude.
+    let results = found(root, &["--select", "CL001", "archive/old.md"]);
+    assert_eq!(results, ["archive/old.md:malformed-timestamp:error"]);
+    let results = found(
+        root,
+        &[
+            "--select",
+            "CL001",
+            "--force-exclude",
+            "archive/old.md",
+            "x.draft.md",
+        ],
+    );
+    assert!(results.is_empty(), "{results:?}");
+}
+
+#[test]
+fn gitignored_files_are_not_walked() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    assert!(std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(root)
+        .status()
+        .unwrap()
+        .success());
+    write(&root.join(".gitignore"), "build/\n");
+    write(&root.join("build/out.md"), TRANSCRIPT);
+    write(&root.join("kept.md"), TRANSCRIPT);
+    let results = found(root, &["--select", "CL001", "."]);
+    assert_eq!(results, ["kept.md:malformed-timestamp:error"]);
+}
+
+#[test]
+fn errors_point_into_the_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("a.md"), TRANSCRIPT);
+    let cases = [
+        (
+            "select: [CL001]\nselct: [CL002]\n",
+            ".chatlint.yaml:2:1",
+            "unknown field `selct`",
+        ),
+        (
+            "ignore: [CL001, no-such-rule]\n",
+            ".chatlint.yaml:1:17",
+            "Unknown rule `no-such-rule`",
+        ),
+        (
+            "rules:\n  heading-missing-space:\n    severity: fatal\n",
+            ".chatlint.yaml:3:5",
+            "Invalid severity",
+        ),
+        (
+            "rules:\n  time-runs-backwards:\n    midnight-gap: 3\n",
+            ".chatlint.yaml:3:5",
+            "Unknown option `midnight-gap`",
+        ),
+        (
+            "rules:\n  time-runs-backwards:\n    midnight-gap-hours: soon\n",
+            ".chatlint.yaml:3:5",
+            "must be a whole number",
+        ),
+        ("exclude: ['a[']\n", ".chatlint.yaml:1:", "Invalid glob"),
+    ];
+    for (config, position, message) in cases {
+        write(&root.join(".chatlint.yaml"), config);
+        chatlint(root)
+            .args(["check", "a.md"])
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(position).and(predicate::str::contains(message)));
+    }
+}
+
+#[test]
+fn config_schema_lists_every_rule_and_option() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string("schemas/config.schema.json").unwrap()).unwrap();
+    let rules = schema["properties"]["rules"]["properties"]
+        .as_object()
+        .unwrap();
+    let selectors = schema["$defs"]["selector"]["anyOf"][0]["enum"]
+        .as_array()
+        .unwrap();
+    for rule in chatlint::registry::all() {
+        let meta = rule.meta();
+        for key in [meta.code, meta.name] {
+            let block = rules
+                .get(key)
+                .unwrap_or_else(|| panic!("schema lacks rule {key}"));
+            let properties = block["properties"].as_object().unwrap();
+            for option in meta.options {
+                assert!(
+                    properties.contains_key(option.name),
+                    "schema lacks {key}.{}",
+                    option.name
+                );
+            }
+            assert_eq!(
+                properties.len(),
+                meta.options.len() + 1,
+                "{key}: options differ"
+            );
+            assert!(
+                selectors.iter().any(|s| s == key),
+                "selector enum lacks {key}"
+            );
+        }
+    }
+    assert_eq!(rules.len(), 2 * chatlint::registry::all().len());
+
+    // And a real configuration validates against it.
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let config = serde_json::json!({"select": ["ALL"], "ignore": ["CL1"], "rules": {"time-runs-backwards": {"severity": "error", "midnight-gap-hours": 6}}});
+    assert!(validator.is_valid(&config));
+    assert!(!validator.is_valid(&serde_json::json!({"selct": []})));
+}

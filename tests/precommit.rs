@@ -1,0 +1,103 @@
+//! The real pre-commit framework running this repository's hooks
+//! (`.pre-commit-hooks.yaml`) in a temporary git repository.
+//!
+//! Needs `git` and `pre-commit` (`pip install pre-commit`); without them the
+//! test says it skips, unless `CHATLINT_REQUIRE_PRECOMMIT=1` (set by
+//! `.ci/run`, which installs pre-commit) makes it required. pre-commit builds
+//! the hook with `cargo install` from the committed HEAD of this repository.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn available(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn run(dir: &Path, program: &str, args: &[&str]) -> Output {
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        // Dependencies compiled once are reused by later runs of this test.
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pre-commit"),
+        )
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    output
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn hooks_fail_fix_and_pass() {
+    if !available("git") || !available("pre-commit") {
+        if std::env::var_os("CHATLINT_REQUIRE_PRECOMMIT").is_some_and(|v| v == "1") {
+            panic!("CHATLINT_REQUIRE_PRECOMMIT=1 but git or pre-commit is missing");
+        }
+        eprintln!("skipped: git or pre-commit is not installed (pip install pre-commit)");
+        return;
+    }
+    let this_repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let head = run(this_repo, "git", &["rev-parse", "HEAD"]);
+    assert!(head.status.success(), "{}", text(&head));
+    let head = String::from_utf8(head.stdout).unwrap().trim().to_string();
+
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    for args in [
+        &["init", "-q"][..],
+        &["config", "user.email", "test@example.com"],
+        &["config", "user.name", "test"],
+    ] {
+        assert!(run(repo, "git", args).status.success());
+    }
+    std::fs::write(
+        repo.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: chatlint\n      - id: chatlint-fix\n        stages: [manual]\n",
+            this_repo.display()
+        ),
+    )
+    .unwrap();
+    let transcript = repo.join("2017-08-25-chat.md");
+    std::fs::write(&transcript, "> 07:50:02  右军  \n   \n##异地多活  \n   \n").unwrap();
+    assert!(run(repo, "git", &["add", "."]).status.success());
+
+    // The staged heading without its space fails the check hook.
+    let failed = run(repo, "pre-commit", &["run", "chatlint"]);
+    let output = text(&failed);
+    assert_eq!(failed.status.code(), Some(1), "{output}");
+    assert!(output.contains("heading-missing-space"), "{output}");
+
+    // The fix hook repairs it (pre-commit fails a hook that modifies files).
+    let fixed = run(
+        repo,
+        "pre-commit",
+        &["run", "chatlint-fix", "--hook-stage", "manual"],
+    );
+    let output = text(&fixed);
+    assert!(
+        output.contains("files were modified by this hook"),
+        "{output}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&transcript).unwrap(),
+        "> 07:50:02  右军  \n   \n## 异地多活  \n   \n"
+    );
+
+    // Staged again, the check passes.
+    assert!(run(repo, "git", &["add", "."]).status.success());
+    let passed = run(repo, "pre-commit", &["run", "chatlint"]);
+    assert_eq!(passed.status.code(), Some(0), "{}", text(&passed));
+}

@@ -1,0 +1,119 @@
+//! Suppression comments in transcripts, and the unused-suppression finding.
+
+use chatlint::{check_text, fix_text, registry, Applicability};
+
+fn findings(text: &str) -> Vec<(usize, &'static str)> {
+    check_text(text, registry::all())
+        .iter()
+        .map(|d| (text[..d.span.start].matches('\n').count() + 1, d.rule.name))
+        .collect()
+}
+
+const HEADER: &str = "> 07:50:02  甲  \n   \n";
+
+#[test]
+fn disable_next_line() {
+    let text = format!(
+        "{HEADER}<!-- chatlint-disable-next-line heading-missing-space -->\n##一  \n##二  \n"
+    );
+    assert_eq!(findings(&text), [(5, "heading-missing-space")]);
+}
+
+#[test]
+fn disable_line_by_code_prefix() {
+    let text = format!("{HEADER}##一 <!-- chatlint-disable-line CL1 -->\n##二  \n");
+    assert_eq!(findings(&text), [(4, "heading-missing-space")]);
+}
+
+#[test]
+fn disable_and_enable_a_range() {
+    let text = format!(
+        "{HEADER}<!-- chatlint-disable heading-missing-space -->\n##一  \n##二  \n<!-- chatlint-enable heading-missing-space -->\n##三  \n"
+    );
+    assert_eq!(findings(&text), [(7, "heading-missing-space")]);
+}
+
+#[test]
+fn disable_file_and_all_rules() {
+    let text = format!("{HEADER}##一  \n<!-- chatlint-disable-file -->\n> 7:00:00  乙  \n");
+    assert!(findings(&text).is_empty(), "{:?}", findings(&text));
+    let text = format!(
+        "{HEADER}##一  \n<!-- chatlint-disable-file malformed-timestamp -->\n> 7:00:00  乙  \n"
+    );
+    assert_eq!(findings(&text), [(3, "heading-missing-space")]);
+}
+
+#[test]
+fn several_rules_in_one_comment() {
+    let text = format!(
+        "{HEADER}<!-- chatlint-disable-next-line CL001, heading-missing-space -->\n##一  \n"
+    );
+    assert_eq!(findings(&text), [(3, "unused-suppression")]);
+    let fixed = fix_text("t", &text, registry::all(), Applicability::Safe).unwrap();
+    assert_eq!(
+        fixed.text,
+        format!("{HEADER}<!-- chatlint-disable-next-line heading-missing-space -->\n##一  \n")
+    );
+}
+
+#[test]
+fn unused_suppressions_are_reported_and_removed() {
+    let text = format!(
+        "{HEADER}<!-- chatlint-disable-next-line heading-missing-space -->\n## 已有空格  \n正文 <!-- chatlint-disable-line CL201 -->\n<!-- chatlint-enable CL001 -->\n"
+    );
+    assert_eq!(
+        findings(&text),
+        [
+            (3, "unused-suppression"),
+            (5, "unused-suppression"),
+            (6, "unused-suppression")
+        ]
+    );
+    let fixed = fix_text("t", &text, registry::all(), Applicability::Safe).unwrap();
+    assert_eq!(fixed.text, format!("{HEADER}## 已有空格  \n正文\n"));
+    assert!(fixed.remaining.is_empty());
+}
+
+#[test]
+fn unknown_rules_are_reported_without_a_fix() {
+    let text =
+        format!("{HEADER}<!-- chatlint-disable-next-line heading-mising-space -->\n##一  \n");
+    let diagnostics = check_text(&text, registry::all());
+    let names: Vec<_> = diagnostics
+        .iter()
+        .map(|d| (d.rule.name, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (
+                "unused-suppression",
+                "Suppression names unknown rule `heading-mising-space`"
+            ),
+            (
+                "heading-missing-space",
+                "Heading `##` has no space after it; it renders as plain text"
+            )
+        ]
+    );
+    assert!(diagnostics[0].fix.is_none());
+}
+
+#[test]
+fn comments_in_code_fences_are_text() {
+    let text = format!("{HEADER}```\n<!-- chatlint-disable-file -->\n```\n##一  \n");
+    assert_eq!(findings(&text), [(6, "heading-missing-space")]);
+}
+
+#[test]
+fn unused_suppression_can_be_turned_off() {
+    let text = format!(
+        "{HEADER}<!-- chatlint-disable-next-line heading-missing-space -->\n## 已有空格  \n"
+    );
+    let rules: Vec<_> = registry::all()
+        .iter()
+        .copied()
+        .filter(|r| r.meta().name != "unused-suppression")
+        .collect();
+    assert!(check_text(&text, &rules).is_empty());
+}
