@@ -47,7 +47,10 @@ pub fn run(args: RuleArgs) -> Result<ExitStatus, chatlint::Error> {
         match args.output_format {
             RuleFormat::Json => {
                 let all: Vec<_> = rules.map(to_json).collect();
-                println!("{}", serde_json::to_string_pretty(&all).expect("serialisable"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&all).expect("serialisable")
+                );
             }
             RuleFormat::Text => {
                 for meta in rules {
@@ -57,7 +60,11 @@ pub fn run(args: RuleArgs) -> Result<ExitStatus, chatlint::Error> {
                         meta.name,
                         meta.severity.to_string(),
                         fix_word(meta),
-                        if meta.default_enabled { "" } else { "(off by default) " },
+                        if meta.default_enabled {
+                            ""
+                        } else {
+                            "(off by default) "
+                        },
                         meta.summary()
                     );
                 }
@@ -69,7 +76,10 @@ pub fn run(args: RuleArgs) -> Result<ExitStatus, chatlint::Error> {
     let rule = registry::find(&name).ok_or(chatlint::Error::UnknownRule(name))?;
     let meta = rule.meta();
     match args.output_format {
-        RuleFormat::Json => println!("{}", serde_json::to_string_pretty(&to_json(meta)).expect("serialisable")),
+        RuleFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&to_json(meta)).expect("serialisable")
+        ),
         RuleFormat::Text => {
             println!("# {} ({})\n", meta.name, meta.code);
             let enabled = if meta.default_enabled { "on" } else { "off" };
@@ -83,7 +93,10 @@ pub fn run(args: RuleArgs) -> Result<ExitStatus, chatlint::Error> {
             if !meta.options.is_empty() {
                 println!("\n## Options");
                 for option in meta.options {
-                    println!("- `{}` (default `{}`): {}", option.name, option.default, option.doc);
+                    println!(
+                        "- `{}` (default `{}`): {}",
+                        option.name, option.default, option.doc
+                    );
                 }
             }
         }
