@@ -56,7 +56,7 @@ pub use config::Settings;
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
 pub use fix::{Applicability, Edit, Fix};
-pub use linter::{check_text, check_with, fix_text, fix_with, FixOutcome};
+pub use linter::{check_path, check_text, check_with, fix_path, fix_text, fix_with, FixOutcome};
 pub use parser::parse;
 pub use rules::{registry, Rule, RuleMeta};
 pub use source::SourceFile;

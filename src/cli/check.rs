@@ -14,7 +14,7 @@ use chatlint::config::{absolute, ConfigResolver, Overrides};
 use chatlint::fix::write::replace_file;
 use chatlint::output::full::{self, Color};
 use chatlint::output::{FileReport, OutputFormat};
-use chatlint::{check_with, fix_with, Applicability, Error, Settings, SourceFile};
+use chatlint::{check_path, fix_path, Applicability, Error, Settings, SourceFile};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -278,9 +278,14 @@ fn process(
             Err(err) => return Outcome::Failed(err),
         }
     }
+    // The path the rules see (file-name checks): none for an unnamed stdin.
+    let rule_path = match input {
+        Input::File(path) => Some(path.as_path()),
+        Input::Stdin => args.stdin_filename.as_deref(),
+    };
     let threshold = match mode {
         Mode::Check => {
-            let diagnostics = check_with(source.text(), &settings);
+            let diagnostics = check_path(source.text(), rule_path, &settings);
             return Outcome::Done {
                 report: FileReport {
                     source,
@@ -292,7 +297,7 @@ fn process(
         }
         Mode::Fix(threshold) | Mode::Diff(threshold) => threshold,
     };
-    let outcome = match fix_with(source.name(), source.text(), &settings, threshold) {
+    let outcome = match fix_path(source.name(), source.text(), rule_path, &settings, threshold) {
         Ok(outcome) => outcome,
         Err(err) => return Outcome::Failed(err),
     };

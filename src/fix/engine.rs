@@ -11,6 +11,8 @@ pub struct AppliedFixes {
     pub applied: Vec<&'static str>,
     /// Every edit applied, as spans of the text it was applied to.
     pub edits: Vec<Edit>,
+    /// The messages the applied fixes declare they delete.
+    pub removed_messages: usize,
 }
 
 /// Applies every fix at least as trusted as `threshold`, in source order,
@@ -50,6 +52,7 @@ pub fn apply_fixes(
         }
         last_end = Some(span.end);
         result.applied.push(rule);
+        result.removed_messages += fix.removed_messages;
     }
     output.push_str(&text[copied_up_to..]);
     result.text = output;

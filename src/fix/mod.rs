@@ -64,6 +64,9 @@ pub struct Fix {
     pub title: String,
     /// Sorted, non-overlapping edits.
     pub edits: Vec<Edit>,
+    /// How many whole messages the edits delete (a duplicate's removal):
+    /// the check after fixing expects exactly that many fewer messages.
+    pub removed_messages: usize,
 }
 
 impl Fix {
@@ -77,7 +80,14 @@ impl Fix {
             applicability,
             title: title.into(),
             edits,
+            removed_messages: 0,
         }
+    }
+
+    /// Declares that the edits delete `count` whole messages.
+    pub fn removing_messages(mut self, count: usize) -> Self {
+        self.removed_messages = count;
+        self
     }
 
     pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Self {

@@ -102,6 +102,8 @@ impl RuleMeta {
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     pub text: &'a str,
+    /// The file, when there is one (stdin may name one with `--stdin-filename`).
+    pub path: Option<&'a std::path::Path>,
     pub transcript: &'a Transcript,
     /// Severities and options from the configuration.
     pub settings: &'a Settings,
