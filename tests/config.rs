@@ -6,8 +6,9 @@ use std::path::Path;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-/// A timestamp, a heading and a backwards time: one finding of three rules.
-const TRANSCRIPT: &str = "> 7:50:02  甲  \n   \n##背景  \n   \n> 14:00:00  乙  \n   \n好  \n   \n> 09:00:00  丙  \n   \n好  \n";
+/// A timestamp, a heading and a backwards time: one finding of three rules
+/// (and a sound front matter, so that `front-matter` says nothing).
+const TRANSCRIPT: &str = "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n> 7:50:02  甲  \n   \n##背景  \n   \n> 14:00:00  乙  \n   \n好  \n   \n> 09:00:00  丙  \n   \n好  \n";
 
 fn chatlint(dir: &Path) -> Command {
     let mut command = Command::cargo_bin("chatlint").unwrap();

@@ -342,16 +342,19 @@ impl OptionKind {
             OptionKind::StringMap => value
                 .as_object()
                 .is_some_and(|m| m.values().all(|v| v.is_string())),
+            OptionKind::OneOf(choices) => value.as_str().is_some_and(|v| choices.contains(&v)),
         }
     }
 
-    fn describe(self) -> &'static str {
-        match self {
+    fn describe(self) -> String {
+        let text = match self {
             OptionKind::Integer => "a whole number",
             OptionKind::String => "a string",
             OptionKind::Bool => "true or false",
             OptionKind::StringList => "a list of strings",
             OptionKind::StringMap => "a map of strings to strings",
-        }
+            OptionKind::OneOf(choices) => return format!("one of {}", choices.join(", ")),
+        };
+        text.to_string()
     }
 }

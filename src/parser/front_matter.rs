@@ -45,3 +45,44 @@ pub(super) fn parse(text: &str, lines: &mut Peekable<Lines<'_>>) -> Option<Front
         closed: false,
     })
 }
+
+/// A top-level `key: value` line of the front matter, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub key: String,
+    pub key_span: crate::model::Span,
+    /// The value's text, trimmed (quotes kept); empty for `key:` alone.
+    pub value_span: crate::model::Span,
+}
+
+/// The front matter's top-level fields in order, read line by line, so that
+/// each value's raw text and position are known whatever the YAML parser
+/// makes of it.
+pub fn fields(text: &str, front_matter: &FrontMatter) -> Vec<Field> {
+    let mut fields = Vec::new();
+    for line in Lines::new(text, front_matter.yaml_span.start) {
+        if line.start >= front_matter.yaml_span.end {
+            break;
+        }
+        let content = &text[line.clone()];
+        if content.starts_with([' ', '\t', '#', '-']) {
+            continue;
+        }
+        let Some(colon) = content.find(':') else {
+            continue;
+        };
+        let key = content[..colon].trim_end();
+        if key.is_empty() || key.contains(char::is_whitespace) {
+            continue;
+        }
+        let value = &content[colon + 1..];
+        let value_start = line.start + colon + 1 + (value.len() - value.trim_start().len());
+        let value_end = line.start + colon + 1 + value.trim_end().len();
+        fields.push(Field {
+            key: key.to_string(),
+            key_span: line.start..line.start + key.len(),
+            value_span: value_start..value_end.max(value_start),
+        });
+    }
+    fields
+}

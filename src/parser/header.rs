@@ -16,20 +16,22 @@ pub fn parse_header(text: &str, line: Span) -> Option<Header> {
 
     let mut date = None;
     let (first_word, first_end) = word_at(text, cursor, line.end);
+    let (mut time_word, mut time_end) = (first_word, first_end);
     if is_date_shape(first_word) {
-        let (second_word, _) = word_at(text, skip_whitespace(text, first_end, line.end), line.end);
+        let second_start = skip_whitespace(text, first_end, line.end);
+        let (second_word, second_end) = word_at(text, second_start, line.end);
         if time_candidate(second_word) {
             date = Some((cursor..first_end, parse_date(first_word)));
-            cursor = skip_whitespace(text, first_end, line.end);
+            cursor = second_start;
+            (time_word, time_end) = (second_word, second_end);
         }
     }
 
-    let (time_word, time_end) = word_at(text, cursor, line.end);
     if !time_candidate(time_word) {
         return None;
     }
     let speaker_start = skip_whitespace(text, time_end, line.end);
-    let speaker_end = speaker_start + text[speaker_start..line.end].trim_end().len();
+    let speaker_end = speaker_start + trim_end_len(&text[speaker_start..line.end]);
     Some(Header {
         span: line,
         date,
@@ -45,7 +47,7 @@ pub fn time_candidate(word: &str) -> bool {
     if !starts_with_digit {
         return false;
     }
-    if word.contains([':', '：']) {
+    if word.bytes().any(|b| b == b':') || word.contains('：') {
         return true;
     }
     let groups: Vec<&str> = word.split(['.', '．']).collect();
@@ -80,6 +82,11 @@ fn parse_strict_time(word: &str) -> Option<Time> {
 
 /// `YYYY-M-D` with one or two digits for month and day.
 fn is_date_shape(word: &str) -> bool {
+    // Cheap necessary conditions first: every header's time word comes here.
+    let bytes = word.as_bytes();
+    if !(8..=10).contains(&bytes.len()) || bytes[4] != b'-' {
+        return false;
+    }
     let mut parts = word.split('-');
     let (Some(y), Some(m), Some(d), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -119,8 +126,38 @@ pub(super) fn parse_day_heading(content: &str) -> Option<Date> {
     parse_date(rest.trim())
 }
 
+/// `char::is_whitespace` for an ASCII byte.
+pub(crate) fn is_ascii_whitespace_char(b: u8) -> bool {
+    matches!(b, b' ' | b'\t'..=b'\r')
+}
+
+/// The byte length of `s.trim_start()`'s cut, with a fast path for ASCII.
 fn leading_whitespace(s: &str) -> usize {
-    s.len() - s.trim_start().len()
+    let ascii = s
+        .bytes()
+        .position(|b| !is_ascii_whitespace_char(b))
+        .unwrap_or(s.len());
+    if s.as_bytes().get(ascii).is_some_and(|&b| b >= 0x80) {
+        // Unicode white space (U+3000, U+00A0, …) may go on.
+        let rest = &s[ascii..];
+        ascii + (rest.len() - rest.trim_start().len())
+    } else {
+        ascii
+    }
+}
+
+/// The byte length of `s.trim_end()`, with a fast path for ASCII.
+pub(crate) fn trim_end_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 && is_ascii_whitespace_char(bytes[end - 1]) {
+        end -= 1;
+    }
+    if end > 0 && bytes[end - 1] >= 0x80 {
+        s[..end].trim_end().len()
+    } else {
+        end
+    }
 }
 
 fn skip_whitespace(text: &str, at: usize, end: usize) -> usize {
@@ -130,6 +167,28 @@ fn skip_whitespace(text: &str, at: usize, end: usize) -> usize {
 /// The run of non-whitespace starting at `at`, and where it ends.
 fn word_at(text: &str, at: usize, end: usize) -> (&str, usize) {
     let rest = &text[at..end];
-    let len = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let len = whitespace_position(rest).unwrap_or(rest.len());
     (&rest[..len], at + len)
+}
+
+/// `s.find(char::is_whitespace)`, decoding only the non-ASCII characters.
+fn whitespace_position(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if is_ascii_whitespace_char(b) {
+                return Some(i);
+            }
+            i += 1;
+        } else {
+            let c = s[i..].chars().next()?;
+            if c.is_whitespace() {
+                return Some(i);
+            }
+            i += c.len_utf8();
+        }
+    }
+    None
 }

@@ -9,14 +9,59 @@ use crate::model::{Emoji, Image, Inline, Link, Mention, Span, Width};
 /// The character that WeChat writes after an @mention.
 pub const MENTION_END: char = '\u{2005}';
 
+/// The bytes that can start a character handled in [`parse_inlines`]'s match:
+/// `` ` `` `!` `[` `<` `@` `h`, and 0xEF, the lead byte of `！` (U+FF01). No
+/// UTF-8 continuation byte is among them, so a hit is a character boundary.
+const MAY_OPEN_INLINE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    let bytes = *b"`![<@h";
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table[0xEF] = true;
+    table
+};
+
+/// The first index from `from` on whose byte is in [`MAY_OPEN_INLINE`]. Eight
+/// bytes are tested at a time without branching: most bytes of a transcript
+/// (CJK text) open nothing.
+fn next_opener(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = &bytes[from..];
+    let mut chunks = rest.chunks_exact(8);
+    let mut base = from;
+    for chunk in &mut chunks {
+        let hit = chunk
+            .iter()
+            .fold(false, |hit, &b| hit | MAY_OPEN_INLINE[usize::from(b)]);
+        if hit {
+            break;
+        }
+        base += 8;
+    }
+    bytes[base..]
+        .iter()
+        .position(|&b| MAY_OPEN_INLINE[usize::from(b)])
+        .map(|i| base + i)
+}
+
 pub(super) fn parse_inlines(text: &str, line: Span) -> Vec<Inline> {
     let content = &text[line.clone()];
     let base = line.start;
     let mut inlines = Vec::new();
     let mut i = 0;
     while i < content.len() {
+        // Skip straight to the next character that can open an inline: the
+        // ASCII ones below, or the first byte of `！` (every other character
+        // would only be stepped over).
+        match next_opener(content.as_bytes(), i) {
+            Some(at) => i = at,
+            None => break,
+        }
         let rest = &content[i..];
         let Some(c) = rest.chars().next() else { break };
+        // Keep `MAY_OPEN_INLINE` in step with these arms.
         let parsed = match c {
             '`' => {
                 i = skip_code_span(content, i);

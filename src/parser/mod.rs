@@ -11,6 +11,8 @@ mod inline;
 
 use crate::model::{BodyLine, DayHeading, Message, Span, Transcript};
 
+pub use front_matter::{fields as front_matter_fields, Field};
+pub(crate) use header::parse_date;
 pub use header::{parse_header, time_candidate};
 
 /// Parses a whole transcript. Offsets in the result index `text` itself
@@ -55,7 +57,7 @@ fn body_line(text: &str, span: Span, fence: &mut FenceState) -> BodyLine {
     let content = &text[span.clone()];
     let in_code_fence = fence.update(content);
     BodyLine {
-        is_blank: content.trim().is_empty(),
+        is_blank: is_blank(content),
         inlines: if in_code_fence {
             Vec::new()
         } else {
@@ -63,6 +65,19 @@ fn body_line(text: &str, span: Span, fence: &mut FenceState) -> BodyLine {
         },
         in_code_fence,
         span,
+    }
+}
+
+/// `content.trim().is_empty()`, without decoding ASCII.
+fn is_blank(content: &str) -> bool {
+    match content
+        .bytes()
+        .position(|b| !header::is_ascii_whitespace_char(b))
+    {
+        None => true,
+        Some(i) if content.as_bytes()[i] < 0x80 => false,
+        // Unicode white space (U+3000, U+00A0, …) may still make it blank.
+        Some(i) => content[i..].chars().all(char::is_whitespace),
     }
 }
 

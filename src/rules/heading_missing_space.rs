@@ -125,6 +125,13 @@ fn reads_as_heading_after_one_hash(text: &str) -> bool {
     if first_word.contains(['#', '＃']) {
         return false;
     }
+    // `#1234，已经修好了`: an issue number followed by CJK punctuation (not
+    // `、`, which numbers a list item: `#1、背景`).
+    let digits = first_word.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && first_word[digits..].starts_with(['，', '。', '；', '：', '！', '？', '）'])
+    {
+        return false;
+    }
     let ascii_word = first_word.is_ascii();
     if ascii_word {
         // `#1234`, `#12,` : issue numbers.
@@ -172,6 +179,7 @@ mod tests {
             "###### 六",
             "######六",
             "   ##缩进",
+            "#1、背景",
         ] {
             let expected = line.trim_start().starts_with("###### ");
             assert_eq!(missing_space_heading(line).is_none(), expected, "{line}");
@@ -193,6 +201,8 @@ mod tests {
             "\\#不是标题",
             "C# java 双写",
             "#1234 修好了",
+            "#1234，已经修好了",
+            "#12。",
             "#fff",
             "#java",
             "    ##代码",

@@ -10,15 +10,34 @@
 //! `chatlint rule NAME` prints exactly what rustdoc shows.
 
 mod broken_image_url;
+mod duplicate_message;
+mod escaped_html_entity;
+mod front_matter;
+mod header_layout;
 mod heading_missing_space;
+mod image_time;
+mod image_time_mismatch;
+mod image_url_pattern;
+mod invisible_character;
+mod lost_character;
 mod malformed_timestamp;
+mod redact;
 pub mod registry;
 mod time_runs_backwards;
 mod unused_suppression;
 
 pub use broken_image_url::BrokenImageUrl;
+pub use duplicate_message::DuplicateMessage;
+pub use escaped_html_entity::EscapedHtmlEntity;
+pub use front_matter::FrontMatterRule;
+pub use header_layout::HeaderLayout;
 pub use heading_missing_space::HeadingMissingSpace;
+pub use image_time_mismatch::ImageTimeMismatch;
+pub use image_url_pattern::ImageUrlPattern;
+pub use invisible_character::InvisibleCharacter;
+pub use lost_character::LostCharacter;
 pub use malformed_timestamp::MalformedTimestamp;
+pub use redact::Redact;
 pub use time_runs_backwards::TimeRunsBackwards;
 pub use unused_suppression::UnusedSuppression;
 
@@ -46,6 +65,8 @@ pub enum OptionKind {
     Bool,
     StringList,
     StringMap,
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
 }
 
 /// An option a rule reads from `.chatlint.yaml` (`rules: {NAME: {OPTION: …}}`).

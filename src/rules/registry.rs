@@ -1,16 +1,26 @@
 //! Every rule chatlint has, and lookup by code, name or code prefix.
 
 use super::{
-    BrokenImageUrl, HeadingMissingSpace, MalformedTimestamp, Rule, TimeRunsBackwards,
-    UnusedSuppression,
+    BrokenImageUrl, DuplicateMessage, EscapedHtmlEntity, FrontMatterRule, HeaderLayout,
+    HeadingMissingSpace, ImageTimeMismatch, ImageUrlPattern, InvisibleCharacter, LostCharacter,
+    MalformedTimestamp, Redact, Rule, TimeRunsBackwards, UnusedSuppression,
 };
 use crate::error::Error;
 
 static RULES: &[&dyn Rule] = &[
     &MalformedTimestamp,
     &TimeRunsBackwards,
+    &HeaderLayout,
     &HeadingMissingSpace,
     &BrokenImageUrl,
+    &ImageTimeMismatch,
+    &ImageUrlPattern,
+    &DuplicateMessage,
+    &EscapedHtmlEntity,
+    &LostCharacter,
+    &InvisibleCharacter,
+    &Redact,
+    &FrontMatterRule,
     &UnusedSuppression,
 ];
 
@@ -88,7 +98,7 @@ mod tests {
             select("cl101").unwrap()[0].meta().name,
             "heading-missing-space"
         );
-        assert_eq!(select("CL0").unwrap().len(), 2);
+        assert_eq!(select("CL0").unwrap().len(), 3);
         assert_eq!(select("ALL").unwrap().len(), all().len());
         assert!(matches!(select("no-such-rule"), Err(Error::UnknownRule(_))));
     }

@@ -1,0 +1,187 @@
+use super::{declare_rule, Context, OptionKind, Rule, RuleMeta, RuleOption};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Fix};
+use crate::model::{Message, Transcript};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds a message written twice: the same header time (and date) and the
+    /// same text, compared line by line with white space trimmed, at most
+    /// `max-distance` messages apart, under any two speaker names. Merging two
+    /// exports of one chat leaves such twins, and the two exporters name
+    /// people differently (`钟文帅-移付宝科技-产品经理` and `钟`, `我` and the
+    /// owner's real name).
+    ///
+    /// A message that repeats an earlier one at another time is not a
+    /// duplicate: people do say `[强]` twice.
+    ///
+    /// ## Why is this bad?
+    /// Every message after the merge appears twice: the transcript reads
+    /// badly and every count (messages, speakers) is wrong. The archive's
+    /// keepers once removed about 20,000 such twins from 222 files by hand.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// > 20:13:05  钟
+    ///
+    /// 7位数，是年薪还是月薪。。
+    ///
+    /// > 20:13:05  钟文帅-移付宝科技-产品经理
+    ///
+    /// 7位数，是年薪还是月薪。。
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix removes one of the two messages, keeping the one whose speaker
+    /// name the option `keep` chooses: `first`, `last` or `longer`. It is safe
+    /// when speaker and text are identical byte for byte, and unsafe otherwise
+    /// (two names may, rarely, be two people).
+    pub struct DuplicateMessage {
+        code: "CL301",
+        name: "duplicate-message",
+        severity: Warning,
+        fix: Always,
+        options: [
+            RuleOption {
+                name: "keep",
+                kind: OptionKind::OneOf(&["first", "last", "longer"]),
+                default: "\"first\"",
+                doc: "Which of the two to keep: `first`, `last`, or `longer` (the longer speaker name; the first on a tie).",
+            },
+            RuleOption {
+                name: "max-distance",
+                kind: OptionKind::Integer,
+                default: "10",
+                doc: "How many messages apart two twins may be.",
+            },
+        ],
+    }
+}
+
+impl Rule for DuplicateMessage {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
+        let text = context.text;
+        let transcript = context.transcript;
+        let keep: String = context.settings.option(&Self::META, "keep");
+        let max_distance: usize = context.settings.option(&Self::META, "max-distance");
+        let keys: Vec<Option<Vec<&str>>> = transcript
+            .messages
+            .iter()
+            .map(|m| comparable(text, m))
+            .collect();
+        for (later, later_key) in keys.iter().enumerate() {
+            let Some(later_key) = later_key else { continue };
+            let first = later.saturating_sub(max_distance);
+            let twin = (first..later).rev().find(|&earlier| {
+                keys[earlier].as_ref() == Some(later_key)
+                    && same_time(&transcript.messages[earlier], &transcript.messages[later])
+            });
+            let Some(earlier) = twin else { continue };
+            diagnostics.push(finding(text, transcript, earlier, later, &keep));
+        }
+    }
+}
+
+/// The text lines, trimmed, without blank ones; `None` for a message with no
+/// text or no valid time (a twin needs both to be recognised).
+fn comparable<'a>(text: &'a str, message: &Message) -> Option<Vec<&'a str>> {
+    message.header.time?;
+    let lines: Vec<&str> = message
+        .content_lines()
+        .iter()
+        .map(|line| text[line.span.clone()].trim())
+        .filter(|line| !line.is_empty())
+        .collect();
+    (!lines.is_empty()).then_some(lines)
+}
+
+fn same_time(a: &Message, b: &Message) -> bool {
+    a.header.time == b.header.time && a.header.valid_date() == b.header.valid_date()
+}
+
+fn finding(
+    text: &str,
+    transcript: &Transcript,
+    earlier: usize,
+    later: usize,
+    keep: &str,
+) -> Diagnostic {
+    let messages = &transcript.messages;
+    let (a, b) = (&messages[earlier], &messages[later]);
+    let (speaker_a, speaker_b) = (a.header.speaker(text), b.header.speaker(text));
+    let remove_earlier = match keep {
+        "last" => true,
+        "longer" => speaker_b.chars().count() > speaker_a.chars().count(),
+        _ => false,
+    };
+    let (removed, kept) = if remove_earlier {
+        (earlier, later)
+    } else {
+        (later, earlier)
+    };
+    let identical = speaker_a == speaker_b && exact_body(text, a) == exact_body(text, b);
+    let edit = Edit::replace(block_span(text, transcript, removed), "");
+    let title = format!(
+        "Remove the copy under `{}`",
+        messages[removed].header.speaker(text)
+    );
+    let fix = if identical {
+        Fix::safe(title, vec![edit])
+    } else {
+        Fix::unsafe_edit(title, vec![edit])
+    }
+    .removing_messages(1);
+    let message = if speaker_a == speaker_b {
+        format!(
+            "Message repeats the one before it at {}",
+            a.header.time_text(text)
+        )
+    } else {
+        format!(
+            "Message repeats the one at {} under another name (`{speaker_a}` and `{speaker_b}`)",
+            a.header.time_text(text)
+        )
+    };
+    Diagnostic::new(&DuplicateMessage::META, b.header.span.clone(), message)
+        .with_label("same time, same text")
+        .with_related(a.header.span.clone(), "first copy")
+        .with_help(format!(
+            "Keep one copy: this fix keeps `{}` (option `keep`)",
+            messages[kept].header.speaker(text)
+        ))
+        .with_fix(Some(fix))
+}
+
+/// The body's content lines exactly as written.
+fn exact_body<'a>(text: &'a str, message: &Message) -> Vec<&'a str> {
+    message
+        .content_lines()
+        .iter()
+        .map(|l| &text[l.span.clone()])
+        .collect()
+}
+
+/// A message's whole block: its header to the next header or day heading,
+/// so that removing it leaves the layout around it as it was.
+fn block_span(text: &str, transcript: &Transcript, index: usize) -> std::ops::Range<usize> {
+    let start = transcript.messages[index].header.span.start;
+    let next_header = transcript
+        .messages
+        .get(index + 1)
+        .map(|m| m.header.span.start);
+    let next_heading = transcript
+        .day_headings
+        .iter()
+        .map(|h| h.span.start)
+        .find(|&s| s > start);
+    let end = [next_header, next_heading]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(text.len());
+    start..end
+}

@@ -1,0 +1,221 @@
+use super::{declare_rule, Context, Rule, RuleMeta};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Fix};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds HTML entities escaped more than once: `&amp;gt;`, `&amp;amp;amp;`,
+    /// `&amp;#183;`, `&amp;quot;`. An export step escaped `&` again and again,
+    /// so the reader sees `&gt;` or `&amp;amp;` instead of `>` or `&`, and a
+    /// link's query string (`…&amp;amp;amp;mid=…`) no longer works.
+    ///
+    /// A single `&amp;` is correct Markdown for `&` and is left alone, and so
+    /// is text in code spans and fenced code, which may discuss entities on
+    /// purpose.
+    ///
+    /// ## Why is this bad?
+    /// Readers see entity names instead of the characters the writer typed,
+    /// and links with over-escaped query strings are broken.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// 重0搭建新的网关体系==&amp;gt;基于业务需要扩充支付渠道
+    /// ```
+    ///
+    /// Use instead:
+    /// ```markdown
+    /// 重0搭建新的网关体系==>基于业务需要扩充支付渠道
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: the fix writes what the writer typed (`>`, `&`, `·`). Where the
+    /// bare character would change the Markdown (`<` could open an HTML tag,
+    /// `&` before a name and `;` would read as an entity, `>` at the start of
+    /// a line opens a quote), it writes the entity escaped once (`&lt;`),
+    /// which renders as that character.
+    pub struct EscapedHtmlEntity {
+        code: "CL401",
+        name: "escaped-html-entity",
+        severity: Warning,
+        fix: Always,
+    }
+}
+
+impl Rule for EscapedHtmlEntity {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
+        let text = context.text;
+        for line in context.transcript.body_lines().filter(|l| !l.in_code_fence) {
+            let content = &text[line.span.clone()];
+            let code_spans = code_spans(content);
+            let mut search = 0;
+            while let Some(found) = content[search..].find("&amp;") {
+                let start = search + found;
+                search = start + 1;
+                if code_spans.iter().any(|span| span.contains(&start)) {
+                    continue;
+                }
+                let Some((len, decoded)) = over_escaped(&content[start..]) else {
+                    continue;
+                };
+                search = start + len;
+                let span = line.span.start + start..line.span.start + start + len;
+                let written = &content[start..start + len];
+                let replacement =
+                    markdown_safe(decoded, &content[..start], &content[start + len..]);
+                diagnostics.push(
+                    Diagnostic::new(
+                        &Self::META,
+                        span.clone(),
+                        format!(
+                            "`{written}` is escaped more than once; it shows as `{}`",
+                            once_less(written)
+                        ),
+                    )
+                    .with_label(format!("meant `{decoded}`"))
+                    .with_help(format!("Write `{replacement}`"))
+                    .with_fix(Some(Fix::safe(
+                        format!("Replace with `{replacement}`"),
+                        vec![Edit::replace(span, replacement)],
+                    ))),
+                );
+            }
+        }
+    }
+}
+
+/// At a `&amp;`: the length of an over-escaped entity and the character it
+/// stands for. `&amp;` alone is not over-escaped.
+fn over_escaped(at: &str) -> Option<(usize, char)> {
+    let mut rest = at.strip_prefix("&amp;")?;
+    let mut len = "&amp;".len();
+    let mut extra_amps = 0;
+    while let Some(after) = rest.strip_prefix("amp;") {
+        // `&amp;amp;` is `&` escaped twice; keep going for `&amp;amp;gt;`.
+        rest = after;
+        len += "amp;".len();
+        extra_amps += 1;
+    }
+    if let Some((entity_len, decoded)) = entity(rest) {
+        return Some((len + entity_len, decoded));
+    }
+    (extra_amps > 0).then_some((len, '&'))
+}
+
+/// A named or numeric entity at the start of `text` (without its `&`).
+fn entity(text: &str) -> Option<(usize, char)> {
+    let semicolon = text.find(';')?;
+    let name = &text[..semicolon];
+    if name.is_empty() || name.len() > 10 {
+        return None;
+    }
+    let decoded = if let Some(number) = name.strip_prefix('#') {
+        let code = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => number.parse().ok()?,
+        };
+        char::from_u32(code).filter(|c| *c != '\0')?
+    } else {
+        match name {
+            "gt" => '>',
+            "lt" => '<',
+            "amp" => '&',
+            "quot" => '"',
+            "apos" => '\'',
+            "nbsp" => '\u{a0}',
+            "middot" => '·',
+            "hellip" => '…',
+            "mdash" => '—',
+            "ndash" => '–',
+            "ldquo" => '“',
+            "rdquo" => '”',
+            "lsquo" => '‘',
+            "rsquo" => '’',
+            "times" => '×',
+            "copy" => '©',
+            "reg" => '®',
+            _ => return None,
+        }
+    };
+    Some((semicolon + 1, decoded))
+}
+
+/// The character, or its entity escaped once where the bare character would
+/// change how the line renders.
+fn markdown_safe(decoded: char, before: &str, after: &str) -> String {
+    let needs_entity = match decoded {
+        '<' => true,
+        '&' => {
+            // `&name;` or `&#123;` right after would read as an entity.
+            let name_len = after.find(';').unwrap_or(usize::MAX);
+            name_len <= 10
+                && after[..name_len]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '#')
+                && name_len > 0
+        }
+        '>' => before.trim().is_empty(),
+        _ => false,
+    };
+    if !needs_entity {
+        return decoded.to_string();
+    }
+    match decoded {
+        '<' => "&lt;".into(),
+        '>' => "&gt;".into(),
+        _ => "&amp;".into(),
+    }
+}
+
+/// What a reader sees: the text with one level of escaping undone.
+fn once_less(written: &str) -> String {
+    written.replacen("&amp;", "&", 1)
+}
+
+/// Byte ranges of `` `code` `` spans in a line.
+fn code_spans(line: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut search = 0;
+    while let Some(open) = line[search..].find('`') {
+        let open = search + open;
+        let run = line[open..].bytes().take_while(|&b| b == b'`').count();
+        let fence = &line[open..open + run];
+        match line[open + run..].find(fence) {
+            Some(close) => {
+                let end = open + run + close + run;
+                spans.push(open..end);
+                search = end;
+            }
+            None => break,
+        }
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_every_level() {
+        assert_eq!(over_escaped("&amp;gt;x"), Some((8, '>')));
+        assert_eq!(over_escaped("&amp;amp;amp;mid"), Some((13, '&')));
+        assert_eq!(over_escaped("&amp;amp;gt;"), Some((12, '>')));
+        assert_eq!(over_escaped("&amp;#183;"), Some((10, '·')));
+        assert_eq!(over_escaped("&amp;#x4e2d;"), Some((12, '中')));
+        assert_eq!(over_escaped("&amp; b"), None);
+        assert_eq!(over_escaped("&amp;b=2"), None);
+    }
+
+    #[test]
+    fn keeps_markdown_meaning() {
+        assert_eq!(markdown_safe('<', "a", "div"), "&lt;");
+        assert_eq!(markdown_safe('>', "==", "b"), ">");
+        assert_eq!(markdown_safe('>', "  ", "b"), "&gt;");
+        assert_eq!(markdown_safe('&', "a", "mid=2"), "&");
+        assert_eq!(markdown_safe('&', "a", "gt;"), "&amp;");
+    }
+}

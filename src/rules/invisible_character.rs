@@ -1,0 +1,162 @@
+use super::{declare_rule, Context, Rule, RuleMeta};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Fix};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds characters a reader cannot see but that change what the file
+    /// means to tools:
+    /// - a byte order mark (U+FEFF) at the start of the file, or anywhere else;
+    /// - zero-width spaces (U+200B) and word joiners (U+2060);
+    /// - no-break spaces (U+00A0) in message headers, where the time and the
+    ///   speaker must be separated by ordinary spaces;
+    /// - mixed line endings: lines ending in CRLF in a file of LF lines (or
+    ///   the reverse), such as a stray carriage return inside a link.
+    ///
+    /// Zero-width joiners are left alone: emoji sequences need them.
+    ///
+    /// ## Why is this bad?
+    /// The archive is UTF-8 without BOM, with LF line endings. A BOM or a
+    /// zero-width space hides inside words and breaks search and comparison;
+    /// a no-break space makes a header unreadable to tools; a lone CRLF
+    /// splits a link in two for some renderers.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// > 07:50:02 右军
+    /// ```
+    /// (with U+00A0 between the time and the speaker)
+    ///
+    /// ## Fix safety
+    /// Safe: the BOM and zero-width characters are removed, a no-break space
+    /// becomes a space, and a minority line ending becomes the file's usual one.
+    pub struct InvisibleCharacter {
+        code: "CL403",
+        name: "invisible-character",
+        severity: Warning,
+        fix: Always,
+    }
+}
+
+impl Rule for InvisibleCharacter {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
+        let text = context.text;
+        let found = |span: std::ops::Range<usize>,
+                     message: &str,
+                     label: &str,
+                     title: &str,
+                     replacement: &str| {
+            Diagnostic::new(&Self::META, span.clone(), message)
+                .with_label(label)
+                .with_fix(Some(Fix::safe(
+                    title,
+                    vec![Edit::replace(span, replacement)],
+                )))
+        };
+        for (offset, c) in text.char_indices() {
+            let span = offset..offset + c.len_utf8();
+            match c {
+                '\u{feff}' if offset == 0 => diagnostics.push(
+                    found(
+                        span,
+                        "The file starts with a byte order mark",
+                        "BOM",
+                        "Remove the BOM",
+                        "",
+                    )
+                    .with_help("The archive is UTF-8 without BOM"),
+                ),
+                '\u{feff}' => diagnostics.push(found(
+                    span,
+                    "A byte order mark (U+FEFF) inside the text",
+                    "invisible U+FEFF",
+                    "Remove it",
+                    "",
+                )),
+                '\u{200b}' => diagnostics.push(found(
+                    span,
+                    "A zero-width space (U+200B)",
+                    "invisible U+200B",
+                    "Remove it",
+                    "",
+                )),
+                '\u{2060}' => diagnostics.push(found(
+                    span,
+                    "A word joiner (U+2060)",
+                    "invisible U+2060",
+                    "Remove it",
+                    "",
+                )),
+                _ => {}
+            }
+        }
+        for message in &context.transcript.messages {
+            let header = &text[message.header.span.clone()];
+            for (offset, c) in header.char_indices().filter(|(_, c)| *c == '\u{a0}') {
+                let at = message.header.span.start + offset;
+                diagnostics.push(
+                    found(
+                        at..at + c.len_utf8(),
+                        "A no-break space (U+00A0) in a message header",
+                        "no-break space",
+                        "Replace it with a space",
+                        " ",
+                    )
+                    .with_help("Headers separate the time and the speaker with ordinary spaces"),
+                );
+            }
+        }
+        check_line_endings(text, diagnostics);
+    }
+}
+
+fn check_line_endings(text: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let bytes = text.as_bytes();
+    let crlf: Vec<usize> = memchr::memchr_iter(b'\n', bytes)
+        .filter(|&i| i > 0 && bytes[i - 1] == b'\r')
+        .collect();
+    let all = memchr::memchr_iter(b'\n', bytes).count();
+    let lf = all - crlf.len();
+    if crlf.is_empty() || lf == 0 {
+        return;
+    }
+    if crlf.len() <= lf {
+        for newline in crlf {
+            diagnostics.push(
+                Diagnostic::new(
+                    &InvisibleCharacter::META,
+                    newline - 1..newline + 1,
+                    "A CRLF line ending in a file of LF lines",
+                )
+                .with_label("stray carriage return")
+                .with_help("Use the file's line ending, LF")
+                .with_fix(Some(Fix::safe(
+                    "Remove the carriage return",
+                    vec![Edit::replace(newline - 1..newline, "")],
+                ))),
+            );
+        }
+    } else {
+        for newline in
+            memchr::memchr_iter(b'\n', bytes).filter(|&i| i == 0 || bytes[i - 1] != b'\r')
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    &InvisibleCharacter::META,
+                    newline..newline + 1,
+                    "An LF line ending in a file of CRLF lines",
+                )
+                .with_label("no carriage return")
+                .with_help("Use the file's line ending, CRLF")
+                .with_fix(Some(Fix::safe(
+                    "Add a carriage return",
+                    vec![Edit::insert(newline, "\r")],
+                ))),
+            );
+        }
+    }
+}
