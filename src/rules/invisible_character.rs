@@ -11,7 +11,8 @@ declare_rule! {
     /// - no-break spaces (U+00A0) in message headers, where the time and the
     ///   speaker must be separated by ordinary spaces;
     /// - mixed line endings: lines ending in CRLF in a file of LF lines (or
-    ///   the reverse), such as a stray carriage return inside a link.
+    ///   the reverse), such as a stray carriage return inside a link, and
+    ///   carriage returns that end no line at all.
     ///
     /// Zero-width joiners are left alone: emoji sequences need them.
     ///
@@ -116,6 +117,22 @@ impl Rule for InvisibleCharacter {
 
 fn check_line_endings(text: &str, diagnostics: &mut Vec<Diagnostic>) {
     let bytes = text.as_bytes();
+    // A carriage return that ends no line: an old Mac line break or a stray.
+    for cr in memchr::memchr_iter(b'\r', bytes).filter(|&i| bytes.get(i + 1) != Some(&b'\n')) {
+        diagnostics.push(
+            Diagnostic::new(
+                &InvisibleCharacter::META,
+                cr..cr + 1,
+                "A carriage return (CR) that ends no line",
+            )
+            .with_label("stray carriage return")
+            .with_help("Renderers and tools disagree on a lone CR: some break the line there")
+            .with_fix(Some(Fix::safe(
+                "Remove the carriage return",
+                vec![Edit::replace(cr..cr + 1, "")],
+            ))),
+        );
+    }
     let crlf: Vec<usize> = memchr::memchr_iter(b'\n', bytes)
         .filter(|&i| i > 0 && bytes[i - 1] == b'\r')
         .collect();
@@ -158,5 +175,30 @@ fn check_line_endings(text: &str, diagnostics: &mut Vec<Diagnostic>) {
                 ))),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{check_text, fix_text, registry, Applicability};
+
+    #[test]
+    fn crlf_inside_an_lf_file_is_fixed_to_lf() {
+        // As in the archive's later files: a link's text broken by a CRLF.
+        let text = "> 07:50:02  右军  \n   \n[收单系统的设计\r\n](https://mp.weixin.qq.com/s/abc)  \n   \n";
+        let rules = [registry::find("invisible-character").unwrap()];
+        let findings = check_text(text, &rules);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(&text[findings[0].span.clone()], "\r\n");
+        let fixed = fix_text("t", text, &rules, Applicability::Safe).unwrap();
+        assert_eq!(fixed.text, text.replace("\r\n", "\n"));
+    }
+
+    #[test]
+    fn lf_inside_a_crlf_file_gets_its_cr() {
+        let text = "a\r\nb\r\nc\nd\r\n";
+        let rules = [registry::find("invisible-character").unwrap()];
+        let fixed = fix_text("t", text, &rules, Applicability::Safe).unwrap();
+        assert_eq!(fixed.text, "a\r\nb\r\nc\r\nd\r\n");
     }
 }
