@@ -17,14 +17,22 @@ pub struct YamlError {
     pub message: String,
     /// Byte offset into the text given (for front matter: into the file), when known.
     pub offset: Option<usize>,
+    /// Where the construct being parsed began ("while parsing a flow
+    /// sequence at line 1 column 8"): often where the mistake really is.
+    pub context_offset: Option<usize>,
 }
 
 /// Reads a YAML document into `T`.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    serde_yaml::from_str(text).map_err(|err| YamlError {
-        offset: err.location().map(|l| l.index()),
-        // serde_yaml appends " at line L column C"; the caller shows the span instead.
-        message: strip_location(&err.to_string()),
+    serde_yaml::from_str(text).map_err(|err| {
+        let message = err.to_string();
+        YamlError {
+            offset: err.location().map(|l| l.index()),
+            context_offset: context_location(&message)
+                .and_then(|(line, column)| offset_of(text, line, column)),
+            // serde_yaml appends " at line L column C"; the caller shows the span instead.
+            message: strip_location(&message),
+        }
     })
 }
 
@@ -37,26 +45,63 @@ pub fn parse_front_matter(text: &str, span: &Span) -> Result<Value, YamlError> {
     }
     from_str(yaml).map_err(|err| YamlError {
         offset: err.offset.map(|o| span.start + o),
+        context_offset: err.context_offset.map(|o| span.start + o),
         ..err
     })
 }
 
+/// The 1-based line and column after "while parsing … at line L column C".
+fn context_location(message: &str) -> Option<(usize, usize)> {
+    let rest = &message[message.find("while parsing")?..];
+    let rest = &rest[rest.find(" at line ")? + " at line ".len()..];
+    let mut words = rest.split([' ', ',']);
+    let line = words.next()?.parse().ok()?;
+    (words.next()? == "column").then_some(())?;
+    let column = words.next()?.parse().ok()?;
+    Some((line, column))
+}
+
+/// The byte offset of a 1-based line and character column.
+fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 2)?.0 + 1
+    };
+    let line_text = &text[line_start..];
+    let within = line_text
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line_text.len(), |(i, _)| i);
+    Some(line_start + within)
+}
+
+/// The message without serde_yaml's " at line L column C": those count
+/// lines of the YAML alone, and the report shows the file's own positions.
 fn strip_location(message: &str) -> String {
-    // Only a location at the very end: "… at line 2 column 1, while parsing …"
-    // keeps its words, which say more than the span alone.
-    if let Some(i) = message.rfind(" at line ") {
-        let rest = &message[i + " at line ".len()..];
-        let mut words = rest.split(' ');
-        let is_location = matches!(
-            (words.next(), words.next(), words.next(), words.next()),
-            (Some(line), Some("column"), Some(column), None)
-                if line.bytes().all(|b| b.is_ascii_digit()) && column.bytes().all(|b| b.is_ascii_digit())
-        );
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let mut words = after.splitn(4, [' ', ',']);
+        let line = words.next().unwrap_or_default();
+        let keyword = words.next().unwrap_or_default();
+        let column = words.next().unwrap_or_default();
+        let is_location = keyword == "column"
+            && !line.is_empty()
+            && line.bytes().all(|b| b.is_ascii_digit())
+            && !column.is_empty()
+            && column.bytes().all(|b| b.is_ascii_digit());
         if is_location {
-            return message[..i].to_string();
+            rest = &after[line.len() + 1 + keyword.len() + 1 + column.len()..];
+        } else {
+            out.push_str(" at line ");
+            rest = after;
         }
     }
-    message.to_string()
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -76,6 +121,8 @@ mod tests {
         let err = parse_front_matter(text, &(4..21)).unwrap_err();
         assert!(err.offset.unwrap() >= 4, "{err:?}");
         assert!(err.message.contains("flow sequence"), "{err:?}");
+        // The sequence opened at `[`, column 8 of the YAML's first line.
+        assert_eq!(err.context_offset, Some(4 + 7), "{err:?}");
     }
 
     #[test]

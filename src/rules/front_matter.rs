@@ -91,16 +91,27 @@ impl Rule for FrontMatterRule {
                 .offset
                 .unwrap_or(front_matter.yaml_span.start)
                 .min(text.len());
-            let end = text[at..].find('\n').map_or(text.len(), |i| at + i).max(at);
-            diagnostics.push(
-                Diagnostic::new(
-                    &Self::META,
-                    at..end,
-                    format!("The front matter is not valid YAML: {}", err.message),
-                )
-                .with_label("YAML error")
-                .with_help("Jekyll cannot build a post whose front matter does not parse"),
-            );
+            let end = text[at..]
+                .chars()
+                .next()
+                .filter(|c| *c != '\n')
+                .map_or(at, |c| at + c.len_utf8());
+            let mut diagnostic = Diagnostic::new(
+                &Self::META,
+                at..end,
+                format!("The front matter is not valid YAML: {}", err.message),
+            )
+            .with_label("YAML error")
+            .with_help("Jekyll cannot build a post whose front matter does not parse");
+            if let Some(opened) = err.context_offset.filter(|&o| o < at) {
+                let opened_end = text[opened..]
+                    .chars()
+                    .next()
+                    .map_or(opened, |c| opened + c.len_utf8());
+                diagnostic =
+                    diagnostic.with_related(opened..opened_end, "while reading what starts here");
+            }
+            diagnostics.push(diagnostic);
             return;
         }
         let fields = front_matter_fields(text, front_matter);
