@@ -80,14 +80,16 @@ fn parse_strict_time(word: &str) -> Option<Time> {
     (time.hour < 24 && time.minute < 60 && time.second < 60).then_some(time)
 }
 
-/// `YYYY-M-D` with one or two digits for month and day.
+/// `YYYY-M-D` with one or two digits for month and day;
+/// `YYYY/M/D` is read as a date too, so that `malformed-timestamp` can say so.
 fn is_date_shape(word: &str) -> bool {
     // Cheap necessary conditions first: every header's time word comes here.
     let bytes = word.as_bytes();
-    if !(8..=10).contains(&bytes.len()) || bytes[4] != b'-' {
+    if !(8..=10).contains(&bytes.len()) || !matches!(bytes[4], b'-' | b'/') {
         return false;
     }
-    let mut parts = word.split('-');
+    let separator = char::from(bytes[4]);
+    let mut parts = word.split(separator);
     let (Some(y), Some(m), Some(d), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
@@ -191,4 +193,59 @@ fn whitespace_position(s: &str) -> Option<usize> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    /// Strings that take each branch of the ASCII fast paths and their
+    /// Unicode fallbacks (U+3000, U+00A0, U+0085, U+2028, U+000B, U+001F).
+    const SAMPLES: &[&str] = &[
+        "",
+        " ",
+        "  x  ",
+        "\t\r\n\u{b}\u{c}x",
+        "\u{1f}x",
+        "x\u{1f}",
+        "\u{3000}x\u{3000}",
+        " \u{3000} x",
+        "x \u{a0}",
+        "x\u{85}",
+        "\u{2028}",
+        "07:50:02  右军  ",
+        "右军\u{3000} ",
+        "é x",
+        "x é",
+        "\u{feff}x",
+    ];
+
+    #[test]
+    fn whitespace_helpers_agree_with_std() {
+        for s in SAMPLES {
+            assert_eq!(
+                leading_whitespace(s),
+                s.len() - s.trim_start().len(),
+                "{s:?}"
+            );
+            assert_eq!(trim_end_len(s), s.trim_end().len(), "{s:?}");
+            assert_eq!(whitespace_position(s), s.find(char::is_whitespace), "{s:?}");
+        }
+        for b in 0..0x80u8 {
+            assert_eq!(
+                is_ascii_whitespace_char(b),
+                char::from(b).is_whitespace(),
+                "{b:#x}"
+            );
+        }
+    }
+
+    #[test]
+    fn unicode_white_space_still_separates_a_header() {
+        let text = ">\u{3000}2017-08-25\u{3000}07:50:02\u{3000}右军\u{3000}";
+        let header = parse_header(text, 0..text.len()).unwrap();
+        assert_eq!(&text[header.time_span.clone()], "07:50:02");
+        assert_eq!(&text[header.speaker_span.clone()], "右军");
+        assert!(header.date.is_some());
+    }
 }

@@ -272,6 +272,32 @@ fn check_web_url(url: &str, scheme: &str, after_colon: &str, span: Span) -> Opti
 /// `http//host/…` and `static.cocolian.org/img/…`: web URLs that lost their
 /// scheme's punctuation or the scheme itself, and so read as relative paths.
 fn check_relative(url: &str, span: Span) -> Option<Diagnostic> {
+    // `http：//` (a CJK input method's colon) and `http;//`: one wrong character.
+    for scheme in ["https", "http"] {
+        let Some(rest) = url.strip_prefix(scheme) else {
+            continue;
+        };
+        let Some(separator) = ['：', ';', '；'].into_iter().find(|c| rest.starts_with(*c)) else {
+            continue;
+        };
+        let after = &rest[separator.len_utf8()..];
+        if let Some(host_part) = after.strip_prefix("//") {
+            let at = span.start + scheme.len();
+            return Some(
+                finding(
+                    span.clone(),
+                    format!("Image URL has `{separator}` where `{scheme}` needs `:`"),
+                    "wrong character after the scheme",
+                )
+                .with_help(format!("Write `{scheme}://`"))
+                .with_fix(Some(Fix::safe(
+                    format!("Replace `{separator}` with `:`"),
+                    vec![Edit::replace(at..at + separator.len_utf8(), ":")],
+                )))
+                .with_fix_check(&format!("{scheme}://{host_part}")),
+            );
+        }
+    }
     for scheme in ["https", "http"] {
         if let Some(rest) = url.strip_prefix(scheme).and_then(|r| r.strip_prefix("//")) {
             return Some(

@@ -159,7 +159,7 @@ fn check_time(text: &str, header: &Header) -> Diagnostic {
 
 fn check_date(text: &str, span: std::ops::Range<usize>) -> Diagnostic {
     let word = &text[span.clone()];
-    let mut parts = word.split('-').map(|p| p.parse::<u16>().ok());
+    let mut parts = word.split(['-', '/']).map(|p| p.parse::<u16>().ok());
     let padded = match (
         parts.next().flatten(),
         parts.next().flatten(),
@@ -179,7 +179,11 @@ fn check_date(text: &str, span: std::ops::Range<usize>) -> Diagnostic {
             Diagnostic::new(
                 &MalformedTimestamp::META,
                 span.clone(),
-                format!("Header date `{word}` has one-digit fields"),
+                if word.contains('/') {
+                    format!("Header date `{word}` uses slashes instead of dashes")
+                } else {
+                    format!("Header date `{word}` has one-digit fields")
+                },
             )
             .with_label(format!("meant `{canonical}`"))
             .with_help(format!("Write the date as `{canonical}`"))
