@@ -424,3 +424,41 @@ fn parse_emoji(content: &str, at: usize) -> Option<Emoji> {
         name_span: at + 1..at + 1 + close,
     })
 }
+
+#[cfg(test)]
+mod scan_tests {
+    use super::*;
+
+    #[test]
+    fn the_opener_table_holds_the_first_byte_of_each_opener() {
+        let openers = ['`', '!', '！', '[', '<', '@', 'h'];
+        let mut expected = [false; 256];
+        for c in openers {
+            let mut buffer = [0; 4];
+            expected[usize::from(c.encode_utf8(&mut buffer).as_bytes()[0])] = true;
+        }
+        assert_eq!(MAY_OPEN_INLINE, expected);
+    }
+
+    #[test]
+    fn next_opener_finds_what_a_character_scan_finds() {
+        let line = "你好，世界。abcdefg 太棒了！[x](y) 再见 @右军\u{2005} http://a.b `c` <";
+        for from in (0..=line.len()).filter(|&i| line.is_char_boundary(i)) {
+            let by_chars = line[from..]
+                .char_indices()
+                .find(|(_, c)| "`!！[<@h".contains(*c))
+                .map(|(i, _)| from + i);
+            let by_bytes = next_opener(line.as_bytes(), from);
+            // A byte hit is an opener, or the 0xEF of another full-width character.
+            match (by_chars, by_bytes) {
+                (Some(a), Some(b)) => {
+                    assert!(b <= a, "from {from}");
+                    assert!(line[b..a].chars().all(|c| !"`!！[<@h".contains(c)));
+                }
+                (None, Some(b)) => assert_eq!(line.as_bytes()[b], 0xEF, "from {from}"),
+                (None, None) => {}
+                (Some(a), None) => panic!("missed the opener at {a}"),
+            }
+        }
+    }
+}

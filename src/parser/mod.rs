@@ -28,7 +28,13 @@ pub fn parse(text: &str) -> Transcript {
     let mut fence = FenceState::default();
     for line in lines {
         let content = &text[line.clone()];
-        if let Some(header) = parse_header(text, line.clone()) {
+        // Only a line that opens with `>` can be a header: most lines skip the call.
+        let header = if content.starts_with('>') {
+            parse_header(text, line.clone())
+        } else {
+            None
+        };
+        if let Some(header) = header {
             // A message never continues a code fence left open by the one before.
             fence = FenceState::default();
             transcript.messages.push(Message {
@@ -83,14 +89,14 @@ fn is_blank(content: &str) -> bool {
 
 /// Tracks CommonMark fenced code blocks (```` ``` ```` or `~~~`).
 #[derive(Debug, Default)]
-struct FenceState {
+pub struct FenceState {
     /// The fence character and run length of the open fence.
     open: Option<(u8, usize)>,
 }
 
 impl FenceState {
     /// Feeds one line; returns whether the line belongs to a code fence.
-    fn update(&mut self, line: &str) -> bool {
+    pub fn update(&mut self, line: &str) -> bool {
         let indent = line.len() - line.trim_start_matches(' ').len();
         let rest = &line[indent..];
         let fence_run = |c: u8| rest.bytes().take_while(|&b| b == c).count();

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Benchmark: `chatlint check --select ALL` beside `rumdl check` and
+# `markdownlint-cli2` on the same transcripts, in one hyperfine run, with each
+# tool's peak memory; then chatlint on 10,000 files (copies of the corpus) to
+# show that the cost grows linearly. Not a test: it prints numbers.
+#
+#   bash benches/check_vs_peers.sh [CORPUS]     (default: ../shared/corpus)
+#
+# Installs what it needs: hyperfine and time (Debian), rumdl (PyPI),
+# markdownlint-cli2 (npm, into a temporary folder). Environment: WARMUP
+# (default 3), RUNS (default 10). Only ratios are meaningful on a shared machine.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+corpus="${1:-$repo_root/../shared/corpus}"
+corpus="$(cd "$corpus" && pwd)"
+warmup="${WARMUP:-3}"
+runs="${RUNS:-10}"
+
+as_root() { if [[ "$(id -u)" -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+apt_updated=0
+apt_install() {
+    [[ "$apt_updated" -eq 1 ]] || { as_root apt-get update -qq; apt_updated=1; }
+    as_root apt-get install -y -qq "$@"
+}
+command -v hyperfine >/dev/null 2>&1 || apt_install hyperfine
+[[ -x /usr/bin/time ]] || apt_install time
+command -v rumdl >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check rumdl
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+(cd "$work" && npm install --silent --no-audit --no-fund markdownlint-cli2 >/dev/null)
+mdl2="$work/node_modules/.bin/markdownlint-cli2"
+
+(cd "$repo_root" && cargo build --release --quiet)
+chatlint="${CARGO_TARGET_DIR:-$repo_root/target}/release/chatlint"
+
+# The same files for every tool: the corpus's transcripts, copied into a
+# folder of their own with no configuration files around them.
+files="$work/corpus"
+mkdir -p "$files"
+(cd "$corpus" && find . -type f \( -name '*.md' -o -name '*.markdown' \) ! -name README.md -print0 |
+    xargs -0 -I{} cp --parents {} "$files")
+count="$(find "$files" -type f | wc -l)"
+bytes="$(find "$files" -type f -print0 | xargs -0 cat | wc -c)"
+echo "files: $count transcripts, $bytes bytes; $(nproc) cores, $(uname -m)"
+echo "versions: $("$chatlint" --version); $(rumdl --version); markdownlint-cli2 $(cd "$work" && node -e 'console.log(require("markdownlint-cli2/package.json").version)')"
+
+cd "$work"
+chatlint_cmd="$chatlint check --select ALL --quiet corpus > /dev/null"
+rumdl_cmd="rumdl check --no-config corpus > /dev/null 2>&1"
+mdl2_cmd="$mdl2 'corpus/**/*.{md,markdown}' > /dev/null 2>&1"
+hyperfine --warmup "$warmup" --runs "$runs" --ignore-failure \
+    --export-markdown "$work/peers.md" \
+    --command-name "chatlint check --select ALL" "$chatlint_cmd" \
+    --command-name "rumdl check" "$rumdl_cmd" \
+    --command-name "markdownlint-cli2" "$mdl2_cmd"
+cat "$work/peers.md"
+
+peak() { /usr/bin/time -v bash -c "$1" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p' | tail -1; }
+echo
+echo "| tool | peak RSS (MB) |"
+echo "|------|---------------|"
+for pair in "chatlint:$chatlint_cmd" "rumdl:$rumdl_cmd" "markdownlint-cli2:$mdl2_cmd"; do
+    name="${pair%%:*}"; cmd="${pair#*:}"
+    kb="$(peak "$cmd")"
+    echo "| $name | $((kb / 1024)) |"
+done
+
+# Linear growth: the corpus copied until there are 10,000 files.
+big="$work/big"
+mkdir -p "$big"
+copy=0
+while [[ "$(find "$big" -type f | wc -l)" -lt 10000 ]]; do
+    mkdir -p "$big/copy$copy" && cp -r "$files/." "$big/copy$copy/"
+    copy=$((copy + 1))
+done
+find "$big" -type f | sort | tail -n +10001 | xargs -r rm
+big_count="$(find "$big" -type f | wc -l)"
+hyperfine --warmup 1 --runs "$runs" --ignore-failure --export-markdown "$work/linear.md" \
+    --command-name "chatlint, $count files" "$chatlint_cmd" \
+    --command-name "chatlint, $big_count files" "$chatlint check --select ALL --quiet big > /dev/null"
+cat "$work/linear.md"
+echo "peak RSS, $big_count files: $(( $(peak "$chatlint check --select ALL --quiet big > /dev/null") / 1024 )) MB"
