@@ -44,20 +44,23 @@ mkdir -p "$files"
 count="$(find "$files" -type f | wc -l)"
 bytes="$(find "$files" -type f -print0 | xargs -0 cat | wc -c)"
 echo "files: $count transcripts, $bytes bytes; $(nproc) cores, $(uname -m)"
-echo "versions: $("$chatlint" --version); $(rumdl --version); markdownlint-cli2 $(cd "$work" && node -e 'console.log(require("markdownlint-cli2/package.json").version)')"
+echo "versions: $("$chatlint" --version); $(rumdl --version); markdownlint-cli2 $(sed -n 's/.*"version": "\(.*\)".*/\1/p' "$work/node_modules/markdownlint-cli2/package.json" | head -1)"
 
 cd "$work"
-chatlint_cmd="$chatlint check --select ALL --quiet corpus > /dev/null"
+# Every rule on, and one line per finding like the peers print (chatlint's
+# default report draws a source snippet for each finding; see check_vs_cat.sh).
+chatlint_cmd="$chatlint check --select ALL --output-format concise corpus > /dev/null"
 rumdl_cmd="rumdl check --no-config corpus > /dev/null 2>&1"
 mdl2_cmd="$mdl2 'corpus/**/*.{md,markdown}' > /dev/null 2>&1"
 hyperfine --warmup "$warmup" --runs "$runs" --ignore-failure \
     --export-markdown "$work/peers.md" \
-    --command-name "chatlint check --select ALL" "$chatlint_cmd" \
+    --command-name "chatlint check --select ALL --output-format concise" "$chatlint_cmd" \
     --command-name "rumdl check" "$rumdl_cmd" \
     --command-name "markdownlint-cli2" "$mdl2_cmd"
 cat "$work/peers.md"
 
-peak() { /usr/bin/time -v bash -c "$1" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p' | tail -1; }
+# The tools exit 1 on findings: that must not stop the script (pipefail).
+peak() { { /usr/bin/time -v bash -c "$1" 2>&1 >/dev/null || true; } | sed -n 's/.*Maximum resident set size (kbytes): //p' | tail -1; }
 echo
 echo "| tool | peak RSS (MB) |"
 echo "|------|---------------|"
@@ -79,6 +82,6 @@ find "$big" -type f | sort | tail -n +10001 | xargs -r rm
 big_count="$(find "$big" -type f | wc -l)"
 hyperfine --warmup 1 --runs "$runs" --ignore-failure --export-markdown "$work/linear.md" \
     --command-name "chatlint, $count files" "$chatlint_cmd" \
-    --command-name "chatlint, $big_count files" "$chatlint check --select ALL --quiet big > /dev/null"
+    --command-name "chatlint, $big_count files" "$chatlint check --select ALL --output-format concise big > /dev/null"
 cat "$work/linear.md"
-echo "peak RSS, $big_count files: $(( $(peak "$chatlint check --select ALL --quiet big > /dev/null") / 1024 )) MB"
+echo "peak RSS, $big_count files: $(( $(peak "$chatlint check --select ALL --output-format concise big > /dev/null") / 1024 )) MB"

@@ -8,10 +8,12 @@
 //! # Checking a transcript
 //!
 //! ```
-//! use chatlint::{check_text, registry};
+//! use chatlint::{check_with, Settings};
 //!
-//! let text = "> 7:50:02  右军  \n   \n##背景 先说下  \n";
-//! let findings = check_text(text, registry::all());
+//! let text = "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n\
+//!             > 7:50:02  右军  \n   \n##背景 先说下  \n";
+//! // The rules on by default, as `chatlint check` runs them without configuration.
+//! let findings = check_with(text, &Settings::default());
 //! let names: Vec<_> = findings.iter().map(|d| d.rule.name).collect();
 //! assert_eq!(names, ["malformed-timestamp", "heading-missing-space"]);
 //! ```
@@ -22,7 +24,9 @@
 //! use chatlint::{fix_text, registry, Applicability};
 //!
 //! let text = "> 7:50:02  右军  \n   \n##背景 先说下  \n";
-//! let outcome = fix_text("example.md", text, registry::all(), Applicability::Safe)?;
+//! // Or choose the rules yourself.
+//! let rules = [registry::find("malformed-timestamp").unwrap(), registry::find("CL101").unwrap()];
+//! let outcome = fix_text("example.md", text, &rules, Applicability::Safe)?;
 //! assert_eq!(outcome.text, "> 07:50:02  右军  \n   \n## 背景 先说下  \n");
 //! assert!(outcome.remaining.is_empty());
 //! # Ok::<(), chatlint::Error>(())
@@ -39,12 +43,14 @@
 //! ```
 
 pub mod config;
+pub mod convert;
 pub mod diagnostic;
 pub mod error;
 pub mod fix;
 pub mod line_index;
 pub mod linter;
 pub mod model;
+pub mod online;
 pub mod output;
 pub mod parser;
 pub mod rules;
@@ -53,6 +59,7 @@ pub mod suppression;
 pub mod yaml;
 
 pub use config::Settings;
+pub use convert::Format as ConvertFormat;
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
 pub use fix::{Applicability, Edit, Fix};

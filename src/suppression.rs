@@ -276,7 +276,8 @@ fn parse_directives(text: &str, transcript: &Transcript, index: &LineIndex) -> V
             };
             let close = open + close + 3;
             let inner_start = open + 4;
-            let inner = &content[inner_start..close - 3];
+            // `<!-->` and `<!--->` close where they open (as in HTML): empty.
+            let inner = &content[inner_start..(close - 3).max(inner_start)];
             let leading = inner.len() - inner.trim_start().len();
             let body = inner.trim();
             if let Some(directive) = parse_one(body, line.span.start + inner_start + leading) {

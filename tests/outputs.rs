@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-const BROKEN: &str = "> 7:50:02  右军  \n   \n##异地多活  \n   \n![2017-08-25 07:54:35](http://x.cn:99999/a.png)  \n   \n";
+const BROKEN: &str = "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n> 7:50:02  右军  \n   \n##异地多活  \n   \n![2017-08-25 07:54:35](http://x.cn:99999/a.png)  \n   \n";
 
 fn chatlint() -> Command {
     let mut command = Command::cargo_bin("chatlint").unwrap();
@@ -100,7 +100,7 @@ fn github_output_is_workflow_commands() {
         assert!(!message.is_empty() && !message.contains('\n'));
     }
     assert!(lines[0].starts_with(&format!(
-        "::error file={},line=1,col=3,endLine=1,endColumn=10,title=CL001 malformed-timestamp::",
+        "::error file={},line=6,col=3,endLine=6,endColumn=10,title=CL001 malformed-timestamp::",
         path.display()
     )));
     assert!(lines[1].starts_with("::warning "));
@@ -130,7 +130,7 @@ fn json_lines_are_findings_of_the_json_schema() {
 fn junit_is_well_formed_xml() {
     let dir = tempfile::tempdir().unwrap();
     let path = broken_file(dir.path());
-    fs::write(dir.path().join("clean.md"), "> 07:50:02  甲  \n   \n好  \n").unwrap();
+    fs::write(dir.path().join("clean.md"), "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n> 07:50:02  甲  \n   \n好  \n").unwrap();
     let (code, stdout) = stdout_of(&["check", "--output-format", "junit"], dir.path());
     assert_eq!(code, Some(1));
     let mut reader = quick_xml::Reader::from_str(&stdout);
@@ -161,9 +161,9 @@ fn concise_and_statistics() {
     let path = broken_file(dir.path());
     let (_, stdout) = stdout_of(&["check", "--output-format", "concise"], &path);
     let expected = format!(
-        "{p}:1:3: CL001 malformed-timestamp Header time `7:50:02` has one-digit fields [*]\n\
-         {p}:3:1: CL101 heading-missing-space Heading `##` has no space after it; it renders as plain text [*]\n\
-         {p}:5:24: CL201 broken-image-url Image URL is not a valid URL: invalid port number\n",
+        "{p}:6:3: CL001 malformed-timestamp Header time `7:50:02` has one-digit fields [*]\n\
+         {p}:8:1: CL101 heading-missing-space Heading `##` has no space after it; it renders as plain text [*]\n\
+         {p}:10:24: CL201 broken-image-url Image URL is not a valid URL: invalid port number\n",
         p = path.display()
     );
     assert_eq!(stdout, expected);
@@ -188,7 +188,7 @@ fn quiet_prints_findings_only() {
     assert!(stdout.contains("malformed-timestamp"));
     assert!(!stdout.contains("Found"), "{stdout}");
     let clean = dir.path().join("clean.md");
-    fs::write(&clean, "> 07:50:02  甲  \n").unwrap();
+    fs::write(&clean, "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n> 07:50:02  甲  \n").unwrap();
     let (code, stdout) = stdout_of(&["check", "--quiet"], &clean);
     assert_eq!((code, stdout.as_str()), (Some(0), ""));
 }
@@ -245,7 +245,7 @@ fn exit_code_flags() {
         .assert()
         .code(0);
     let fixable = dir.path().join("fixable.md");
-    fs::write(&fixable, "> 7:50:02  甲  \n").unwrap();
+    fs::write(&fixable, "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n> 7:50:02  甲  \n").unwrap();
     chatlint()
         .args(["check", "--fix", "--exit-non-zero-on-fix", "--show-fixes"])
         .arg(&fixable)
@@ -266,7 +266,7 @@ fn exit_code_flags() {
 fn unsafe_fixes_need_the_flag() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("spaces.md");
-    let text = "> 07:50:02  甲  \n   \n![a](http://x.cn/a b.png)  \n";
+    let text = "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n> 07:50:02  甲  \n   \n![a](http://x.cn/a b.png)  \n";
     fs::write(&path, text).unwrap();
     chatlint()
         .args(["check", "--fix"])
@@ -307,7 +307,7 @@ fn stdin_filename_names_the_input_and_picks_its_config() {
         .assert()
         .code(1)
         .stdout(
-            predicate::str::contains("posts/chat.md:1:3: CL001")
+            predicate::str::contains("posts/chat.md:6:3: CL001")
                 .and(predicate::str::contains("CL101").not()),
         );
     // Fixed text on stdout; an excluded stdin comes back unchanged.

@@ -71,7 +71,7 @@ fn hooks_fail_fix_and_pass() {
     )
     .unwrap();
     let transcript = repo.join("2017-08-25-chat.md");
-    std::fs::write(&transcript, "> 07:50:02  右军  \n   \n##异地多活  \n   \n").unwrap();
+    std::fs::write(&transcript, "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n> 07:50:02  右军  \n   \n##异地多活  \n   \n").unwrap();
     assert!(run(repo, "git", &["add", "."]).status.success());
 
     // The staged heading without its space fails the check hook.
@@ -93,7 +93,7 @@ fn hooks_fail_fix_and_pass() {
     );
     assert_eq!(
         std::fs::read_to_string(&transcript).unwrap(),
-        "> 07:50:02  右军  \n   \n## 异地多活  \n   \n"
+        "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n> 07:50:02  右军  \n   \n## 异地多活  \n   \n"
     );
 
     // Staged again, the check passes.

@@ -11,7 +11,7 @@ fn readme_rule_table_matches_the_registry() {
         .expect("a Rules section");
     let rows: Vec<Vec<String>> = section
         .lines()
-        .take_while(|line| !line.starts_with("## "))
+        .take_while(|line| !line.starts_with("## ") && !line.starts_with("### "))
         .filter(|line| line.starts_with("| CL"))
         .map(|line| {
             line.split('|')

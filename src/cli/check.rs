@@ -12,8 +12,10 @@ use super::inputs::{self, Input, STDIN_NAME};
 use super::ExitStatus;
 use chatlint::config::{absolute, ConfigResolver, Overrides};
 use chatlint::fix::write::replace_file;
+use chatlint::online::{self, OnlineConfig, OnlineSettings};
 use chatlint::output::full::{self, Color};
 use chatlint::output::{FileReport, OutputFormat};
+use chatlint::rules::UnreachableImage;
 use chatlint::{check_path, fix_path, Applicability, Error, Settings, SourceFile};
 
 #[derive(Debug, Args)]
@@ -66,6 +68,19 @@ pub struct CheckArgs {
     /// Skip files the configuration excludes even when named explicitly (for pre-commit).
     #[arg(long)]
     force_exclude: bool,
+    /// Check that images still load: URLs over the network, relative ones
+    /// under the site root (rule unreachable-image). Off unless given.
+    #[arg(long)]
+    online: bool,
+    /// Neither read nor write the cache of results.
+    #[arg(
+        long,
+        requires = "online",
+        help_heading = "Online checks (with --online)"
+    )]
+    no_cache: bool,
+    #[command(flatten)]
+    online_options: Box<OnlineConfig>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,9 +133,22 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         .stdin_filename
         .as_ref()
         .map_or_else(|| STDIN_NAME.to_string(), |p| p.display().to_string());
-    let outcomes: Vec<Outcome> = inputs
+    let loaded: Vec<Result<Loaded, Box<Outcome>>> = inputs
         .par_iter()
-        .map(|input| process(input, &args, &resolver, &overrides, &stdin_name, mode))
+        .map(|input| load(input, &args, &resolver, &overrides, &stdin_name, mode))
+        .collect();
+    // Kept until every file is checked: the rule reports from these verdicts.
+    let _verdicts = if args.online {
+        Some(online_pass(&args, &resolver, &loaded, &mut errors)?)
+    } else {
+        None
+    };
+    let outcomes: Vec<Outcome> = loaded
+        .into_par_iter()
+        .map(|loaded| match loaded {
+            Ok(loaded) => process(loaded, mode),
+            Err(known) => *known,
+        })
         .collect();
 
     let fixing_stdin = mode != Mode::Check && inputs.contains(&Input::Stdin);
@@ -244,14 +272,24 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
     })
 }
 
-fn process(
+/// An input read, with the settings that govern it.
+struct Loaded {
+    source: SourceFile,
+    settings: Settings,
+    /// The path the rules see (file-name checks): none for an unnamed stdin.
+    rule_path: Option<PathBuf>,
+}
+
+/// Reads an input and resolves its settings. `Err` is the outcome already
+/// known: the input failed, or is skipped.
+fn load(
     input: &Input,
     args: &CheckArgs,
     resolver: &ConfigResolver,
     overrides: &Overrides,
     stdin_name: &str,
     mode: Mode,
-) -> Outcome {
+) -> Result<Loaded, Box<Outcome>> {
     // The path whose configuration applies.
     let config_path: PathBuf = match input {
         Input::File(path) => path.clone(),
@@ -260,29 +298,56 @@ fn process(
             .clone()
             .unwrap_or_else(|| PathBuf::from(STDIN_NAME)),
     };
-    let settings = match settings_for(resolver, &config_path, overrides) {
-        Ok(settings) => settings,
-        Err(err) => return Outcome::Failed(err),
-    };
-    let source = match inputs::read(input, stdin_name) {
-        Ok(source) => source,
-        Err(err) => return Outcome::Failed(err),
-    };
-    if *input == Input::Stdin && args.force_exclude && args.stdin_filename.is_some() {
-        match inputs::excluded(resolver, &config_path) {
-            Ok(true) => {
-                let echo = matches!(mode, Mode::Fix(_)).then(|| source.text().to_string());
-                return Outcome::Skipped { echo };
-            }
-            Ok(false) => {}
-            Err(err) => return Outcome::Failed(err),
-        }
+    let failed = |err| Box::new(Outcome::Failed(err));
+    let settings = settings_for(resolver, &config_path, overrides).map_err(failed)?;
+    let source = inputs::read(input, stdin_name).map_err(failed)?;
+    if *input == Input::Stdin
+        && args.force_exclude
+        && args.stdin_filename.is_some()
+        && inputs::excluded(resolver, &config_path).map_err(failed)?
+    {
+        let echo = matches!(mode, Mode::Fix(_)).then(|| source.text().to_string());
+        return Err(Box::new(Outcome::Skipped { echo }));
     }
-    // The path the rules see (file-name checks): none for an unnamed stdin.
     let rule_path = match input {
-        Input::File(path) => Some(path.as_path()),
-        Input::Stdin => args.stdin_filename.as_deref(),
+        Input::File(path) => Some(path.clone()),
+        Input::Stdin => args.stdin_filename.clone(),
     };
+    Ok(Loaded {
+        source,
+        settings,
+        rule_path,
+    })
+}
+
+/// `--online`: checks the images of every file that `unreachable-image` is
+/// on for, and installs the verdicts for the rule to report from. The
+/// `online:` options come from the current folder's configuration.
+fn online_pass(
+    args: &CheckArgs,
+    resolver: &ConfigResolver,
+    loaded: &[Result<Loaded, Box<Outcome>>],
+    errors: &mut Vec<Error>,
+) -> Result<online::Installed, Error> {
+    let chain = resolver.chain_for_folder(Path::new("."))?;
+    let settings = OnlineSettings::resolve(&chain, &args.online_options, !args.no_cache);
+    let texts = loaded
+        .iter()
+        .flatten()
+        .filter(|loaded| loaded.settings.is_enabled(&UnreachableImage::META))
+        .map(|loaded| loaded.source.text());
+    let (verdicts, cache_error) = online::check(texts, &settings);
+    errors.extend(cache_error);
+    Ok(online::install(verdicts))
+}
+
+fn process(loaded: Loaded, mode: Mode) -> Outcome {
+    let Loaded {
+        source,
+        settings,
+        rule_path,
+    } = loaded;
+    let rule_path = rule_path.as_deref();
     let threshold = match mode {
         Mode::Check => {
             let diagnostics = check_path(source.text(), rule_path, &settings);
@@ -297,7 +362,13 @@ fn process(
         }
         Mode::Fix(threshold) | Mode::Diff(threshold) => threshold,
     };
-    let outcome = match fix_path(source.name(), source.text(), rule_path, &settings, threshold) {
+    let outcome = match fix_path(
+        source.name(),
+        source.text(),
+        rule_path,
+        &settings,
+        threshold,
+    ) {
         Ok(outcome) => outcome,
         Err(err) => return Outcome::Failed(err),
     };

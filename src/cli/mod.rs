@@ -2,6 +2,7 @@
 
 mod check;
 mod completions;
+mod convert;
 mod inputs;
 mod rule;
 
@@ -9,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::cli::check::CheckArgs;
 use crate::cli::completions::CompletionsArgs;
+use crate::cli::convert::ConvertArgs;
 use crate::cli::rule::RuleArgs;
 
 /// The process exit status.
@@ -37,6 +39,8 @@ pub struct Cli {
 enum Command {
     /// Check transcripts for defects; with --fix, repair what is certain.
     Check(CheckArgs),
+    /// Convert transcripts to JSON, JSON Lines, CSV, XML or clean Markdown.
+    Convert(ConvertArgs),
     /// Print a rule's documentation, or list every rule.
     Rule(RuleArgs),
     /// Print a shell completion script.
@@ -46,6 +50,7 @@ enum Command {
 pub fn run(cli: Cli) -> Result<ExitStatus, chatlint::Error> {
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Convert(args) => convert::run(args),
         Command::Rule(args) => rule::run(args),
         Command::Completions(args) => completions::run(args),
     }

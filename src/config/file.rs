@@ -9,6 +9,7 @@ use super::error::ConfigError;
 use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::model::Span;
+use crate::online::OnlineConfig;
 use crate::rules::{registry, OptionKind, Rule};
 use crate::yaml;
 
@@ -36,6 +37,9 @@ pub struct ConfigFile {
     /// Rule name or code → severity and options.
     #[serde(default)]
     pub rules: BTreeMap<String, RuleConfig>,
+    /// The options of `check --online` (which only the command line turns on).
+    #[serde(default)]
+    pub online: OnlineConfig,
 }
 
 /// `severity` and the rule's own options, side by side.
@@ -144,9 +148,12 @@ impl LoadedConfig {
                 let span = err.offset.map(|o| o..word_end(text, o));
                 let mut error = ConfigError::new(path.to_path_buf(), text, span, err.message.clone());
                 if err.message.contains("unknown field") {
-                    error = error
-                        .with_label("not a configuration key")
-                        .with_help("Keys: root, select, extend-select, ignore, exclude, per-file-ignores, rules");
+                    error = error.with_label("not a configuration key");
+                }
+                // A key inside `online:` is named with its section, and the
+                // message lists that section's keys.
+                if err.message.starts_with("unknown field") {
+                    error = error.with_help("Keys: root, select, extend-select, ignore, exclude, per-file-ignores, rules, online");
                 }
                 Error::Config(Box::new(error))
             })?

@@ -66,18 +66,21 @@ pub fn write(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()>
     writeln!(out)
 }
 
+/// Whether XML 1.0 allows a character: no control characters but tab, LF
+/// and CR, and neither U+FFFE nor U+FFFF.
+pub fn xml_allows(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+}
+
 /// XML 1.0 allows no control characters but tab, LF and CR: others are
 /// written as `\u{..}` so that the report stays well-formed.
 pub fn xml_safe(text: &str) -> String {
-    let allowed = |c: char| {
-        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
-    };
-    if text.chars().all(allowed) {
+    if text.chars().all(xml_allows) {
         return text.to_string();
     }
     text.chars()
         .map(|c| {
-            if allowed(c) {
+            if xml_allows(c) {
                 c.to_string()
             } else {
                 format!("\\u{{{:x}}}", c as u32)

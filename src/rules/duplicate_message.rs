@@ -68,17 +68,17 @@ impl Rule for DuplicateMessage {
         let transcript = context.transcript;
         let keep: String = context.settings.option(&Self::META, "keep");
         let max_distance: usize = context.settings.option(&Self::META, "max-distance");
-        let keys: Vec<Option<Vec<&str>>> = transcript
-            .messages
-            .iter()
-            .map(|m| comparable(text, m))
-            .collect();
-        for (later, later_key) in keys.iter().enumerate() {
-            let Some(later_key) = later_key else { continue };
+        let messages = &transcript.messages;
+        for later in 0..messages.len() {
+            if messages[later].header.time.is_none() {
+                continue;
+            }
             let first = later.saturating_sub(max_distance);
+            // The time first: it is cheap to compare, and rarely equal.
             let twin = (first..later).rev().find(|&earlier| {
-                keys[earlier].as_ref() == Some(later_key)
-                    && same_time(&transcript.messages[earlier], &transcript.messages[later])
+                same_time(&messages[earlier], &messages[later])
+                    && has_text(text, &messages[later])
+                    && same_text(text, &messages[earlier], &messages[later])
             });
             let Some(earlier) = twin else { continue };
             diagnostics.push(finding(text, transcript, earlier, later, &keep));
@@ -86,17 +86,22 @@ impl Rule for DuplicateMessage {
     }
 }
 
-/// The text lines, trimmed, without blank ones; `None` for a message with no
-/// text or no valid time (a twin needs both to be recognised).
-fn comparable<'a>(text: &'a str, message: &Message) -> Option<Vec<&'a str>> {
-    message.header.time?;
-    let lines: Vec<&str> = message
+/// The text lines, trimmed, without blank ones.
+fn trimmed_lines<'a>(text: &'a str, message: &'a Message) -> impl Iterator<Item = &'a str> + 'a {
+    message
         .content_lines()
         .iter()
-        .map(|line| text[line.span.clone()].trim())
+        .map(move |line| text[line.span.clone()].trim())
         .filter(|line| !line.is_empty())
-        .collect();
-    (!lines.is_empty()).then_some(lines)
+}
+
+/// A message with no text is never a twin: two empty messages say nothing.
+fn has_text(text: &str, message: &Message) -> bool {
+    trimmed_lines(text, message).next().is_some()
+}
+
+fn same_text(text: &str, a: &Message, b: &Message) -> bool {
+    trimmed_lines(text, a).eq(trimmed_lines(text, b))
 }
 
 fn same_time(a: &Message, b: &Message) -> bool {

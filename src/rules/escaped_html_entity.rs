@@ -48,8 +48,15 @@ impl Rule for EscapedHtmlEntity {
 
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         let text = context.text;
+        // Most files have no `&amp;` at all.
+        if memchr::memmem::find(text.as_bytes(), b"&amp;").is_none() {
+            return;
+        }
         for line in context.transcript.body_lines().filter(|l| !l.in_code_fence) {
             let content = &text[line.span.clone()];
+            if !content.contains("&amp;") {
+                continue;
+            }
             let code_spans = code_spans(content);
             let mut search = 0;
             while let Some(found) = content[search..].find("&amp;") {

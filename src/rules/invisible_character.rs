@@ -58,7 +58,20 @@ impl Rule for InvisibleCharacter {
                     vec![Edit::replace(span, replacement)],
                 )))
         };
-        for (offset, c) in text.char_indices() {
+        // Each character looked for is searched for as its UTF-8 bytes with a
+        // SIMD substring search: CJK text is full of other 0xE2 and 0xEF bytes.
+        let mut hits: Vec<(usize, char)> = ['\u{feff}', '\u{200b}', '\u{2060}']
+            .into_iter()
+            .flat_map(|c| {
+                let mut utf8 = [0; 4];
+                let needle = c.encode_utf8(&mut utf8).as_bytes().to_vec();
+                memchr::memmem::find_iter(text.as_bytes(), &needle)
+                    .map(move |at| (at, c))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        hits.sort_unstable();
+        for (offset, c) in hits {
             let span = offset..offset + c.len_utf8();
             match c {
                 '\u{feff}' if offset == 0 => diagnostics.push(
@@ -85,14 +98,13 @@ impl Rule for InvisibleCharacter {
                     "Remove it",
                     "",
                 )),
-                '\u{2060}' => diagnostics.push(found(
+                _ => diagnostics.push(found(
                     span,
                     "A word joiner (U+2060)",
                     "invisible U+2060",
                     "Remove it",
                     "",
                 )),
-                _ => {}
             }
         }
         for message in &context.transcript.messages {
@@ -117,6 +129,10 @@ impl Rule for InvisibleCharacter {
 
 fn check_line_endings(text: &str, diagnostics: &mut Vec<Diagnostic>) {
     let bytes = text.as_bytes();
+    // Most files have no carriage return at all, and then nothing to mix.
+    if memchr::memchr(b'\r', bytes).is_none() {
+        return;
+    }
     // A carriage return that ends no line: an old Mac line break or a stray.
     for cr in memchr::memchr_iter(b'\r', bytes).filter(|&i| bytes.get(i + 1) != Some(&b'\n')) {
         diagnostics.push(

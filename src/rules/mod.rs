@@ -24,6 +24,7 @@ mod malformed_timestamp;
 mod redact;
 pub mod registry;
 mod time_runs_backwards;
+mod unreachable_image;
 mod unused_suppression;
 
 pub use broken_image_url::BrokenImageUrl;
@@ -39,6 +40,7 @@ pub use lost_character::LostCharacter;
 pub use malformed_timestamp::MalformedTimestamp;
 pub use redact::Redact;
 pub use time_runs_backwards::TimeRunsBackwards;
+pub use unreachable_image::UnreachableImage;
 pub use unused_suppression::UnusedSuppression;
 
 use serde::Serialize;

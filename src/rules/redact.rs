@@ -59,7 +59,7 @@ impl Rule for Redact {
             return;
         }
         // Longest first, so that `百信银行股份` wins over `百信银行`.
-        terms.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        terms.sort_by_key(|(term, _)| std::cmp::Reverse(term.len()));
         let text = context.text;
         let regions = context
             .transcript

@@ -3,7 +3,7 @@
 use super::{
     BrokenImageUrl, DuplicateMessage, EscapedHtmlEntity, FrontMatterRule, HeaderLayout,
     HeadingMissingSpace, ImageTimeMismatch, ImageUrlPattern, InvisibleCharacter, LostCharacter,
-    MalformedTimestamp, Redact, Rule, TimeRunsBackwards, UnusedSuppression,
+    MalformedTimestamp, Redact, Rule, TimeRunsBackwards, UnreachableImage, UnusedSuppression,
 };
 use crate::error::Error;
 
@@ -15,6 +15,7 @@ static RULES: &[&dyn Rule] = &[
     &BrokenImageUrl,
     &ImageTimeMismatch,
     &ImageUrlPattern,
+    &UnreachableImage,
     &DuplicateMessage,
     &EscapedHtmlEntity,
     &LostCharacter,

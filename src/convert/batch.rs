@@ -1,0 +1,253 @@
+//! Converting an archive: where each output goes, and writing it there.
+//!
+//! The inputs' tree is mirrored under the output folder with the format's
+//! extension. Nothing is ever written outside that folder (a path that climbs
+//! out of it, or a symbolic link in it that leads elsewhere, is refused) or
+//! over an input file; an existing output is replaced only with `force`.
+//! Each output is written to a temporary file beside it and renamed into
+//! place, so that a failed conversion leaves nothing behind.
+
+use std::collections::HashSet;
+use std::io::{BufWriter, ErrorKind, Write};
+use std::path::{Component, Path, PathBuf};
+
+use super::{ConvertError, Format, Notice};
+
+/// What became of one input.
+#[derive(Debug)]
+pub enum Outcome {
+    Converted(Vec<Notice>),
+    /// Not converted, on purpose (an existing output without `force`).
+    Skipped(String),
+    Failed(String),
+}
+
+/// Where converted files go.
+#[derive(Debug)]
+pub struct Destination {
+    /// The output folder as given and as resolved, for a tree; none when
+    /// each output path is named.
+    folder: Option<(PathBuf, PathBuf)>,
+    force: bool,
+    /// Every input, resolved.
+    inputs: HashSet<PathBuf>,
+}
+
+impl Destination {
+    /// Outputs under `folder`, which is created if missing.
+    pub fn folder<'p>(
+        folder: &Path,
+        force: bool,
+        inputs: impl IntoIterator<Item = &'p Path>,
+    ) -> std::io::Result<Self> {
+        std::fs::create_dir_all(folder)?;
+        let real = folder.canonicalize()?;
+        Ok(Self {
+            folder: Some((folder.to_path_buf(), real)),
+            ..Self::files(force, inputs)
+        })
+    }
+
+    /// Outputs at the paths given to [`Destination::write`].
+    pub fn files<'p>(force: bool, inputs: impl IntoIterator<Item = &'p Path>) -> Self {
+        Self {
+            folder: None,
+            force,
+            inputs: inputs
+                .into_iter()
+                .filter_map(|path| path.canonicalize().ok())
+                .collect(),
+        }
+    }
+
+    /// The output of the input at `relative` (to the folder it was found in)
+    /// under the output folder, with the format's extension.
+    pub fn output_path(&self, relative: &Path, format: Format) -> Result<PathBuf, String> {
+        let (folder, _) = self
+            .folder
+            .as_ref()
+            .ok_or("no output folder to mirror the inputs in")?;
+        let mut path = folder.clone();
+        for component in relative.components() {
+            match component {
+                Component::Normal(part) => path.push(part),
+                Component::CurDir => {}
+                _ => {
+                    return Err(format!(
+                        "{} would be written outside {}",
+                        relative.display(),
+                        folder.display()
+                    ))
+                }
+            }
+        }
+        if path == *folder {
+            return Err(format!("{} names no file", relative.display()));
+        }
+        path.set_extension(format.extension());
+        Ok(path)
+    }
+
+    /// Writes what `convert` writes to `path`, through a temporary file.
+    pub fn write(
+        &self,
+        path: &Path,
+        convert: impl FnOnce(&mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
+    ) -> Outcome {
+        match self.try_write(path, convert) {
+            Ok(outcome) => outcome,
+            Err(reason) => Outcome::Failed(reason),
+        }
+    }
+
+    fn try_write(
+        &self,
+        path: &Path,
+        convert: impl FnOnce(&mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
+    ) -> Result<Outcome, String> {
+        let shown = path.display();
+        let parent = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        match &self.folder {
+            Some((folder, real)) => ensure_folder_inside(folder, real, parent)?,
+            None => std::fs::create_dir_all(parent).map_err(|e| format!("{shown}: {e}"))?,
+        }
+        if let Ok(metadata) = std::fs::symlink_metadata(path) {
+            if path
+                .canonicalize()
+                .is_ok_and(|real| self.inputs.contains(&real))
+            {
+                return Err(format!("{shown} is an input file; it is never overwritten"));
+            }
+            if metadata.is_dir() {
+                return Err(format!("{shown} is a folder"));
+            }
+            if !self.force {
+                return Ok(Outcome::Skipped(format!(
+                    "{shown} exists (--force overwrites it)"
+                )));
+            }
+        }
+        let mut temporary = temporary_file(parent).map_err(|e| format!("{shown}: {e}"))?;
+        let notices = {
+            let mut out = BufWriter::with_capacity(1 << 16, temporary.as_file_mut());
+            let notices = convert(&mut out).map_err(|e| e.to_string())?;
+            out.flush().map_err(|e| format!("{shown}: {e}"))?;
+            notices
+        };
+        let persisted = if self.force {
+            temporary.persist(path)
+        } else {
+            temporary.persist_noclobber(path)
+        };
+        match persisted {
+            Ok(_) => Ok(Outcome::Converted(notices)),
+            Err(err) if err.error.kind() == ErrorKind::AlreadyExists => Ok(Outcome::Skipped(
+                format!("{shown} exists (--force overwrites it)"),
+            )),
+            Err(err) => Err(format!("{shown}: {}", err.error)),
+        }
+    }
+}
+
+/// A temporary file in `folder` that becomes an ordinary file (mode 0666
+/// less the umask) when renamed.
+fn temporary_file(folder: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".chatlint-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(folder)
+}
+
+/// Creates `target` and the folders above it up to `folder`, refusing any
+/// that is not a folder inside `folder` (`real` is `folder` resolved): a
+/// symbolic link may lead elsewhere in it, not out of it.
+fn ensure_folder_inside(folder: &Path, real: &Path, target: &Path) -> Result<(), String> {
+    let outside = |path: &Path| {
+        format!(
+            "{} leads outside the output folder {}; nothing is written there",
+            path.display(),
+            folder.display()
+        )
+    };
+    let relative = target.strip_prefix(folder).map_err(|_| outside(target))?;
+    let mut current = folder.to_path_buf();
+    for component in relative.components() {
+        let Component::Normal(part) = component else {
+            return Err(outside(target));
+        };
+        current.push(part);
+        match std::fs::symlink_metadata(&current) {
+            Ok(metadata) if metadata.is_dir() => {}
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                let inside = current
+                    .canonicalize()
+                    .is_ok_and(|resolved| resolved.starts_with(real) && resolved.is_dir());
+                if !inside {
+                    return Err(outside(&current));
+                }
+            }
+            Ok(_) => return Err(format!("{} is not a folder", current.display())),
+            Err(err) if err.kind() == ErrorKind::NotFound => match std::fs::create_dir(&current) {
+                Err(err) if err.kind() != ErrorKind::AlreadyExists => {
+                    return Err(format!("{}: {err}", current.display()))
+                }
+                _ => {}
+            },
+            Err(err) => return Err(format!("{}: {err}", current.display())),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_never_climb_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let destination = Destination::folder(&out, false, []).unwrap();
+        assert_eq!(
+            destination
+                .output_path(Path::new("a/2017-08-25-chat.markdown"), Format::Json)
+                .unwrap(),
+            out.join("a/2017-08-25-chat.json")
+        );
+        for bad in ["../x.md", "a/../../x.md", "/etc/x.md", ""] {
+            assert!(
+                destination
+                    .output_path(Path::new(bad), Format::Json)
+                    .is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_link_out_of_the_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("sub")).unwrap();
+        let destination = Destination::folder(&out, true, []).unwrap();
+        let outcome = destination.write(&out.join("sub/deeper/a.json"), |out| {
+            out.write_all(b"{}")?;
+            Ok(Vec::new())
+        });
+        assert!(
+            matches!(&outcome, Outcome::Failed(reason) if reason.contains("outside")),
+            "{outcome:?}"
+        );
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    }
+}

@@ -1,0 +1,164 @@
+//! Converting transcripts: to JSON, JSON Lines, CSV, XML, and clean Markdown;
+//! and from JSON back to Markdown.
+//!
+//! A [`Document`] is built once from the model and handed to the writer of
+//! the format asked for, one file each: `json`, `json_lines`, `csv`, `xml`,
+//! [`markdown`]. [`batch`] decides where each output of a whole archive goes
+//! and writes it there safely.
+//!
+//! ```
+//! use chatlint::convert::{convert, Format, Options};
+//! use chatlint::SourceFile;
+//!
+//! let source = SourceFile::from_string(
+//!     "2017-08-25-chat.md",
+//!     "> 07:50:02   右军\n熊哥，请转发[握手]\n",
+//! );
+//! let mut out = Vec::new();
+//! convert(source, Format::Md, &Options::default(), &mut out)?;
+//! assert_eq!(
+//!     String::from_utf8(out).unwrap(),
+//!     "> 07:50:02  右军  \n   \n熊哥，请转发[握手]  \n   \n"
+//! );
+//! # Ok::<(), chatlint::convert::ConvertError>(())
+//! ```
+
+pub mod batch;
+mod csv;
+pub mod document;
+mod json;
+mod json_lines;
+pub mod markdown;
+mod xml;
+
+use std::io::Write;
+
+pub use document::{Document, MessageDoc, Offset};
+
+use crate::config::Settings;
+use crate::output::json::findings;
+use crate::output::FileReport;
+use crate::source::SourceFile;
+
+/// `--to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Format {
+    /// One document per transcript (`schemas/transcript.schema.json`).
+    Json,
+    /// One message per line, with its file and date.
+    Jsonl,
+    /// One row per message: file, date, time, speaker, text, images, line.
+    Csv,
+    /// A `<transcript>` element (`schemas/transcript.xsd`).
+    Xml,
+    /// The canonical Markdown of the archive, every safe fix applied.
+    Md,
+}
+
+impl Format {
+    /// The file extension of the format's output.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Xml => "xml",
+            Format::Md => "md",
+        }
+    }
+}
+
+/// How to convert; what each option does not apply to, it leaves alone.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Appended to every `datetime`.
+    pub timezone: Option<Offset>,
+    /// JSON: add the findings of these settings' rules.
+    pub diagnostics: Option<Settings>,
+    /// CSV: start with a UTF-8 byte order mark (for Excel).
+    pub bom: bool,
+    /// CSV: prefix with `'` the cells a spreadsheet would run as a formula.
+    pub excel_safe: bool,
+}
+
+/// Something a conversion changed that the reader must hear about: the
+/// output is complete, but not character for character the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The 1-based line in the source the change concerns (0: the file name).
+    pub line: usize,
+    pub message: String,
+}
+
+/// Why a file could not be converted.
+#[derive(Debug, thiserror::Error)]
+pub enum ConvertError {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// Reading the input, or the fix engine (`--to md`).
+    #[error(transparent)]
+    Chatlint(#[from] crate::Error),
+    /// `--from json`: the JSON is not a transcript document.
+    #[error("not a transcript document: {0}")]
+    Json(#[from] serde_json::Error),
+    /// `--from json`: the document holds what Markdown cannot write.
+    #[error("{0}")]
+    Unrepresentable(String),
+}
+
+/// Converts one transcript, writing the result to `out`.
+pub fn convert(
+    source: SourceFile,
+    format: Format,
+    options: &Options,
+    out: &mut dyn Write,
+) -> Result<Vec<Notice>, ConvertError> {
+    let diagnostics = match &options.diagnostics {
+        Some(settings) => crate::check_path(source.text(), source.path(), settings),
+        None => Vec::new(),
+    };
+    let report = FileReport {
+        source,
+        diagnostics,
+    };
+    let mut document = Document::build(&report.source, options.timezone.as_ref());
+    if options.diagnostics.is_some() {
+        document.diagnostics = Some(findings(std::slice::from_ref(&report)));
+    }
+    write(&document, format, options, out)
+}
+
+/// Reads a document written by `--to json` and writes it as `format`
+/// (Markdown only: the other formats are read from Markdown).
+pub fn convert_json(
+    json: &str,
+    format: Format,
+    options: &Options,
+    out: &mut dyn Write,
+) -> Result<Vec<Notice>, ConvertError> {
+    if format != Format::Md {
+        return Err(ConvertError::Unrepresentable(format!(
+            "JSON converts back to md only, not to {}",
+            format.extension()
+        )));
+    }
+    let document: Document<'_> = serde_json::from_str(json)?;
+    write(&document, format, options, out)
+}
+
+/// Writes a document in a format.
+pub fn write(
+    document: &Document<'_>,
+    format: Format,
+    options: &Options,
+    out: &mut dyn Write,
+) -> Result<Vec<Notice>, ConvertError> {
+    match format {
+        Format::Json => json::write(document, out)?,
+        Format::Jsonl => json_lines::write(document, out)?,
+        Format::Csv => csv::write(document, options, out)?,
+        Format::Xml => return Ok(xml::write(document, out)?),
+        Format::Md => markdown::write(document, out)?,
+    }
+    Ok(Vec::new())
+}

@@ -1,0 +1,154 @@
+//! Results kept between runs: one JSON file in the cache folder, each URL's
+//! verdict with the time it was found. Transient failures are never kept.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::options::CacheSettings;
+use super::verdict::Verdict;
+use crate::error::Error;
+
+/// The file in the cache folder; its name changes when its format does.
+const FILE_NAME: &str = "online-v1.json";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    /// Seconds since the Unix epoch.
+    checked: u64,
+    verdict: Verdict,
+}
+
+#[derive(Debug)]
+pub(crate) struct Cache {
+    dir: PathBuf,
+    max_age: Duration,
+    now: u64,
+    entries: BTreeMap<String, Entry>,
+}
+
+fn unix_seconds(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+impl Cache {
+    /// The cache as the last run left it, keeping only results younger than
+    /// `max_age`; a missing or unreadable file is an empty cache (it is
+    /// rewritten on [`Cache::save`]).
+    pub(crate) fn open(settings: &CacheSettings, now: SystemTime) -> Self {
+        let now = unix_seconds(now);
+        let mut entries: BTreeMap<String, Entry> =
+            std::fs::read_to_string(settings.dir.join(FILE_NAME))
+                .ok()
+                .and_then(|text| serde_json::from_str(&text).ok())
+                .unwrap_or_default();
+        entries.retain(|_, entry| {
+            now.saturating_sub(entry.checked) < settings.max_age.as_secs()
+                && !entry.verdict.is_transient()
+        });
+        Self {
+            dir: settings.dir.clone(),
+            max_age: settings.max_age,
+            now,
+            entries,
+        }
+    }
+
+    pub(crate) fn get(&self, url: &str) -> Option<&Verdict> {
+        self.entries.get(url).map(|entry| &entry.verdict)
+    }
+
+    /// Keeps a fresh verdict, unless it is transient.
+    pub(crate) fn record(&mut self, url: &str, verdict: &Verdict) {
+        if !verdict.is_transient() && !self.max_age.is_zero() {
+            let entry = Entry {
+                checked: self.now,
+                verdict: verdict.clone(),
+            };
+            self.entries.insert(url.to_string(), entry);
+        }
+    }
+
+    /// Writes the cache through a temporary file, so that a concurrent run
+    /// reads the old file or the new one, never half of one. The folder gets
+    /// a `.gitignore` that ignores it.
+    pub(crate) fn save(&self) -> Result<(), Error> {
+        let io_error = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Io { path, source }
+        };
+        std::fs::create_dir_all(&self.dir).map_err(io_error(&self.dir))?;
+        let gitignore = self.dir.join(".gitignore");
+        if !gitignore.exists() {
+            std::fs::write(
+                &gitignore,
+                "# Written by chatlint: results of `check --online`.\n*\n",
+            )
+            .map_err(io_error(&gitignore))?;
+        }
+        let path = self.dir.join(FILE_NAME);
+        let mut file = tempfile::NamedTempFile::new_in(&self.dir).map_err(io_error(&self.dir))?;
+        serde_json::to_writer_pretty(&mut file, &self.entries)
+            .map_err(std::io::Error::from)
+            .and_then(|()| file.write_all(b"\n"))
+            .map_err(io_error(&path))?;
+        file.persist(&path)
+            .map_err(|err| io_error(&path)(err.error))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::online::verdict::Failure;
+
+    #[test]
+    fn keeps_lasting_verdicts_for_max_age() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = CacheSettings {
+            dir: dir.path().join("cache"),
+            max_age: Duration::from_secs(100),
+        };
+        let start = SystemTime::now();
+        let mut cache = Cache::open(&settings, start);
+        cache.record("http://a/ok", &Verdict::Ok);
+        cache.record("http://a/404", &Verdict::Broken(Failure::Status(404)));
+        cache.record("http://a/503", &Verdict::Broken(Failure::Status(503)));
+        cache.record("http://a/slow", &Verdict::Broken(Failure::Timeout));
+        cache.save().unwrap();
+        assert!(settings.dir.join(".gitignore").is_file());
+
+        let later = Cache::open(&settings, start + Duration::from_secs(99));
+        assert_eq!(later.get("http://a/ok"), Some(&Verdict::Ok));
+        assert_eq!(
+            later.get("http://a/404"),
+            Some(&Verdict::Broken(Failure::Status(404)))
+        );
+        assert_eq!(later.get("http://a/503"), None);
+        assert_eq!(later.get("http://a/slow"), None);
+
+        let expired = Cache::open(&settings, start + Duration::from_secs(100));
+        assert_eq!(expired.get("http://a/ok"), None);
+    }
+
+    #[test]
+    fn an_unreadable_cache_is_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), "{not json").unwrap();
+        let settings = CacheSettings {
+            dir: dir.path().to_path_buf(),
+            max_age: Duration::from_secs(100),
+        };
+        let cache = Cache::open(&settings, SystemTime::now());
+        assert!(cache.entries.is_empty());
+        cache.save().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(FILE_NAME)).unwrap(),
+            "{}\n"
+        );
+    }
+}

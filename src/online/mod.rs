@@ -1,0 +1,293 @@
+//! Online checks (`chatlint check --online`): whether each image URL still
+//! answers, and whether each relative image exists under the site root.
+//!
+//! Nothing here runs unless asked: without `--online` chatlint makes no
+//! request at all. With it, [`check`] takes the transcripts whose settings
+//! enable `unreachable-image`, collects the distinct [`Target`]s of their
+//! images, answers what it can from the cache (see [`OnlineSettings::cache`]),
+//! and requests the rest once each on a bounded pool of threads, with a global
+//! and a per-host limit, retries and backoff. The [`Verdicts`] then go to the
+//! rule through [`install`], and it reports from them like any rule:
+//! selectable, suppressible, with its fixes applied by the one fix engine.
+
+mod cache;
+mod options;
+mod pool;
+mod probe;
+mod verdict;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::SystemTime;
+
+use url::Url;
+
+pub use options::{
+    CacheSettings, OnlineConfig, OnlineSettings, Seconds, DEFAULT_CACHE_DIR, DEFAULT_CACHE_MAX_AGE,
+    DEFAULT_CONCURRENCY, DEFAULT_PER_HOST_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF,
+    DEFAULT_TIMEOUT,
+};
+pub use verdict::{Failure, Verdict};
+
+use crate::error::Error;
+use crate::model::{Image, Inline, Transcript};
+
+/// Redirects followed before an image counts as broken.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// What an image points at.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    /// An `http` or `https` URL, without its fragment.
+    Remote(String),
+    /// A file under the site root.
+    Local(PathBuf),
+}
+
+impl Target {
+    /// The target of an image destination as written. `None` for what is
+    /// not checked: other schemes (`data:`, `ftp:`), scheme-relative URLs,
+    /// URLs that do not parse (`broken-image-url` reports those), and
+    /// relative ones when there is no site root.
+    pub fn of(destination: &str, site_root: Option<&Path>) -> Option<Self> {
+        let destination = destination.trim();
+        match Url::parse(destination) {
+            Ok(mut url) if is_written_as_web_url(destination) && url.has_host() => {
+                url.set_fragment(None);
+                Some(Target::Remote(url.into()))
+            }
+            Err(url::ParseError::RelativeUrlWithoutBase) if !destination.starts_with("//") => {
+                local_path(site_root?, destination).map(Target::Local)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `http://` or `https://`, exactly (a look-alike such as `http:/host`
+/// parses, but `broken-image-url` reports it instead).
+fn is_written_as_web_url(destination: &str) -> bool {
+    ["http://", "https://"].iter().any(|scheme| {
+        destination
+            .get(..scheme.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(scheme))
+    })
+}
+
+/// Where a web server serving `root` finds a relative URL: taken from the
+/// site's root (as Jekyll's posts mean them), `..` unable to climb out of
+/// it, the query and fragment dropped, `%20` decoded.
+fn local_path(root: &Path, destination: &str) -> Option<PathBuf> {
+    let on_site = Url::parse("http://site.invalid/")
+        .ok()?
+        .join(destination)
+        .ok()?;
+    // A file URL under the root decodes the path the way a server would.
+    let absolute_root = std::path::absolute(root).ok()?;
+    let file = Url::from_directory_path(&absolute_root)
+        .ok()?
+        .join(&format!("./{}", on_site.path().trim_start_matches('/')))
+        .ok()?
+        .to_file_path()
+        .ok()?;
+    Some(root.join(file.strip_prefix(&absolute_root).ok()?))
+}
+
+/// The images of a transcript, in order.
+pub(crate) fn images(transcript: &Transcript) -> impl Iterator<Item = &Image> {
+    transcript
+        .body_lines()
+        .flat_map(|line| &line.inlines)
+        .filter_map(|inline| match inline {
+            Inline::Image(image) => Some(image),
+            _ => None,
+        })
+}
+
+/// The verdict on every target of one online run.
+#[derive(Debug, Default)]
+pub struct Verdicts {
+    site_root: Option<PathBuf>,
+    by_target: HashMap<Target, Verdict>,
+}
+
+impl Verdicts {
+    /// The verdict on an image destination as written, if it was checked.
+    pub fn get(&self, destination: &str) -> Option<&Verdict> {
+        self.by_target
+            .get(&Target::of(destination, self.site_root.as_deref())?)
+    }
+
+    /// Every target and its verdict, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Target, &Verdict)> {
+        self.by_target.iter()
+    }
+}
+
+/// Checks the images of `texts`, each distinct target once. Local files are
+/// looked up; URLs are taken from the cache while fresh, else requested, and
+/// what lasts is cached. Failing to write the cache is the error returned
+/// beside the verdicts.
+pub fn check<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    settings: &OnlineSettings,
+) -> (Verdicts, Option<Error>) {
+    let site_root = settings.site_root.as_deref();
+    let mut targets = BTreeSet::new();
+    for text in texts {
+        let transcript = crate::parser::parse(text);
+        targets.extend(
+            images(&transcript)
+                .filter_map(|image| Target::of(&text[image.destination_span.clone()], site_root)),
+        );
+    }
+
+    let mut cache = settings
+        .cache
+        .as_ref()
+        .map(|settings| cache::Cache::open(settings, SystemTime::now()));
+    let mut by_target = HashMap::new();
+    let mut requests = Vec::new();
+    for target in targets {
+        match target {
+            Target::Local(path) => {
+                let verdict = if path.is_file() {
+                    Verdict::Ok
+                } else {
+                    Verdict::Broken(Failure::Missing(path.clone()))
+                };
+                by_target.insert(Target::Local(path), verdict);
+            }
+            Target::Remote(url) => match cache.as_ref().and_then(|cache| cache.get(&url)) {
+                Some(verdict) => {
+                    by_target.insert(Target::Remote(url), verdict.clone());
+                }
+                None => requests.push(url),
+            },
+        }
+    }
+
+    let limits = pool::Limits {
+        concurrency: settings.concurrency,
+        per_host: settings.per_host_concurrency,
+        retries: settings.retries,
+        backoff: settings.retry_backoff,
+    };
+    let probe = probe::Probe::new(settings);
+    let answers = pool::run(&requests, limits, |url| probe.attempt(url));
+    let requested_any = !requests.is_empty();
+    for (url, verdict) in requests.into_iter().zip(answers) {
+        if let Some(cache) = &mut cache {
+            cache.record(&url, &verdict);
+        }
+        by_target.insert(Target::Remote(url), verdict);
+    }
+    let cache_error = cache
+        .filter(|_| requested_any)
+        .and_then(|cache| cache.save().err());
+    let verdicts = Verdicts {
+        site_root: settings.site_root.clone(),
+        by_target,
+    };
+    (verdicts, cache_error)
+}
+
+/// The verdicts the `unreachable-image` rule reports from.
+static INSTALLED: RwLock<Option<Arc<Verdicts>>> = RwLock::new(None);
+
+/// Makes `verdicts` what the `unreachable-image` rule reports from, until the
+/// guard is dropped; until then the rule finds nothing. There is one set for
+/// the whole process: the check command installs its run's.
+pub fn install(verdicts: Verdicts) -> Installed {
+    *INSTALLED.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(verdicts));
+    Installed { _private: () }
+}
+
+/// Keeps verdicts installed; see [`install`].
+#[derive(Debug)]
+#[must_use = "the verdicts are uninstalled when this is dropped"]
+pub struct Installed {
+    _private: (),
+}
+
+impl Drop for Installed {
+    fn drop(&mut self) {
+        *INSTALLED.write().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+}
+
+/// The installed verdicts, if any.
+pub(crate) fn installed() -> Option<Arc<Verdicts>> {
+    INSTALLED
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets() {
+        let root = Path::new("/site");
+        let remote = |s: &str| Some(Target::Remote(s.to_string()));
+        let local = |s: &str| Some(Target::Local(PathBuf::from(s)));
+        assert_eq!(
+            Target::of(" http://a.cn/img/x.png#top ", None),
+            remote("http://a.cn/img/x.png")
+        );
+        assert_eq!(Target::of("HTTPS://a.cn", None), remote("https://a.cn/"));
+        assert_eq!(Target::of("http:/a.cn/x.png", None), None);
+        assert_eq!(Target::of("ftp://a.cn/x.png", None), None);
+        assert_eq!(Target::of("data:image/png;base64,AAAA", None), None);
+        assert_eq!(Target::of("//a.cn/x.png", Some(root)), None);
+        assert_eq!(Target::of("img/x.png", None), None);
+        assert_eq!(
+            Target::of("img/a%20b.png?v=2#x", Some(root)),
+            local("/site/img/a b.png")
+        );
+        assert_eq!(
+            Target::of("/img/x.png", Some(root)),
+            local("/site/img/x.png")
+        );
+        assert_eq!(
+            Target::of("../../etc/passwd", Some(root)),
+            local("/site/etc/passwd")
+        );
+        assert_eq!(Target::of("a:b.png", Some(root)), None);
+        assert_eq!(
+            Target::of("img/x.png", Some(Path::new("_site"))),
+            local("_site/img/x.png")
+        );
+    }
+
+    #[test]
+    fn local_images_are_looked_up_under_the_site_root() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir(site.path().join("img")).unwrap();
+        std::fs::write(site.path().join("img/here.png"), "png").unwrap();
+        let text = "> 07:50:02  右军  \n   \n![a](/img/here.png)  \n![b](img/gone.png)  \n![c](http://x.invalid/c.png)  \n";
+        let settings = OnlineSettings {
+            site_root: Some(site.path().to_path_buf()),
+            cache: None,
+            ..OnlineSettings::default()
+        };
+        let (verdicts, error) = check([text], &settings);
+        assert!(error.is_none());
+        assert_eq!(verdicts.get("/img/here.png"), Some(&Verdict::Ok));
+        assert_eq!(
+            verdicts.get("img/gone.png"),
+            Some(&Verdict::Broken(Failure::Missing(
+                site.path().join("img/gone.png")
+            )))
+        );
+        // A name under .invalid is answered without any DNS query.
+        assert_eq!(
+            verdicts.get("http://x.invalid/c.png"),
+            Some(&Verdict::Broken(Failure::HostNotFound))
+        );
+        assert_eq!(verdicts.iter().count(), 3);
+    }
+}

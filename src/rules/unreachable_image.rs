@@ -1,0 +1,107 @@
+use super::{declare_rule, Context, Rule, RuleMeta};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Fix};
+use crate::online::{self, Failure, Verdict};
+
+declare_rule! {
+    /// ## What it does
+    /// With `chatlint check --online`, checks that every image still loads: an
+    /// `http` or `https` URL must answer 2xx to a HEAD request (a ranged GET
+    /// where HEAD is refused), and a relative URL must name a file under the
+    /// site root (`--site-root`, or `site-root` in the `online:` section of
+    /// `.chatlint.yaml`). Without `--online` the rule does nothing and
+    /// chatlint makes no request at all.
+    ///
+    /// An image is broken when it answers 4xx or 5xx (after retries for 429,
+    /// 5xx and timeouts, honouring `Retry-After`), when its host does not
+    /// resolve, refuses the connection, fails the TLS handshake or does not
+    /// answer in time, or when its redirects loop or exceed 10. An image whose
+    /// redirects are permanent (301, 308) and end in a 2xx is reported with
+    /// the final URL.
+    ///
+    /// Each distinct URL is requested once per run, by a pool of threads
+    /// within a global and a per-host limit; results are cached for a day
+    /// (`.chatlint-cache/`), except transient failures (429, 5xx, timeouts,
+    /// refused or reset connections), which are checked again next time.
+    ///
+    /// ## Why is this bad?
+    /// Most broken images in an archive are well-formed URLs that stopped
+    /// working when hosts and folders moved: readers see a broken picture,
+    /// and no syntax check can tell.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ![2017-08-25 11:51:30](http://static.cocolian.cn/img/20170825_115130.png)
+    /// ```
+    /// gives, when the host answers 404:
+    /// `Image URL answers 404 Not Found`; and when it answers
+    /// `301 Moved Permanently` to
+    /// `https://static.cocolian.org/img/201708/20170825_115130.png`:
+    ///
+    /// ```markdown
+    /// ![2017-08-25 11:51:30](https://static.cocolian.org/img/201708/20170825_115130.png)
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Safe for a permanent redirect: the server itself says where the image
+    /// now lives, and that address answered. No fix for a broken image: where
+    /// it went is for a person to find (`image-url-pattern` moves a whole
+    /// archive at once).
+    pub struct UnreachableImage {
+        code: "CL204",
+        name: "unreachable-image",
+        severity: Error,
+        fix: Sometimes,
+    }
+}
+
+impl Rule for UnreachableImage {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    /// Reports from the verdicts of the online pass ([`online::check`]),
+    /// installed by `check --online`; without them, nothing.
+    fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
+        let Some(verdicts) = online::installed() else {
+            return;
+        };
+        for image in online::images(context.transcript) {
+            let span = image.destination_span.clone();
+            let diagnostic = match verdicts.get(&context.text[span.clone()]) {
+                None | Some(Verdict::Ok) => continue,
+                Some(Verdict::Moved { to, status }) => {
+                    Diagnostic::new(&Self::META, span.clone(), "Image URL has moved permanently")
+                        .with_label(format!("{status}: now at {to}"))
+                        .with_help(format!("Link the image where it now lives: `{to}`"))
+                        .with_fix(Some(Fix::safe(
+                            format!("Replace the URL with `{to}`"),
+                            vec![Edit::replace(span, to.clone())],
+                        )))
+                }
+                Some(Verdict::Broken(failure)) => broken(span, failure),
+            };
+            diagnostics.push(diagnostic);
+        }
+    }
+}
+
+fn broken(span: crate::model::Span, failure: &Failure) -> Diagnostic {
+    let (message, help) = match failure {
+        Failure::Missing(_) => (
+            format!("Image {failure}"),
+            "Add the file to the site, or point the image where it is",
+        ),
+        _ if failure.is_transient() => (
+            format!("Image URL {failure}"),
+            "This may pass later: transient failures are checked again on each run",
+        ),
+        _ => (
+            format!("Image URL {failure}"),
+            "Find where the image went (a moved host or folder?) and link it there",
+        ),
+    };
+    Diagnostic::new(&UnreachableImage::META, span, message)
+        .with_label("does not load")
+        .with_help(help)
+}

@@ -1,0 +1,444 @@
+//! `chatlint check --online` against HTTP servers the tests start on
+//! 127.0.0.1: every kind of answer, the cache, the limits, and that nothing
+//! is requested without `--online`.
+//!
+//! No test resolves a real name or reaches another address: the DNS case uses
+//! a name under `.invalid`, which chatlint answers itself (RFC 6761) without
+//! a query, and the proxy variables are cleared so that requests go straight
+//! to 127.0.0.1.
+
+#[path = "online/server.rs"]
+mod server;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use server::{Reply, Server};
+
+fn chatlint(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("chatlint").unwrap();
+    command.current_dir(dir).env("NO_COLOR", "1");
+    for proxy in ["http_proxy", "https_proxy", "all_proxy", "no_proxy"] {
+        command
+            .env_remove(proxy)
+            .env_remove(proxy.to_ascii_uppercase());
+    }
+    command
+}
+
+/// A transcript with one message holding these images, one a line.
+fn transcript(urls: &[String]) -> String {
+    let mut text = String::from(
+        "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n> 07:50:02  右军  \n   \n",
+    );
+    for url in urls {
+        text.push_str(&format!("![图]({url}) \n"));
+    }
+    text.push_str("   \n");
+    text
+}
+
+/// Per image URL: each finding's message, and its fix's new URL.
+type Findings = BTreeMap<String, Vec<(String, Option<String>)>>;
+
+/// Runs `check --output-format json` and returns the exit code and findings.
+fn findings(command: &mut Command, text: &str) -> (i32, Findings) {
+    let output = command.args(["--output-format", "json"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{stderr}", String::from_utf8_lossy(&output.stdout)));
+    let mut found = BTreeMap::new();
+    for finding in json.as_array().unwrap() {
+        assert_eq!(finding["name"], "unreachable-image", "{finding}");
+        let line = finding["line"].as_u64().unwrap() as usize;
+        let (start, end) = (
+            finding["column"].as_u64().unwrap() as usize,
+            finding["end_column"].as_u64().unwrap() as usize,
+        );
+        let url: String = text
+            .lines()
+            .nth(line - 1)
+            .unwrap()
+            .chars()
+            .skip(start - 1)
+            .take(end - start)
+            .collect();
+        let fix = finding["fix"]["edits"][0]["content"]
+            .as_str()
+            .map(str::to_string);
+        if fix.is_some() {
+            assert_eq!(finding["fix"]["applicability"], "safe");
+        }
+        let message = finding["message"].as_str().unwrap().to_string();
+        found
+            .entry(url)
+            .or_insert_with(Vec::new)
+            .push((message, fix));
+    }
+    (output.status.code().unwrap(), found)
+}
+
+/// The answers of the archive's kinds of broken and moved images.
+fn archive_server() -> Server {
+    Server::start(Duration::ZERO, |request, hit| match request.path.as_str() {
+        "/ok.png" => Reply::Status(200),
+        "/missing.png" => Reply::Status(404),
+        "/gone.png" => Reply::Status(410),
+        "/flaky.png" if hit == 1 => Reply::Status(500),
+        "/flaky.png" => Reply::Status(200),
+        "/down.png" => Reply::Status(503),
+        "/busy.png" if hit == 1 => Reply::With(429, vec![("Retry-After", "1".to_string())]),
+        "/busy.png" => Reply::Status(200),
+        // Permanent all the way: reported, fixed to the end of the chain.
+        "/old/a.png" => Reply::redirect(301, "/mid/a.png"),
+        "/mid/a.png" => Reply::redirect(308, "/new/a.png"),
+        // A temporary redirect: not reported.
+        "/tmp/b.png" => Reply::redirect(302, "/new/b.png"),
+        // Permanent, then temporary: fixed to where the permanent one points.
+        "/old/c.png" => Reply::redirect(301, "/cdn/c.png"),
+        "/cdn/c.png" => Reply::redirect(307, "/edge/c.png"),
+        "/new/a.png" | "/new/b.png" | "/edge/c.png" => Reply::Status(200),
+        "/loop/a.png" => Reply::redirect(302, "/loop/b.png"),
+        "/loop/b.png" => Reply::redirect(301, "/loop/a.png"),
+        "/hang.png" => Reply::Hang,
+        "/head-refused.png" if request.method == "HEAD" => Reply::Status(405),
+        "/head-refused.png" => Reply::Status(206),
+        path if path.starts_with("/far/") => {
+            let n: u32 = path[5..].trim_end_matches(".png").parse().unwrap();
+            Reply::redirect(301, &format!("/far/{}.png", n + 1))
+        }
+        _ => Reply::Status(404),
+    })
+}
+
+#[test]
+fn every_kind_of_answer_then_the_cache() {
+    let server = archive_server();
+    let dir = tempfile::tempdir().unwrap();
+    let refused_port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let paths = [
+        "/ok.png",
+        "/missing.png",
+        "/gone.png",
+        "/flaky.png",
+        "/down.png",
+        "/busy.png",
+        "/old/a.png",
+        "/tmp/b.png",
+        "/old/c.png",
+        "/loop/a.png",
+        "/far/0.png",
+        "/hang.png",
+        "/head-refused.png",
+    ];
+    let mut urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
+    let refused = format!("http://127.0.0.1:{refused_port}/x.png");
+    let unresolvable = "http://static.cocolian.invalid/img/x.png".to_string();
+    let tls = format!("https://127.0.0.1:{}/ok.png", server.port());
+    urls.extend([
+        refused.clone(),
+        unresolvable.clone(),
+        tls.clone(),
+        "/img/here.png".to_string(),
+        "img/lost.png".to_string(),
+        // The same URL twice: requested once, reported twice.
+        server.url("/missing.png"),
+    ]);
+    let text = transcript(&urls);
+    fs::write(dir.path().join("post.md"), &text).unwrap();
+    fs::create_dir_all(dir.path().join("site/img")).unwrap();
+    fs::write(dir.path().join("site/img/here.png"), "png").unwrap();
+    fs::write(
+        dir.path().join(".chatlint.yaml"),
+        "online:\n  timeout: 0.5\n  retries: 2\n  retry-backoff: 0.05\n  site-root: site\n",
+    )
+    .unwrap();
+
+    let started = std::time::Instant::now();
+    let (code, found) = check_online(dir.path(), &text, &[]);
+    let took = started.elapsed();
+    assert_eq!(code, 1);
+    let message = |url: &str| found.get(url).map(|f| f[0].0.as_str());
+    let fix = |url: &str| found.get(url).and_then(|f| f[0].1.clone());
+    let url = |path: &str| server.url(path);
+
+    for fine in [
+        "/ok.png",
+        "/flaky.png",
+        "/busy.png",
+        "/tmp/b.png",
+        "/head-refused.png",
+    ] {
+        assert_eq!(message(&url(fine)), None, "{fine}");
+    }
+    assert_eq!(message("/img/here.png"), None);
+    let lost = dir.path().join("site/img/lost.png");
+    let expected = [
+        (url("/missing.png"), "answers 404 Not Found"),
+        (url("/gone.png"), "answers 410 Gone"),
+        (url("/down.png"), "answers 503 Service Unavailable"),
+        (url("/old/a.png"), "has moved permanently"),
+        (url("/old/c.png"), "has moved permanently"),
+        (url("/loop/a.png"), "redirects in a loop"),
+        (url("/far/0.png"), "redirects more than 10 times"),
+        (url("/hang.png"), "does not answer in time"),
+        (refused.clone(), "refuses the connection"),
+        (
+            unresolvable.clone(),
+            "has a host name that does not resolve",
+        ),
+        (tls.clone(), "fails its TLS handshake"),
+    ];
+    for (image, words) in &expected {
+        let found = message(image).unwrap_or_else(|| panic!("no finding for {image}"));
+        assert!(
+            found.starts_with(&format!("Image URL {words}")),
+            "{image}: {found}"
+        );
+    }
+    assert_eq!(
+        message("img/lost.png"),
+        Some(format!("Image names a missing file, {}", lost.display()).as_str())
+    );
+    assert_eq!(fix(&url("/old/a.png")), Some(url("/new/a.png")));
+    assert_eq!(fix(&url("/old/c.png")), Some(url("/cdn/c.png")));
+    assert_eq!(found.len(), 12, "{found:#?}");
+    assert_eq!(
+        found[&url("/missing.png")].len(),
+        2,
+        "each image is reported"
+    );
+
+    // What the server saw: each URL once, retries where they belong.
+    let count = |path: &str| server.requests_for(path).len();
+    assert_eq!(count("/ok.png"), 1);
+    assert_eq!(count("/missing.png"), 1, "a repeated URL is requested once");
+    assert_eq!(count("/flaky.png"), 2, "500, then 200 on the retry");
+    assert_eq!(count("/down.png"), 3, "a try and two retries");
+    assert_eq!(count("/hang.png"), 3, "a try and two retries");
+    assert_eq!(
+        count("/far/0.png")
+            + (1..=10)
+                .map(|n| count(&format!("/far/{n}.png")))
+                .sum::<usize>(),
+        11
+    );
+    assert_eq!(count("/far/11.png"), 0, "at most 10 redirects are followed");
+    let busy = server.requests_for("/busy.png");
+    assert_eq!(busy.len(), 2);
+    assert!(
+        busy[1].at - busy[0].at >= Duration::from_secs(1),
+        "Retry-After: 1 is honoured"
+    );
+    let refused_head = server.requests_for("/head-refused.png");
+    let methods: Vec<_> = refused_head.iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(methods, ["HEAD", "GET"]);
+    assert_eq!(refused_head[1].header("range"), Some("bytes=0-0"));
+    assert!(server
+        .requests()
+        .iter()
+        .all(|r| r.method == "HEAD" || r.path == "/head-refused.png"));
+    assert!(took < Duration::from_secs(15), "{took:?}");
+
+    // The second run: the same findings, and only transient failures
+    // requested again (the refused port cannot be watched: it is not cached).
+    let before: BTreeMap<String, usize> = paths.iter().map(|p| (p.to_string(), count(p))).collect();
+    let (code_again, found_again) = check_online(dir.path(), &text, &[]);
+    assert_eq!((code_again, &found_again), (code, &found));
+    for path in paths {
+        let again = count(path) - before[path];
+        let expected = match path {
+            "/down.png" | "/hang.png" => 3,
+            _ => 0,
+        };
+        assert_eq!(again, expected, "{path} on the second run");
+    }
+    let cache = fs::read_to_string(dir.path().join(".chatlint-cache/online-v1.json")).unwrap();
+    assert!(cache.contains(&url("/missing.png")) && cache.contains(&unresolvable));
+    assert!(!cache.contains(&refused) && !cache.contains(&url("/down.png")));
+    assert!(dir.path().join(".chatlint-cache/.gitignore").is_file());
+
+    // --no-cache asks again.
+    let ok_before = count("/ok.png");
+    let (_, found_uncached) = check_online(dir.path(), &text, &["--no-cache"]);
+    assert_eq!(found_uncached, found);
+    assert_eq!(count("/ok.png"), ok_before + 1);
+}
+
+/// `check --online post.md` in `dir`, with more arguments.
+fn check_online(dir: &Path, text: &str, extra: &[&str]) -> (i32, Findings) {
+    findings(
+        chatlint(dir)
+            .args(["check", "--online", "post.md"])
+            .args(extra),
+        text,
+    )
+}
+
+#[test]
+fn without_online_nothing_is_requested() {
+    let server = Server::start(Duration::ZERO, |_, _| Reply::Status(404));
+    let dir = tempfile::tempdir().unwrap();
+    let text = transcript(&[server.url("/a.png")]);
+    fs::write(dir.path().join("post.md"), &text).unwrap();
+    fs::create_dir(dir.path().join("drafts")).unwrap();
+    fs::write(
+        dir.path().join("drafts/draft.md"),
+        transcript(&[server.url("/draft.png")]),
+    )
+    .unwrap();
+
+    chatlint(dir.path()).args(["check", "."]).assert().code(0);
+    // The rule ignored, on the command line or for a file: no request for its images.
+    chatlint(dir.path())
+        .args(["check", "--online", "--ignore", "unreachable-image", "."])
+        .assert()
+        .code(0);
+    assert_eq!(server.connections(), 0, "no connection without --online");
+
+    fs::write(
+        dir.path().join(".chatlint.yaml"),
+        "per-file-ignores:\n  \"drafts/**\": [CL204]\n",
+    )
+    .unwrap();
+    let (code, found) = findings(
+        chatlint(dir.path()).args(["check", "--online", "post.md", "drafts"]),
+        &text,
+    );
+    assert_eq!(code, 1);
+    assert_eq!(found.keys().collect::<Vec<_>>(), [&server.url("/a.png")]);
+    let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/a.png"]);
+}
+
+#[test]
+fn fix_follows_a_permanent_redirect_and_suppressions_apply() {
+    let server = archive_server();
+    let dir = tempfile::tempdir().unwrap();
+    let moved = server.url("/old/a.png");
+    let text = transcript(&[moved.clone(), server.url("/tmp/b.png")]).replace(
+        "   \n![图]",
+        &format!(
+            "   \n<!-- chatlint-disable-next-line unreachable-image -->\n![图]({}) \n![图]",
+            server.url("/missing.png")
+        ),
+    );
+    let post = dir.path().join("post.md");
+    fs::write(&post, &text).unwrap();
+    chatlint(dir.path())
+        .args(["check", "--online", "--no-cache", "--fix", "post.md"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("unreachable-image ×1"));
+    let fixed = fs::read_to_string(&post).unwrap();
+    assert_eq!(fixed, text.replace(&moved, &server.url("/new/a.png")));
+    assert_eq!(
+        server.requests_for("/missing.png").len(),
+        1,
+        "requested, then suppressed"
+    );
+}
+
+#[test]
+fn the_per_host_limit_holds() {
+    let server = Server::start(Duration::from_millis(100), |_, _| Reply::Status(200));
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = (0..12).map(|i| server.url(&format!("/{i}.png"))).collect();
+    fs::write(dir.path().join("post.md"), transcript(&urls)).unwrap();
+    chatlint(dir.path())
+        .args(["check", "--online", "--no-cache", "--concurrency", "8"])
+        .args(["--per-host-concurrency", "2", "post.md"])
+        .assert()
+        .code(0);
+    assert_eq!(server.requests().len(), 12);
+    assert_eq!(server.most_in_flight(), 2);
+}
+
+#[test]
+fn bad_online_options_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("post.md"), transcript(&[])).unwrap();
+    chatlint(dir.path())
+        .args(["check", "--site-root", "site", "post.md"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--online"));
+    chatlint(dir.path())
+        .args(["check", "--online", "--timeout", "0", "post.md"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "not a positive number of seconds",
+        ));
+    fs::write(
+        dir.path().join(".chatlint.yaml"),
+        "online:\n  concurrency: 0\n",
+    )
+    .unwrap();
+    chatlint(dir.path())
+        .args(["check", "--online", "post.md"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(".chatlint.yaml:2"));
+    fs::write(dir.path().join(".chatlint.yaml"), "online:\n  timeot: 1\n").unwrap();
+    chatlint(dir.path())
+        .args(["check", "post.md"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown field `timeot`"));
+}
+
+#[test]
+fn the_config_schema_describes_every_online_option() {
+    use chatlint::online::{self, OnlineConfig};
+    use clap::Args;
+    use serde_json::json;
+
+    let schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string("schemas/config.schema.json").unwrap()).unwrap();
+    let described = schema["properties"]["online"]["properties"]
+        .as_object()
+        .unwrap();
+    let command = OnlineConfig::augment_args(clap::Command::new("check"));
+    let mut options: Vec<&str> = command
+        .get_arguments()
+        .filter_map(|arg| arg.get_long())
+        .collect();
+    let mut keys: Vec<&str> = described.keys().map(String::as_str).collect();
+    options.sort_unstable();
+    keys.sort_unstable();
+    assert_eq!(keys, options, "the flags are the configuration's keys");
+    let defaults = [
+        ("concurrency", json!(online::DEFAULT_CONCURRENCY)),
+        (
+            "per-host-concurrency",
+            json!(online::DEFAULT_PER_HOST_CONCURRENCY),
+        ),
+        ("timeout", json!(online::DEFAULT_TIMEOUT.as_secs())),
+        ("retries", json!(online::DEFAULT_RETRIES)),
+        (
+            "retry-backoff",
+            json!(online::DEFAULT_RETRY_BACKOFF.as_secs()),
+        ),
+        ("cache-dir", json!(online::DEFAULT_CACHE_DIR)),
+        (
+            "cache-max-age",
+            json!(online::DEFAULT_CACHE_MAX_AGE.as_secs()),
+        ),
+    ];
+    for (key, default) in defaults {
+        assert_eq!(described[key]["default"], default, "{key}");
+    }
+
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let config = json!({"online": {"concurrency": 8, "timeout": 0.5, "site-root": "_site"}});
+    assert!(validator.is_valid(&config));
+    assert!(!validator.is_valid(&json!({"online": {"concurrency": 0}})));
+    assert!(!validator.is_valid(&json!({"online": {"timeot": 1}})));
+}
