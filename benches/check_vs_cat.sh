@@ -59,7 +59,9 @@ file_count="$(tr -cd '\0' <"$work/files0" | wc -c)"
 byte_count="$(xargs -0 cat <"$work/files0" | wc -c)"
 
 # Sanity: chatlint must read exactly these files (its summary names the count).
-summary="$("$chatlint" check "$corpus" 2>/dev/null | tail -n 1 || true)"
+# CHECK_ARGS adds options to `chatlint check`, e.g. CHECK_ARGS="--select CL001,CL002,CL101,CL201".
+read -r -a check_args <<<"${CHECK_ARGS:-}"
+summary="$("$chatlint" check "${check_args[@]}" "$corpus" 2>/dev/null | tail -n 1 || true)"
 checked="$(sed -n -e 's/.* of \([0-9][0-9]*\) files\{0,1\}\..*/\1/p' \
     -e 's/^All checks passed (\([0-9][0-9]*\) files\{0,1\}).*/\1/p' <<<"$summary")"
 if [[ "$checked" != "$file_count" ]]; then
@@ -74,7 +76,7 @@ echo "chatlint: $summary"
 # Both sides walk the directory (find | xargs for cat, the `ignore` crate for
 # chatlint) and read the same files; chatlint exits 1 on findings, hence -i.
 cat_cmd="$find_transcripts | xargs -0 cat > /dev/null"
-check_cmd="$(printf %q "$chatlint") check $(printf %q "$corpus") > /dev/null"
+check_cmd="$(printf %q "$chatlint") check ${CHECK_ARGS:-} $(printf %q "$corpus") > /dev/null"
 # PRIORITY=1 (as root): time in a session of its own, whose scheduler
 # autogroup and processes get nice -19, so that other sessions' builds and
 # tests on a shared machine take less of the two commands' time.
