@@ -50,6 +50,9 @@ pub(super) fn parse_inlines(text: &str, line: Span) -> Vec<Inline> {
     let content = &text[line.clone()];
     let base = line.start;
     let mut inlines = Vec::new();
+    // Where the line's last closing paren is, found once: a destination
+    // that starts after it has none, whatever it looks like.
+    let last_close = content.rfind([')', '）']);
     let mut i = 0;
     while i < content.len() {
         // Skip straight to the next character that can open an inline: the
@@ -67,8 +70,10 @@ pub(super) fn parse_inlines(text: &str, line: Span) -> Vec<Inline> {
                 i = skip_code_span(content, i);
                 continue;
             }
-            '!' | '！' => parse_image(content, i).map(|image| Inline::Image(image.shifted(base))),
-            '[' => parse_link(content, i)
+            '!' | '！' => {
+                parse_image(content, i, last_close).map(|image| Inline::Image(image.shifted(base)))
+            }
+            '[' => parse_link(content, i, last_close)
                 .map(|link| Inline::Link(link.shifted(base)))
                 .or_else(|| parse_emoji(content, i).map(|e| Inline::Emoji(e.shifted(base)))),
             '<' => parse_autolink(content, i).map(|link| Inline::Link(link.shifted(base))),
@@ -163,18 +168,31 @@ fn skip_code_span(content: &str, at: usize) -> usize {
 
 /// The end of a bracketed label starting at `open` (a `[`): the index of its
 /// matching `]`, nesting allowed.
+/// How far past its `[` a bracket's `]` is looked for: about CommonMark's 999
+/// characters of a link label. Without a bound, a long line of unclosed
+/// brackets is quadratic; with it, linear (if with a large constant).
+const MAX_LABEL_BYTES: usize = 1024;
+
+/// How far a `(` looks for its `)`: far beyond any real URL (even most data
+/// URLs), and a bound on the work a line of unclosed parentheses can cause.
+const MAX_DESTINATION_BYTES: usize = 64 * 1024;
+
 fn closing_bracket(content: &str, open: usize) -> Option<usize> {
+    let end = (open + MAX_LABEL_BYTES).min(content.len());
+    let window = &content.as_bytes()[open..end];
+    // No `]` at all: the common case for a stray `[`, found without a loop.
+    memchr::memchr(b']', window)?;
     let mut depth = 0usize;
     let mut escaped = false;
-    for (i, b) in content.bytes().enumerate().skip(open) {
+    for (i, &b) in window.iter().enumerate() {
         match b {
             _ if escaped => escaped = false,
             b'\\' => escaped = true,
             b'[' => depth += 1,
             b']' => {
-                depth -= 1;
+                depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    return Some(i);
+                    return Some(open + i);
                 }
             }
             _ => {}
@@ -196,9 +214,22 @@ fn paren_at(content: &str, at: usize) -> Option<(Width, usize)> {
 
 /// The inside of `( … )` from `start`: where the content ends and which
 /// paren closed it, if any on this line. Parentheses nest, as in CommonMark.
-fn scan_parenthesised(content: &str, start: usize) -> (usize, Option<(Width, usize)>) {
+fn scan_parenthesised(
+    content: &str,
+    start: usize,
+    last_close: Option<usize>,
+) -> (usize, Option<(Width, usize)>) {
+    // No closing paren anywhere after `start`: say so without scanning, so
+    // that a line of unclosed `(` stays linear.
+    if last_close.is_none_or(|close| close < start) {
+        return (content.len(), None);
+    }
     let mut depth = 0usize;
-    for (i, c) in content[start..].char_indices() {
+    let mut end = (start + MAX_DESTINATION_BYTES).min(content.len());
+    while !content.is_char_boundary(end) {
+        end -= 1;
+    }
+    for (i, c) in content[start..end].char_indices() {
         let at = start + i;
         match c {
             '(' => depth += 1,
@@ -211,7 +242,7 @@ fn scan_parenthesised(content: &str, start: usize) -> (usize, Option<(Width, usi
     (content.len(), None)
 }
 
-fn parse_image(content: &str, at: usize) -> Option<Image> {
+fn parse_image(content: &str, at: usize, last_close: Option<usize>) -> Option<Image> {
     let bang = if content[at..].starts_with('!') {
         Width::Ascii
     } else {
@@ -225,7 +256,7 @@ fn parse_image(content: &str, at: usize) -> Option<Image> {
     let (open_paren, paren_len) = paren_at(content, close_bracket + 1)?;
     let inner_start = close_bracket + 1 + paren_len;
     let (destination_span, angle_brackets, title_span, inner_end, close) =
-        parse_destination_and_title(content, inner_start);
+        parse_destination_and_title(content, inner_start, last_close);
     // `太棒了！[链接](http://…)` is an exclamation and a link; a full-width `！`
     // starts an image only when what follows is plainly one.
     if bang == Width::FullWidth
@@ -275,7 +306,11 @@ fn looks_like_image(alt: &str, destination: &str) -> bool {
 type DestinationParts = (Span, bool, Option<Span>, usize, Option<(Width, usize)>);
 
 /// Splits `<dest> "title")` or `dest "title")` starting after the `(`.
-fn parse_destination_and_title(content: &str, inner_start: usize) -> DestinationParts {
+fn parse_destination_and_title(
+    content: &str,
+    inner_start: usize,
+    last_close: Option<usize>,
+) -> DestinationParts {
     let leading =
         content[inner_start..].len() - content[inner_start..].trim_start_matches([' ', '\t']).len();
     let dest_start = inner_start + leading;
@@ -283,13 +318,13 @@ fn parse_destination_and_title(content: &str, inner_start: usize) -> Destination
         if let Some(close) = content[dest_start + 1..].find(['>', '<']) {
             let close = dest_start + 1 + close;
             if content[close..].starts_with('>') {
-                let (inner_end, paren) = scan_parenthesised(content, close + 1);
+                let (inner_end, paren) = scan_parenthesised(content, close + 1, last_close);
                 let title = title_in(content, close + 1, inner_end);
                 return (dest_start + 1..close, true, title, inner_end, paren);
             }
         }
     }
-    let (inner_end, paren) = scan_parenthesised(content, dest_start);
+    let (inner_end, paren) = scan_parenthesised(content, dest_start, last_close);
     if paren.is_none() {
         // No `)` on the line: the URL is the first word, what follows is text.
         let rest = &content[dest_start..];
@@ -330,13 +365,13 @@ fn title_in(content: &str, start: usize, end: usize) -> Option<Span> {
     Some(start + open_at + 1..start + region.len() - 1)
 }
 
-fn parse_link(content: &str, at: usize) -> Option<Link> {
+fn parse_link(content: &str, at: usize, last_close: Option<usize>) -> Option<Link> {
     let close_bracket = closing_bracket(content, at)?;
     if !content[close_bracket + 1..].starts_with('(') {
         return None;
     }
     let dest_start = close_bracket + 2;
-    let (inner_end, paren) = scan_parenthesised(content, dest_start);
+    let (inner_end, paren) = scan_parenthesised(content, dest_start, last_close);
     let (Width::Ascii, len) = paren? else {
         return None;
     };
@@ -413,8 +448,10 @@ fn parse_mention(content: &str, at: usize) -> Option<Mention> {
 
 fn parse_emoji(content: &str, at: usize) -> Option<Emoji> {
     let rest = &content[at + 1..];
-    let close = rest.find(']')?;
-    let name = &rest[..close];
+    // An emoji name is at most 8 characters: look no further for its `]`.
+    let window = &rest.as_bytes()[..rest.len().min(8 * 4 + 1)];
+    let close = memchr::memchr(b']', window)?;
+    let name = rest.get(..close)?;
     let chars = name.chars().count();
     if !(1..=8).contains(&chars) || !name.chars().all(char::is_alphabetic) || name == "cp" {
         return None;

@@ -150,7 +150,10 @@ fn check_parentheses(text: &str, image: &Image, diagnostics: &mut Vec<Diagnostic
         let line_rest = &line_rest[..line_rest.find(['\r', '\n']).unwrap_or(line_rest.len())];
         // Certain only when nothing but white space follows the URL: then the
         // `)` can only go right after it.
-        let certain = !destination.is_empty() && line_rest.trim().is_empty();
+        // …and when the URL's own parentheses balance: otherwise the `)`
+        // added would close one of them, not the image.
+        let balanced = destination.matches('(').count() == destination.matches(')').count();
+        let certain = !destination.is_empty() && line_rest.trim().is_empty() && balanced;
         let fix = certain.then(|| {
             Fix::safe(
                 "Add the missing `)`",
