@@ -64,6 +64,21 @@ fn image_reshuffle_into_month_folders_in_one_fix() {
     chatlint(dir.path()).args(["check", "."]).assert().code(0);
 }
 
+/// `chatlint check --fix --unsafe-fixes --select duplicate-message .`, which must leave nothing.
+fn fix_duplicates_unsafely(dir: &std::path::Path) {
+    chatlint(dir)
+        .args([
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--select",
+            "duplicate-message",
+            ".",
+        ])
+        .assert()
+        .code(0);
+}
+
 /// The same chat as two exporters wrote it: the names differ.
 const SHORT_NAMES: [&str; 3] = ["钟", "于高禾-一亩田 PL", "我"];
 const LONG_NAMES: [&str; 3] = [
@@ -112,17 +127,7 @@ fn merged_exports_lose_exactly_the_duplicates() {
         .assert()
         .code(1);
     assert_eq!(fs::read_to_string(&post).unwrap(), merged);
-    chatlint(dir.path())
-        .args([
-            "check",
-            "--fix",
-            "--unsafe-fixes",
-            "--select",
-            "duplicate-message",
-            ".",
-        ])
-        .assert()
-        .code(0);
+    fix_duplicates_unsafely(dir.path());
     let expected = format!("{FRONT_MATTER}{}{only_in_first}", short.concat());
     assert_eq!(fs::read_to_string(&post).unwrap(), expected);
 
@@ -133,17 +138,7 @@ fn merged_exports_lose_exactly_the_duplicates() {
         "rules:\n  duplicate-message:\n    keep: longer\n",
     )
     .unwrap();
-    chatlint(dir.path())
-        .args([
-            "check",
-            "--fix",
-            "--unsafe-fixes",
-            "--select",
-            "duplicate-message",
-            ".",
-        ])
-        .assert()
-        .code(0);
+    fix_duplicates_unsafely(dir.path());
     let expected = format!("{FRONT_MATTER}{}{only_in_first}", long.concat());
     assert_eq!(fs::read_to_string(&post).unwrap(), expected);
 }

@@ -151,6 +151,23 @@ impl Shift for Emoji {
 }
 
 /// Past a `` `code` `` span, or past the backtick run when it is not closed.
+/// The byte ranges of the line's `` `code` `` spans, as the inline parser
+/// skips them (an unclosed backtick run is text).
+pub(crate) fn code_spans(content: &str) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let mut search = 0;
+    while let Some(found) = content[search..].find('`') {
+        let at = search + found;
+        let run = content[at..].bytes().take_while(|&b| b == b'`').count();
+        let end = skip_code_span(content, at);
+        if end > at + run {
+            spans.push(at..end);
+        }
+        search = end;
+    }
+    spans
+}
+
 fn skip_code_span(content: &str, at: usize) -> usize {
     let run = content[at..].bytes().take_while(|&b| b == b'`').count();
     let after = at + run;

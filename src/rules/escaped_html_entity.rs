@@ -57,7 +57,7 @@ impl Rule for EscapedHtmlEntity {
             if !content.contains("&amp;") {
                 continue;
             }
-            let code_spans = code_spans(content);
+            let code_spans = crate::parser::code_spans(content);
             let mut search = 0;
             while let Some(found) = content[search..].find("&amp;") {
                 let start = search + found;
@@ -180,26 +180,6 @@ fn markdown_safe(decoded: char, before: &str, after: &str) -> String {
 /// What a reader sees: the text with one level of escaping undone.
 fn once_less(written: &str) -> String {
     written.replacen("&amp;", "&", 1)
-}
-
-/// Byte ranges of `` `code` `` spans in a line.
-fn code_spans(line: &str) -> Vec<std::ops::Range<usize>> {
-    let mut spans = Vec::new();
-    let mut search = 0;
-    while let Some(open) = line[search..].find('`') {
-        let open = search + open;
-        let run = line[open..].bytes().take_while(|&b| b == b'`').count();
-        let fence = &line[open..open + run];
-        match line[open + run..].find(fence) {
-            Some(close) => {
-                let end = open + run + close + run;
-                spans.push(open..end);
-                search = end;
-            }
-            None => break,
-        }
-    }
-    spans
 }
 
 #[cfg(test)]
