@@ -66,6 +66,11 @@ impl Directive {
     }
 }
 
+/// Whether `text` may hold a suppression comment: false means it holds none.
+pub fn may_hold_directives(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_some()
+}
+
 /// Drops suppressed findings and adds `unused-suppression` findings.
 pub fn apply(
     text: &str,
@@ -74,7 +79,7 @@ pub fn apply(
     settings: &Settings,
 ) -> Vec<Diagnostic> {
     // Most files have no suppression at all: skip the line index for them.
-    if memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_none() {
+    if !may_hold_directives(text) {
         return diagnostics;
     }
     let index = LineIndex::new(text);

@@ -210,6 +210,38 @@ fn clean_markdown_is_the_archive_layout_with_safe_fixes() {
     );
 }
 
+/// A suppression comment holds for the whole file even when the Markdown is
+/// written a message at a time, and a JSON document is written in chunks too.
+#[test]
+fn clean_markdown_in_chunks_keeps_suppressions_and_removes_twins() {
+    use chatlint::convert::{markdown, Document};
+    let text = "> 07:50:02  右军\n<!-- chatlint-disable-file heading-missing-space -->\n\n\
+                > 07:51:00  我\n#背景\n\n\
+                > 07:51:00  我\n#背景\n";
+    let source = chatlint::SourceFile::from_string("2017-08-25-chat.md", text);
+    let document = Document::build(&source, None);
+    let mut chunked = Vec::new();
+    markdown::write_in_chunks(&document, &mut chunked, 1).unwrap();
+    let chunked = String::from_utf8(chunked).unwrap();
+    assert_eq!(chunked, markdown::clean(&document).unwrap());
+    // The heading is left alone and the twin goes.
+    assert_eq!(chunked.matches("#背景").count(), 1, "{chunked}");
+    assert!(!chunked.contains("# 背景"), "{chunked}");
+
+    let (json, _) = convert_text(
+        "2017-08-25-chat.md",
+        &text.replace("<!-- chatlint-disable-file heading-missing-space -->", ""),
+        Format::Json,
+        &Options::default(),
+    );
+    let document: Document<'_> = serde_json::from_str(&json).unwrap();
+    let mut from_json = Vec::new();
+    markdown::write_in_chunks(&document, &mut from_json, 1).unwrap();
+    let from_json = String::from_utf8(from_json).unwrap();
+    assert_eq!(from_json, markdown::clean(&document).unwrap());
+    assert_eq!(from_json.matches("# 背景").count(), 1, "{from_json}");
+}
+
 #[test]
 fn day_headings_and_full_dates_round_trip() {
     let name = "2017-05-05-chat.md";

@@ -243,6 +243,34 @@ fn clean_markdown_is_idempotent_and_changes_only_what_fixes_change() {
     assert!(files.iter().filter(|(changed, _)| *changed).count() > 100);
 }
 
+/// Clean Markdown written a chunk at a time (as a large file is) is the
+/// Markdown cleaned whole: with chunks of one byte every message is a chunk
+/// of its own, so each of the 21 twins `duplicate-message` removes is in
+/// another chunk than the message it repeats; chunks of 2 KB split the
+/// files elsewhere.
+#[test]
+fn clean_markdown_in_chunks_is_the_markdown_cleaned_whole() {
+    let Some(files) = each_file(|name, text| {
+        let source = chatlint::SourceFile::from_string(name.clone(), text);
+        let document = chatlint::convert::Document::build(&source, None);
+        let whole = chatlint::convert::markdown::clean(&document).unwrap();
+        for chunk_bytes in [1, 2048] {
+            let mut chunked = Vec::new();
+            chatlint::convert::markdown::write_in_chunks(&document, &mut chunked, chunk_bytes)
+                .unwrap();
+            assert_eq!(
+                String::from_utf8(chunked).unwrap(),
+                whole,
+                "{name} in chunks of {chunk_bytes}"
+            );
+        }
+        parse(&whole).messages.len()
+    }) else {
+        return;
+    };
+    assert!(files.iter().filter(|messages| **messages > 1).count() > 400);
+}
+
 #[test]
 fn markdown_through_json_is_the_clean_markdown() {
     let Some(files) = each_file(|name, text| {

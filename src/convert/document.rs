@@ -233,6 +233,18 @@ pub enum Messages<'a> {
 }
 
 impl<'a> Messages<'a> {
+    /// Whether some message may hold a suppression comment
+    /// ([`crate::suppression`]); false means none does.
+    pub fn may_hold_suppressions(&self) -> bool {
+        use crate::suppression::may_hold_directives;
+        match self {
+            Messages::List(list) => list
+                .iter()
+                .any(|m| may_hold_directives(&m.text) || may_hold_directives(&m.speaker)),
+            Messages::Source(source) => may_hold_directives(source.text),
+        }
+    }
+
     /// Every message in order; from a source, built a chunk at a time.
     pub fn iter(&self) -> MessageIter<'_, 'a> {
         MessageIter(match self {
