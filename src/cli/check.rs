@@ -133,23 +133,24 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         .stdin_filename
         .as_ref()
         .map_or_else(|| STDIN_NAME.to_string(), |p| p.display().to_string());
-    let loaded: Vec<Result<Loaded, Box<Outcome>>> = inputs
-        .par_iter()
-        .map(|input| load(input, &args, &resolver, &overrides, &stdin_name, mode))
-        .collect();
-    // Kept until every file is checked: the rule reports from these verdicts.
-    let _verdicts = if args.online {
-        Some(online_pass(&args, &resolver, &loaded, &mut errors)?)
-    } else {
-        None
+    let load_one = |input: &Input| load(input, &args, &resolver, &overrides, &stdin_name, mode);
+    let process_one = |loaded: Result<Loaded, Box<Outcome>>| match loaded {
+        Ok(loaded) => process(loaded, mode),
+        Err(known) => *known,
     };
-    let outcomes: Vec<Outcome> = loaded
-        .into_par_iter()
-        .map(|loaded| match loaded {
-            Ok(loaded) => process(loaded, mode),
-            Err(known) => *known,
-        })
-        .collect();
+    let outcomes: Vec<Outcome> = if args.online {
+        // Every file is read before any is checked: the online pass requests
+        // the images of all of them at once.
+        let loaded: Vec<Result<Loaded, Box<Outcome>>> = inputs.par_iter().map(load_one).collect();
+        // Kept until every file is checked: the rule reports from these verdicts.
+        let _verdicts = online_pass(&args, &resolver, &loaded, &mut errors)?;
+        loaded.into_par_iter().map(process_one).collect()
+    } else {
+        inputs
+            .par_iter()
+            .map(|input| process_one(load_one(input)))
+            .collect()
+    };
 
     let fixing_stdin = mode != Mode::Check && inputs.contains(&Input::Stdin);
     // With --fix or --diff on stdin, stdout carries the text; the report goes to stderr.

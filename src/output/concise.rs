@@ -3,10 +3,10 @@
 
 use std::io::Write;
 
-use super::FileReport;
+use super::{write_in_parallel, FileReport};
 
 pub fn write(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
-    for report in reports {
+    write_in_parallel(reports, out, |report, out| {
         for d in &report.diagnostics {
             let start = report.source.line_column(d.span.start);
             let fixable = if d
@@ -29,6 +29,6 @@ pub fn write(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()>
                 d.message
             )?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }

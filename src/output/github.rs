@@ -7,11 +7,11 @@
 
 use std::io::Write;
 
-use super::FileReport;
+use super::{write_in_parallel, FileReport};
 use crate::diagnostic::Severity;
 
 pub fn write(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
-    for report in reports {
+    write_in_parallel(reports, out, |report, out| {
         for d in &report.diagnostics {
             let (start, end) = report.range(&d.span);
             let command = match d.severity {
@@ -30,8 +30,8 @@ pub fn write(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()>
                 escape_data(&d.message)
             )?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 pub fn escape_data(text: &str) -> String {

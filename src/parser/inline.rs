@@ -52,7 +52,7 @@ pub(super) fn parse_inlines(text: &str, line: Span) -> Vec<Inline> {
     let mut inlines = Vec::new();
     // Where the line's last closing paren is, found once: a destination
     // that starts after it has none, whatever it looks like.
-    let last_close = content.rfind([')', '）']);
+    let last_close = last_closing_paren(content);
     let mut i = 0;
     while i < content.len() {
         // Skip straight to the next character that can open an inline: the
@@ -90,6 +90,24 @@ pub(super) fn parse_inlines(text: &str, line: Span) -> Vec<Inline> {
         }
     }
     inlines
+}
+
+/// Where the last `)` or `）` (EF BC 89) of `content` starts. Two SIMD
+/// searches from the end, for `)` and for the last byte of `）`: this runs
+/// on every line, and `str::rfind` with two characters decodes each one.
+fn last_closing_paren(content: &str) -> Option<usize> {
+    let bytes = content.as_bytes();
+    let mut end = bytes.len();
+    while let Some(at) = memchr::memrchr2(b')', 0x89, &bytes[..end]) {
+        if bytes[at] == b')' {
+            return Some(at);
+        }
+        if at >= 2 && bytes[at - 2] == 0xEF && bytes[at - 1] == 0xBC {
+            return Some(at - 2);
+        }
+        end = at;
+    }
+    None
 }
 
 fn inline_end(inline: &Inline) -> usize {
@@ -492,6 +510,28 @@ mod scan_tests {
             expected[usize::from(c.encode_utf8(&mut buffer).as_bytes()[0])] = true;
         }
         assert_eq!(MAY_OPEN_INLINE, expected);
+    }
+
+    #[test]
+    fn last_closing_paren_finds_what_rfind_finds() {
+        for content in [
+            "",
+            "abc",
+            "a)b",
+            "a）b",
+            "a)b）c",
+            "a）b)c",
+            "三三）",
+            "乙\u{0089}",
+            "\u{FF09}\u{FF09}x",
+            "![a](b)（c",
+        ] {
+            assert_eq!(
+                last_closing_paren(content),
+                content.rfind([')', '）']),
+                "{content:?}"
+            );
+        }
     }
 
     #[test]
