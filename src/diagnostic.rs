@@ -2,14 +2,14 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::fix::Fix;
 use crate::model::Span;
 use crate::rules::RuleMeta;
 
 /// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,
@@ -26,7 +26,7 @@ impl fmt::Display for Severity {
 }
 
 /// A labelled span beyond the primary one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Label {
     pub span: Span,
     pub text: String,
@@ -34,8 +34,12 @@ pub struct Label {
 
 /// A finding in one transcript. Spans are byte offsets into the source text;
 /// [`crate::output`] turns them into lines and columns.
-#[derive(Debug, Clone)]
+///
+/// Serde writes the rule as its code (the results cache keeps findings so);
+/// the formats people and tools read are in [`crate::output`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Diagnostic {
+    #[serde(with = "rule_by_code")]
     pub rule: &'static RuleMeta,
     pub severity: Severity,
     pub message: String,
@@ -87,5 +91,25 @@ impl Diagnostic {
     pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
         self.fix = fix;
         self
+    }
+}
+
+/// A rule as its code, and back through the registry.
+mod rule_by_code {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    use crate::rules::{registry, RuleMeta};
+
+    pub fn serialize<S: Serializer>(rule: &&'static RuleMeta, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(rule.code)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<&'static RuleMeta, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        registry::find(&code)
+            .map(|rule| rule.meta())
+            .ok_or_else(|| D::Error::custom(format!("no rule {code}")))
     }
 }

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use super::inputs::{self, Input, STDIN_NAME};
 use super::ExitStatus;
+use chatlint::cache::{CacheKey, ResultCache};
 use chatlint::config::{absolute, ConfigResolver, Overrides};
 use chatlint::fix::write::replace_file;
 use chatlint::online::{self, OnlineConfig, OnlineSettings};
@@ -72,12 +73,9 @@ pub struct CheckArgs {
     /// under the site root (rule unreachable-image). Off unless given.
     #[arg(long)]
     online: bool,
-    /// Neither read nor write the cache of results.
-    #[arg(
-        long,
-        requires = "online",
-        help_heading = "Online checks (with --online)"
-    )]
+    /// Neither read nor write the caches: findings of unchanged files
+    /// (in .chatlint-cache, or $CHATLINT_CACHE_DIR) and online results.
+    #[arg(long)]
     no_cache: bool,
     #[command(flatten)]
     online_options: Box<OnlineConfig>,
@@ -133,9 +131,13 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         .stdin_filename
         .as_ref()
         .map_or_else(|| STDIN_NAME.to_string(), |p| p.display().to_string());
+    // Findings of unchanged files come from the last run; only a plain check
+    // reads them (`--online` asks the network each time).
+    let cache = (mode == Mode::Check && !args.online && !args.no_cache)
+        .then(|| ResultCache::open(&ResultCache::default_dir()));
     let load_one = |input: &Input| load(input, &args, &resolver, &overrides, &stdin_name, mode);
     let process_one = |loaded: Result<Loaded, Box<Outcome>>| match loaded {
-        Ok(loaded) => process(loaded, mode),
+        Ok(loaded) => process(loaded, mode, cache.as_ref()),
         Err(known) => *known,
     };
     let outcomes: Vec<Outcome> = if args.online {
@@ -151,6 +153,14 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
             .map(|input| process_one(load_one(input)))
             .collect()
     };
+
+    if let Some(cache) = cache {
+        // A cache that cannot be written costs the next run time, not this
+        // run its result.
+        if let Err(err) = cache.save() {
+            eprintln!("chatlint: warning: the cache was not written: {err}");
+        }
+    }
 
     let fixing_stdin = mode != Mode::Check && inputs.contains(&Input::Stdin);
     // With --fix or --diff on stdin, stdout carries the text; the report goes to stderr.
@@ -342,7 +352,7 @@ fn online_pass(
     Ok(online::install(verdicts))
 }
 
-fn process(loaded: Loaded, mode: Mode) -> Outcome {
+fn process(loaded: Loaded, mode: Mode, cache: Option<&ResultCache>) -> Outcome {
     let Loaded {
         source,
         settings,
@@ -351,7 +361,20 @@ fn process(loaded: Loaded, mode: Mode) -> Outcome {
     let rule_path = rule_path.as_deref();
     let threshold = match mode {
         Mode::Check => {
-            let diagnostics = check_path(source.text(), rule_path, &settings);
+            let text = source.text();
+            let cached = cache.zip(source.path()).map(|(cache, path)| {
+                let key = CacheKey::new(path, &settings);
+                (cache, cache.get(&key, text.as_bytes()), key)
+            });
+            let diagnostics = match cached {
+                Some((_, Some(diagnostics), _)) => diagnostics,
+                Some((cache, None, key)) => {
+                    let diagnostics = check_path(text, rule_path, &settings);
+                    cache.put(&key, text.as_bytes(), &diagnostics);
+                    diagnostics
+                }
+                None => check_path(text, rule_path, &settings),
+            };
             return Outcome::Done {
                 report: FileReport {
                     source,

@@ -10,12 +10,12 @@ pub mod write;
 
 pub use engine::{apply_fixes, AppliedFixes};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::Span;
 
 /// How far a fix can be trusted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Applicability {
     /// Shown, never applied: the right edit depends on what the writer meant.
@@ -37,7 +37,7 @@ impl std::fmt::Display for Applicability {
 }
 
 /// Replace the bytes of `span` with `content` (an empty span inserts).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edit {
     pub span: Span,
     pub content: String,
@@ -57,7 +57,7 @@ impl Edit {
 }
 
 /// The edits that repair one diagnostic, all applied or none.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     pub applicability: Applicability,
     /// What the fix does, for a person: "Insert a space after `##`".

@@ -2,8 +2,7 @@
 //! verdict with the time it was found. Transient failures are never kept.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -72,32 +71,15 @@ impl Cache {
         }
     }
 
-    /// Writes the cache through a temporary file, so that a concurrent run
-    /// reads the old file or the new one, never half of one. The folder gets
-    /// a `.gitignore` that ignores it.
+    /// Writes the cache ([`crate::cache::write_in_folder`]: atomically, in a
+    /// folder that git ignores).
     pub(crate) fn save(&self) -> Result<(), Error> {
-        let io_error = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Io { path, source }
-        };
-        std::fs::create_dir_all(&self.dir).map_err(io_error(&self.dir))?;
-        let gitignore = self.dir.join(".gitignore");
-        if !gitignore.exists() {
-            std::fs::write(
-                &gitignore,
-                "# Written by chatlint: results of `check --online`.\n*\n",
-            )
-            .map_err(io_error(&gitignore))?;
-        }
-        let path = self.dir.join(FILE_NAME);
-        let mut file = tempfile::NamedTempFile::new_in(&self.dir).map_err(io_error(&self.dir))?;
-        serde_json::to_writer_pretty(&mut file, &self.entries)
-            .map_err(std::io::Error::from)
-            .and_then(|()| file.write_all(b"\n"))
-            .map_err(io_error(&path))?;
-        file.persist(&path)
-            .map_err(|err| io_error(&path)(err.error))?;
-        Ok(())
+        let mut json = serde_json::to_vec_pretty(&self.entries).map_err(|err| Error::Io {
+            path: self.dir.join(FILE_NAME),
+            source: err.into(),
+        })?;
+        json.push(b'\n');
+        crate::cache::write_in_folder(&self.dir, FILE_NAME, &json)
     }
 }
 

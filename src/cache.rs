@@ -1,0 +1,274 @@
+//! Results of `chatlint check` kept between runs, as ruff keeps its own: a
+//! file whose text, path, settings and chatlint version are unchanged since
+//! the last run gets the findings of that run without being parsed again.
+//!
+//! One file in the cache folder (`.chatlint-cache/` in the current folder, or
+//! `CHATLINT_CACHE_DIR`), read once at the start and rewritten at the end
+//! only when some file was checked afresh. Each entry is keyed by the file's
+//! absolute path, and holds a hash of its text and of its settings, and its
+//! findings; an entry whose hashes differ is ignored. A missing, damaged or
+//! older cache is an empty one: the cache can only make a run faster, never
+//! change what it reports.
+//!
+//! Only plain `check` uses it: `--fix` and `--diff` write files, `--online`
+//! asks the network (it has a cache of its own), and standard input has no
+//! path to key on.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::config::Settings;
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
+
+/// The cache folder when neither `CHATLINT_CACHE_DIR` nor a configuration
+/// names another.
+pub const DEFAULT_DIR: &str = ".chatlint-cache";
+
+/// The file in the cache folder; its name changes when its format does.
+const FILE_NAME: &str = "check-v1.bin";
+
+/// What the cache file holds.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct CacheFile {
+    /// The chatlint version that wrote it: another version's findings may differ.
+    version: String,
+    entries: HashMap<String, Entry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    /// xxh3 of the file's bytes as read.
+    text: u64,
+    /// xxh3 of the settings the findings were found with.
+    settings: u64,
+    /// The findings, encoded, decoded only when the entry is used (by the
+    /// thread that checks the file). As bytes, not a sequence of numbers:
+    /// read in one copy.
+    #[serde(with = "serde_bytes")]
+    findings: Vec<u8>,
+}
+
+/// The results cache of one run.
+#[derive(Debug)]
+pub struct ResultCache {
+    dir: PathBuf,
+    /// What the last run left.
+    stored: HashMap<String, Entry>,
+    /// What this run found afresh.
+    fresh: Mutex<Vec<(String, Entry)>>,
+}
+
+/// Where one file's findings are kept, and under what settings.
+#[derive(Debug, Clone)]
+pub struct CacheKey {
+    path: String,
+    settings: u64,
+}
+
+impl CacheKey {
+    /// The key of the file at `path` checked with `settings`.
+    pub fn new(path: &Path, settings: &Settings) -> Self {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        // The settings print every rule, severity and option, in a fixed
+        // order: their hash changes with any of them.
+        let settings = xxh3_64(format!("{settings:?}").as_bytes());
+        Self {
+            path: path.to_string_lossy().into_owned(),
+            settings,
+        }
+    }
+}
+
+impl ResultCache {
+    /// The cache folder: `CHATLINT_CACHE_DIR`, else [`DEFAULT_DIR`].
+    pub fn default_dir() -> PathBuf {
+        std::env::var_os("CHATLINT_CACHE_DIR")
+            .filter(|dir| !dir.is_empty())
+            .map_or_else(|| PathBuf::from(DEFAULT_DIR), PathBuf::from)
+    }
+
+    /// The cache as the last run left it in `dir`.
+    pub fn open(dir: &Path) -> Self {
+        let stored = std::fs::read(dir.join(FILE_NAME))
+            .ok()
+            .and_then(|bytes| postcard::from_bytes::<CacheFile>(&bytes).ok())
+            .filter(|file| file.version == env!("CARGO_PKG_VERSION"))
+            .map(|file| file.entries)
+            .unwrap_or_default();
+        Self {
+            dir: dir.to_path_buf(),
+            stored,
+            fresh: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The findings of the last run, if the file's text and settings are
+    /// those of that run.
+    pub fn get(&self, key: &CacheKey, text: &[u8]) -> Option<Vec<Diagnostic>> {
+        let entry = self.stored.get(&key.path)?;
+        if entry.settings != key.settings || entry.text != xxh3_64(text) {
+            return None;
+        }
+        postcard::from_bytes(&entry.findings).ok()
+    }
+
+    /// Keeps the findings of a file checked afresh.
+    pub fn put(&self, key: &CacheKey, text: &[u8], findings: &[Diagnostic]) {
+        let Ok(encoded) = postcard::to_allocvec(findings) else {
+            return;
+        };
+        let entry = Entry {
+            text: xxh3_64(text),
+            settings: key.settings,
+            findings: encoded,
+        };
+        self.fresh
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push((key.path.clone(), entry));
+    }
+
+    /// Writes the cache back if this run found anything afresh. Entries of
+    /// files that no longer exist are dropped; those of files this run did
+    /// not check are kept.
+    pub fn save(self) -> Result<(), Error> {
+        let fresh = self
+            .fresh
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        let mut entries = self.stored;
+        entries.retain(|path, _| Path::new(path).exists());
+        entries.extend(fresh);
+        let file = CacheFile {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            entries,
+        };
+        let bytes = postcard::to_allocvec(&file).map_err(|err| Error::Io {
+            path: self.dir.join(FILE_NAME),
+            source: std::io::Error::other(err),
+        })?;
+        write_in_folder(&self.dir, FILE_NAME, &bytes)
+    }
+}
+
+/// Writes `bytes` to `dir/name` through a temporary file, so that a
+/// concurrent run reads the old file or the new one, never half of one. The
+/// folder is created with a `.gitignore` that ignores it.
+pub(crate) fn write_in_folder(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    let io_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+    let gitignore = dir.join(".gitignore");
+    if !gitignore.exists() {
+        std::fs::write(&gitignore, "# Written by chatlint: cached results.\n*\n")
+            .map_err(io_error(&gitignore))?;
+    }
+    let path = dir.join(name);
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(io_error(dir))?;
+    file.write_all(bytes).map_err(io_error(&path))?;
+    file.persist(&path)
+        .map_err(|err| io_error(&path)(err.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linter::check_with;
+
+    const TEXT: &str = "> 7:50:02  右军\n##背景\n";
+
+    fn findings_of(cache: &ResultCache, key: &CacheKey, text: &str) -> Option<Vec<String>> {
+        cache
+            .get(key, text.as_bytes())
+            .map(|found| found.iter().map(|d| format!("{d:?}")).collect())
+    }
+
+    #[test]
+    fn a_file_gets_its_findings_back_until_its_text_or_settings_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache_dir = dir.path().join("cache");
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, TEXT).unwrap();
+        let settings = Settings::default();
+        let key = CacheKey::new(&file, &settings);
+        let found = check_with(TEXT, &settings);
+        assert_eq!(found.len(), 2);
+
+        let cache = ResultCache::open(&cache_dir);
+        assert!(cache.get(&key, TEXT.as_bytes()).is_none());
+        cache.put(&key, TEXT.as_bytes(), &found);
+        cache.save().unwrap();
+        assert!(cache_dir.join(".gitignore").is_file());
+
+        let cache = ResultCache::open(&cache_dir);
+        let expected: Vec<String> = found.iter().map(|d| format!("{d:?}")).collect();
+        assert_eq!(findings_of(&cache, &key, TEXT), Some(expected));
+        // Another text, other settings, another file: no findings from the cache.
+        assert_eq!(findings_of(&cache, &key, "> 07:50:02  右军\n"), None);
+        let fewer = Settings::from_rules(vec![crate::registry::find("CL101").unwrap()]);
+        assert_eq!(findings_of(&cache, &CacheKey::new(&file, &fewer), TEXT), None);
+        let other = CacheKey::new(&dir.path().join("b.md"), &settings);
+        assert_eq!(findings_of(&cache, &other, TEXT), None);
+    }
+
+    #[test]
+    fn a_damaged_cache_is_an_empty_one_and_is_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, TEXT).unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), b"\xff\x00 not a cache").unwrap();
+        let settings = Settings::default();
+        let key = CacheKey::new(&file, &settings);
+        let cache = ResultCache::open(dir.path());
+        assert!(cache.get(&key, TEXT.as_bytes()).is_none());
+        cache.put(&key, TEXT.as_bytes(), &check_with(TEXT, &settings));
+        cache.save().unwrap();
+        let cache = ResultCache::open(dir.path());
+        assert_eq!(cache.get(&key, TEXT.as_bytes()).map(|d| d.len()), Some(2));
+    }
+
+    #[test]
+    fn entries_of_deleted_files_are_dropped_and_others_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache_dir = dir.path().join("cache");
+        let (kept, deleted, new) = (
+            dir.path().join("kept.md"),
+            dir.path().join("deleted.md"),
+            dir.path().join("new.md"),
+        );
+        for file in [&kept, &deleted, &new] {
+            std::fs::write(file, TEXT).unwrap();
+        }
+        let settings = Settings::default();
+        let found = check_with(TEXT, &settings);
+        let cache = ResultCache::open(&cache_dir);
+        for file in [&kept, &deleted] {
+            cache.put(&CacheKey::new(file, &settings), TEXT.as_bytes(), &found);
+        }
+        cache.save().unwrap();
+        std::fs::remove_file(&deleted).unwrap();
+        // A run that checks only `new.md`.
+        let cache = ResultCache::open(&cache_dir);
+        cache.put(&CacheKey::new(&new, &settings), TEXT.as_bytes(), &found);
+        cache.save().unwrap();
+        let cache = ResultCache::open(&cache_dir);
+        let cached = |file: &Path| {
+            cache
+                .get(&CacheKey::new(file, &settings), TEXT.as_bytes())
+                .is_some()
+        };
+        assert!(cached(&kept) && cached(&new) && !cached(&deleted));
+    }
+}
