@@ -49,22 +49,45 @@ echo "versions: $("$chatlint" --version); $(rumdl --version); markdownlint-cli2 
 cd "$work"
 # Every rule on, and one line per finding like the peers print (chatlint's
 # default report draws a source snippet for each finding; see check_vs_cat.sh).
+# Both chatlint and rumdl keep results between runs (chatlint in
+# .chatlint-cache, rumdl in .rumdl_cache, here in $work): "warm" runs use
+# those caches (hyperfine's warm-up runs fill them), "cold" runs are told not
+# to (--no-cache for both). markdownlint-cli2 has no cache.
 chatlint_cmd="$chatlint check --select ALL --output-format concise corpus > /dev/null"
+chatlint_cold="$chatlint check --no-cache --select ALL --output-format concise corpus > /dev/null"
 rumdl_cmd="rumdl check --no-config corpus > /dev/null 2>&1"
+rumdl_cold="rumdl check --no-config --no-cache corpus > /dev/null 2>&1"
 mdl2_cmd="$mdl2 'corpus/**/*.{md,markdown}' > /dev/null 2>&1"
 hyperfine --warmup "$warmup" --runs "$runs" --ignore-failure \
-    --export-markdown "$work/peers.md" \
-    --command-name "chatlint check --select ALL --output-format concise" "$chatlint_cmd" \
-    --command-name "rumdl check" "$rumdl_cmd" \
+    --export-markdown "$work/peers.md" --export-json "$work/peers.json" \
+    --command-name "chatlint check --no-cache (cold)" "$chatlint_cold" \
+    --command-name "rumdl check --no-cache (cold)" "$rumdl_cold" \
+    --command-name "chatlint check (warm cache)" "$chatlint_cmd" \
+    --command-name "rumdl check (warm cache)" "$rumdl_cmd" \
     --command-name "markdownlint-cli2" "$mdl2_cmd"
 cat "$work/peers.md"
+python3 - "$work/peers.json" <<'PY'
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+def ratio(slow, fast, key="mean"):
+    return r[slow][key] / r[fast][key]
+for label, slow, fast, goal in [
+    ("cold: rumdl / chatlint", "rumdl check --no-cache (cold)", "chatlint check --no-cache (cold)", 10),
+    ("warm: rumdl / chatlint", "rumdl check (warm cache)", "chatlint check (warm cache)", 10),
+    ("markdownlint-cli2 / chatlint cold", "markdownlint-cli2", "chatlint check --no-cache (cold)", 200),
+    ("markdownlint-cli2 / chatlint warm", "markdownlint-cli2", "chatlint check (warm cache)", 200),
+]:
+    mean, low = ratio(slow, fast), ratio(slow, fast, "min")
+    verdict = "met" if mean >= goal else "NOT met"
+    print(f"{label}: {mean:.1f}x on means, {low:.1f}x on minimums (goal >= {goal}x: {verdict})")
+PY
 
 # The tools exit 1 on findings: that must not stop the script (pipefail).
 peak() { { /usr/bin/time -v bash -c "$1" 2>&1 >/dev/null || true; } | sed -n 's/.*Maximum resident set size (kbytes): //p' | tail -1; }
 echo
 echo "| tool | peak RSS (MB) |"
 echo "|------|---------------|"
-for pair in "chatlint:$chatlint_cmd" "rumdl:$rumdl_cmd" "markdownlint-cli2:$mdl2_cmd"; do
+for pair in "chatlint cold:$chatlint_cold" "chatlint warm:$chatlint_cmd" "rumdl cold:$rumdl_cold" "rumdl warm:$rumdl_cmd" "markdownlint-cli2:$mdl2_cmd"; do
     name="${pair%%:*}"; cmd="${pair#*:}"
     kb="$(peak "$cmd")"
     echo "| $name | $((kb / 1024)) |"
@@ -80,8 +103,10 @@ while [[ "$(find "$big" -type f | wc -l)" -lt 10000 ]]; do
 done
 find "$big" -type f | sort | tail -n +10001 | xargs -r rm
 big_count="$(find "$big" -type f | wc -l)"
+# Cold runs: the work itself grows with the files, not only the cache reads.
+big_cmd="$chatlint check --no-cache --select ALL --output-format concise big > /dev/null"
 hyperfine --warmup 1 --runs "$runs" --ignore-failure --export-markdown "$work/linear.md" \
-    --command-name "chatlint, $count files" "$chatlint_cmd" \
-    --command-name "chatlint, $big_count files" "$chatlint check --select ALL --output-format concise big > /dev/null"
+    --command-name "chatlint --no-cache, $count files" "$chatlint_cold" \
+    --command-name "chatlint --no-cache, $big_count files" "$big_cmd"
 cat "$work/linear.md"
-echo "peak RSS, $big_count files: $(( $(peak "$chatlint check --select ALL --output-format concise big > /dev/null") / 1024 )) MB"
+echo "peak RSS, $big_count files: $(( $(peak "$big_cmd") / 1024 )) MB"

@@ -73,7 +73,7 @@ pub struct CacheKey {
 impl CacheKey {
     /// The key of the file at `path` checked with `settings`.
     pub fn new(path: &Path, settings: &Settings) -> Self {
-        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let path = crate::config::absolute(path);
         // The settings print every rule, severity and option, in a fixed
         // order: their hash changes with any of them.
         let settings = xxh3_64(format!("{settings:?}").as_bytes());

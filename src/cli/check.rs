@@ -126,15 +126,18 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         Mode::Check
     };
 
-    let (inputs, mut errors) = inputs::collect(&args.paths, &resolver, args.force_exclude);
+    // Findings of unchanged files come from the last run; only a plain check
+    // reads them (`--online` asks the network each time). The cache is read
+    // while the folders are walked.
+    let use_cache = mode == Mode::Check && !args.online && !args.no_cache;
+    let ((inputs, mut errors), cache) = rayon::join(
+        || inputs::collect(&args.paths, &resolver, args.force_exclude),
+        || use_cache.then(|| ResultCache::open(&ResultCache::default_dir())),
+    );
     let stdin_name = args
         .stdin_filename
         .as_ref()
         .map_or_else(|| STDIN_NAME.to_string(), |p| p.display().to_string());
-    // Findings of unchanged files come from the last run; only a plain check
-    // reads them (`--online` asks the network each time).
-    let cache = (mode == Mode::Check && !args.online && !args.no_cache)
-        .then(|| ResultCache::open(&ResultCache::default_dir()));
     let load_one = |input: &Input| load(input, &args, &resolver, &overrides, &stdin_name, mode);
     let process_one = |loaded: Result<Loaded, Box<Outcome>>| match loaded {
         Ok(loaded) => process(loaded, mode, cache.as_ref()),
@@ -260,6 +263,9 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         write_or_error(&mut report_out, &buffer, &mut errors);
     }
     drop(report_out);
+    // The process ends right after: freeing thousands of texts and findings
+    // one by one would only delay the exit.
+    std::mem::forget(reports);
 
     // One broken configuration file fails every file under it: say it once.
     let mut seen = std::collections::HashSet::new();

@@ -77,7 +77,17 @@ impl ConfigResolver {
 }
 
 /// The path made absolute against the current folder, without resolving links.
+///
+/// Relative paths are taken from the working directory as it was at the
+/// first call: asking the system for it costs a system call, and an archive's
+/// walk asks several times per file. chatlint never changes its directory.
 pub fn absolute(path: &Path) -> PathBuf {
+    static WORKING_DIRECTORY: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    if path.is_relative() {
+        if let Some(cwd) = WORKING_DIRECTORY.get_or_init(|| std::env::current_dir().ok()) {
+            return std::path::absolute(cwd.join(path)).unwrap_or_else(|_| cwd.join(path));
+        }
+    }
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 

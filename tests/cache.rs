@@ -1,0 +1,160 @@
+//! The results cache seen from the command line: a run that reads it reports
+//! exactly what a run without it reports, whatever changed in between (the
+//! text, the configuration, a fix), and `--no-cache` leaves no trace.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+const CACHE_FILE: &str = ".chatlint-cache/check-v1.bin";
+
+fn chatlint(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("chatlint").unwrap();
+    command
+        .env("NO_COLOR", "1")
+        .env_remove("CHATLINT_CACHE_DIR")
+        .current_dir(dir);
+    command
+}
+
+/// The output and exit code of `chatlint check ARGS` in `dir`.
+fn check(dir: &Path, args: &[&str]) -> (String, i32) {
+    let output = chatlint(dir).arg("check").args(args).output().unwrap();
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        output.status.code().unwrap(),
+    )
+}
+
+/// The same check with and without the cache, which must agree.
+fn check_both_ways(dir: &Path, args: &[&str]) -> (String, i32) {
+    let cached = check(dir, args);
+    let uncached = check(dir, &[&["--no-cache"], args].concat());
+    assert_eq!(cached, uncached, "{args:?}");
+    cached
+}
+
+/// The sample transcripts copied into a fresh folder.
+fn sample_folder() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let posts = dir.path().join("posts");
+    fs::create_dir(&posts).unwrap();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample");
+    for entry in fs::read_dir(samples).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, posts.join(path.file_name().unwrap())).unwrap();
+    }
+    (dir, posts)
+}
+
+#[test]
+fn a_second_run_reports_the_same_from_the_cache_in_every_format() {
+    let (dir, _) = sample_folder();
+    for format in ["full", "concise", "json", "sarif", "github", "junit"] {
+        let args = ["--select", "ALL", "--output-format", format, "posts"];
+        let first = check(dir.path(), &args);
+        assert!(dir.path().join(CACHE_FILE).is_file());
+        assert_eq!(first.1, 1, "the samples have findings");
+        let cache_before = fs::read(dir.path().join(CACHE_FILE)).unwrap();
+        assert_eq!(check_both_ways(dir.path(), &args), first, "{format}");
+        // Nothing was checked afresh, so nothing was rewritten.
+        assert_eq!(fs::read(dir.path().join(CACHE_FILE)).unwrap(), cache_before);
+    }
+    let statistics = ["--statistics", "posts"];
+    check(dir.path(), &statistics);
+    check_both_ways(dir.path(), &statistics);
+}
+
+#[test]
+fn an_edited_file_is_checked_again() {
+    let (dir, posts) = sample_folder();
+    let args = ["--output-format", "concise", "posts"];
+    let (before, _) = check(dir.path(), &args);
+    let file = posts.join("2018-03-01-chat.md");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, format!("{text}> 23:59:59  新人\n   \n##新标题\n")).unwrap();
+    let (after, _) = check_both_ways(dir.path(), &args);
+    assert_ne!(after, before);
+    assert!(after.contains("CL101 heading-missing-space"), "{after}");
+    // And back: the old text's findings again.
+    fs::write(&file, text).unwrap();
+    assert_eq!(check_both_ways(dir.path(), &args).0, before);
+}
+
+#[test]
+fn a_changed_configuration_is_obeyed() {
+    let (dir, posts) = sample_folder();
+    let args = ["--output-format", "concise", "posts"];
+    let (before, _) = check(dir.path(), &args);
+    assert!(before.contains("CL301"), "{before}");
+    fs::write(posts.join(".chatlint.yaml"), "ignore: [CL301]\n").unwrap();
+    let (after, _) = check_both_ways(dir.path(), &args);
+    assert!(!after.contains("CL301") && !after.is_empty(), "{after}");
+    // An option's value is part of the settings too.
+    fs::write(
+        posts.join(".chatlint.yaml"),
+        "rules:\n  duplicate-message:\n    max-distance: 0\n",
+    )
+    .unwrap();
+    let (no_distance, _) = check_both_ways(dir.path(), &args);
+    assert!(!no_distance.contains("CL301"), "{no_distance}");
+}
+
+#[test]
+fn after_a_fix_the_fixed_text_is_reported() {
+    let (dir, _) = sample_folder();
+    let args = ["--output-format", "concise", "posts"];
+    let (before, _) = check(dir.path(), &args);
+    assert!(before.contains("[*]"), "{before}");
+    chatlint(dir.path())
+        .args(["check", "--fix", "posts"])
+        .output()
+        .unwrap();
+    let (after, _) = check_both_ways(dir.path(), &args);
+    assert!(!after.contains("[*]"), "{after}");
+}
+
+#[test]
+fn no_cache_writes_nothing_and_the_folder_can_be_moved() {
+    let (dir, _) = sample_folder();
+    check(dir.path(), &["--no-cache", "posts"]);
+    assert!(!dir.path().join(".chatlint-cache").exists());
+
+    let elsewhere = dir.path().join("elsewhere");
+    let output = chatlint(dir.path())
+        .env("CHATLINT_CACHE_DIR", &elsewhere)
+        .args(["check", "posts"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(elsewhere.join("check-v1.bin").is_file());
+    assert_eq!(
+        fs::read_to_string(elsewhere.join(".gitignore")).unwrap(),
+        "# Written by chatlint: cached results.\n*\n"
+    );
+    assert!(!dir.path().join(".chatlint-cache").exists());
+}
+
+#[test]
+fn an_unwritable_cache_folder_warns_and_changes_nothing_else() {
+    let (dir, _) = sample_folder();
+    // A file where the folder should be: it cannot be created.
+    let blocked = dir.path().join("blocked");
+    fs::write(&blocked, "").unwrap();
+    let output = chatlint(dir.path())
+        .env("CHATLINT_CACHE_DIR", &blocked)
+        .args(["check", "--output-format", "concise", "posts"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("warning: the cache was not written"),
+        "{stderr}"
+    );
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        check(dir.path(), &["--no-cache", "--output-format", "concise", "posts"]).0
+    );
+}
