@@ -100,7 +100,10 @@ mod rule_by_code {
 
     use crate::rules::{registry, RuleMeta};
 
-    pub fn serialize<S: Serializer>(rule: &&'static RuleMeta, serializer: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        rule: &&'static RuleMeta,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(rule.code)
     }
 

@@ -85,6 +85,11 @@ fn an_edited_file_is_checked_again() {
 #[test]
 fn a_changed_configuration_is_obeyed() {
     let (dir, posts) = sample_folder();
+    // Twins under two names, three messages apart.
+    let file = posts.join("2018-03-01-chat.md");
+    let text = fs::read_to_string(&file).unwrap();
+    let twins = "> 23:59:59  甲\n   \n好\n   \n> 23:59:59  乙\n   \n好\n   \n";
+    fs::write(&file, format!("{text}{twins}")).unwrap();
     let args = ["--output-format", "concise", "posts"];
     let (before, _) = check(dir.path(), &args);
     assert!(before.contains("CL301"), "{before}");
@@ -99,6 +104,8 @@ fn a_changed_configuration_is_obeyed() {
     .unwrap();
     let (no_distance, _) = check_both_ways(dir.path(), &args);
     assert!(!no_distance.contains("CL301"), "{no_distance}");
+    fs::remove_file(posts.join(".chatlint.yaml")).unwrap();
+    assert_eq!(check_both_ways(dir.path(), &args).0, before);
 }
 
 #[test]
@@ -155,6 +162,10 @@ fn an_unwritable_cache_folder_warns_and_changes_nothing_else() {
     );
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
-        check(dir.path(), &["--no-cache", "--output-format", "concise", "posts"]).0
+        check(
+            dir.path(),
+            &["--no-cache", "--output-format", "concise", "posts"]
+        )
+        .0
     );
 }

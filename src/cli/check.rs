@@ -143,19 +143,115 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         Ok(loaded) => process(loaded, mode, cache.as_ref()),
         Err(known) => *known,
     };
-    let outcomes: Vec<Outcome> = if args.online {
-        // Every file is read before any is checked: the online pass requests
-        // the images of all of them at once.
-        let loaded: Vec<Result<Loaded, Box<Outcome>>> = inputs.par_iter().map(load_one).collect();
-        // Kept until every file is checked: the rule reports from these verdicts.
-        let _verdicts = online_pass(&args, &resolver, &loaded, &mut errors)?;
-        loaded.into_par_iter().map(process_one).collect()
+
+    let fixing_stdin = mode != Mode::Check && inputs.contains(&Input::Stdin);
+    // With --fix or --diff on stdin, stdout carries the text; the report goes to stderr.
+    let report_to_stderr = fixing_stdin || matches!(mode, Mode::Diff(_));
+    let color = Color::detect(if report_to_stderr {
+        std::io::stderr().is_terminal()
     } else {
-        inputs
-            .par_iter()
-            .map(|input| process_one(load_one(input)))
-            .collect()
+        std::io::stdout().is_terminal()
+    });
+    let human = args.output_format == OutputFormat::Full && !args.quiet;
+
+    // A plain check prints each file's findings as soon as those of the
+    // files before it are out, and keeps nothing of a file once it is
+    // printed; fixing, the online pass, statistics and the formats that are
+    // one document need every report first.
+    let streams = mode == Mode::Check
+        && !args.online
+        && !args.statistics
+        && args.output_format.renders_per_file();
+    let mut report_out: Box<dyn Write> = if report_to_stderr {
+        Box::new(std::io::BufWriter::new(std::io::stderr()))
+    } else {
+        Box::new(std::io::BufWriter::new(std::io::stdout()))
     };
+    let mut written = Written::default();
+    let mut tally = Tally::default();
+    let mut fixed_total = 0;
+    let mut diffs = 0;
+    if streams {
+        tally = stream(
+            &inputs,
+            |input| process_one(load_one(input)),
+            Rendering {
+                format: args.output_format,
+                color,
+                threshold,
+            },
+            &mut written,
+            &mut report_out,
+            &mut errors,
+        );
+    } else {
+        let outcomes: Vec<Outcome> = if args.online {
+            // Every file is read before any is checked: the online pass
+            // requests the images of all of them at once.
+            let loaded: Vec<Result<Loaded, Box<Outcome>>> =
+                inputs.par_iter().map(load_one).collect();
+            // Kept until every file is checked: the rule reports from these verdicts.
+            let _verdicts = online_pass(&args, &resolver, &loaded, &mut errors)?;
+            loaded.into_par_iter().map(process_one).collect()
+        } else {
+            inputs
+                .par_iter()
+                .map(|input| process_one(load_one(input)))
+                .collect()
+        };
+        let mut stdout = std::io::stdout().lock();
+        let mut reports = Vec::new();
+        let mut fix_lines = String::new();
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Done {
+                    report,
+                    fixed,
+                    output,
+                } => {
+                    if let Some(text) = output {
+                        if matches!(mode, Mode::Diff(_)) {
+                            diffs += 1;
+                        }
+                        write_or_error(&mut stdout, text.as_bytes(), &mut errors);
+                    }
+                    if !fixed.is_empty() {
+                        fix_lines.push_str(&describe_fixes(
+                            report.source.name(),
+                            &fixed,
+                            args.show_fixes,
+                        ));
+                    }
+                    fixed_total += fixed.len();
+                    tally.add(&report, threshold);
+                    reports.push(report);
+                }
+                Outcome::Skipped { echo } => {
+                    if let Some(text) = echo {
+                        write_or_error(&mut stdout, text.as_bytes(), &mut errors);
+                    }
+                }
+                Outcome::Failed(err) => errors.push(err),
+            }
+        }
+        if !matches!(mode, Mode::Diff(_)) {
+            let mut buffer = Vec::new();
+            if human && (args.show_fixes || mode != Mode::Check) {
+                buffer.extend_from_slice(fix_lines.as_bytes());
+            }
+            if args.statistics {
+                write_statistics(&reports, args.output_format, &mut buffer);
+            } else {
+                args.output_format
+                    .write(&reports, color, &mut buffer)
+                    .expect("writing to memory");
+            }
+            written.write(&buffer, &mut report_out, &mut errors);
+        }
+        // The process ends right after: freeing thousands of texts and
+        // findings one by one would only delay the exit.
+        std::mem::forget(reports);
+    }
 
     if let Some(cache) = cache {
         // A cache that cannot be written costs the next run time, not this
@@ -165,59 +261,6 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         }
     }
 
-    let fixing_stdin = mode != Mode::Check && inputs.contains(&Input::Stdin);
-    // With --fix or --diff on stdin, stdout carries the text; the report goes to stderr.
-    let report_to_stderr = fixing_stdin || matches!(mode, Mode::Diff(_));
-    let mut stdout = std::io::stdout().lock();
-    let mut report_out: Box<dyn Write> = if report_to_stderr {
-        Box::new(std::io::stderr())
-    } else {
-        Box::new(std::io::stdout())
-    };
-    let color = Color::detect(if report_to_stderr {
-        std::io::stderr().is_terminal()
-    } else {
-        std::io::stdout().is_terminal()
-    });
-    let human = args.output_format == OutputFormat::Full && !args.quiet;
-
-    let mut reports = Vec::new();
-    let mut fixed_total = 0;
-    let mut diffs = 0;
-    let mut fix_lines = String::new();
-    for outcome in outcomes {
-        match outcome {
-            Outcome::Done {
-                report,
-                fixed,
-                output,
-            } => {
-                if let Some(text) = output {
-                    if matches!(mode, Mode::Diff(_)) {
-                        diffs += 1;
-                    }
-                    write_or_error(&mut stdout, text.as_bytes(), &mut errors);
-                }
-                if !fixed.is_empty() {
-                    fix_lines.push_str(&describe_fixes(
-                        report.source.name(),
-                        &fixed,
-                        args.show_fixes,
-                    ));
-                }
-                fixed_total += fixed.len();
-                reports.push(report);
-            }
-            Outcome::Skipped { echo } => {
-                if let Some(text) = echo {
-                    write_or_error(&mut stdout, text.as_bytes(), &mut errors);
-                }
-            }
-            Outcome::Failed(err) => errors.push(err),
-        }
-    }
-
-    let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
     if let Mode::Diff(_) = mode {
         if human {
             let line = format!(
@@ -225,47 +268,32 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
                 plural(fixed_total, "finding"),
                 plural(diffs, "file")
             );
-            write_or_error(&mut report_out, line.as_bytes(), &mut errors);
+            written.write(line.as_bytes(), &mut report_out, &mut errors);
         }
-    } else {
-        let mut buffer = Vec::new();
-        if human && (args.show_fixes || mode != Mode::Check) {
-            buffer.extend_from_slice(fix_lines.as_bytes());
+    } else if human && (errors.is_empty() || tally.files > 0) {
+        let mut summary = full::summary(
+            tally.findings,
+            tally.fixable,
+            tally.files_with_findings,
+            tally.files,
+        );
+        if fixed_total > 0 {
+            summary = format!(
+                "Fixed {fixed_total} {}. {summary}",
+                plural(fixed_total, "finding")
+            );
         }
-        if args.statistics {
-            write_statistics(&reports, args.output_format, &mut buffer);
-        } else {
-            args.output_format
-                .write(&reports, color, &mut buffer)
-                .expect("writing to memory");
+        if written.any && !written.ends_with_blank_line() && tally.findings > 0 && !args.statistics
+        {
+            written.write(b"\n", &mut report_out, &mut errors);
         }
-        if human && (errors.is_empty() || !reports.is_empty()) {
-            let fixable = reports
-                .iter()
-                .flat_map(|r| &r.diagnostics)
-                .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= threshold))
-                .count();
-            let files_with_findings = reports.iter().filter(|r| !r.diagnostics.is_empty()).count();
-            let mut summary = full::summary(findings, fixable, files_with_findings, reports.len());
-            if fixed_total > 0 {
-                summary = format!(
-                    "Fixed {fixed_total} {}. {summary}",
-                    plural(fixed_total, "finding")
-                );
-            }
-            if !buffer.is_empty() && !buffer.ends_with(b"\n\n") && findings > 0 && !args.statistics
-            {
-                buffer.push(b'\n');
-            }
-            buffer.extend_from_slice(summary.as_bytes());
-            buffer.push(b'\n');
-        }
-        write_or_error(&mut report_out, &buffer, &mut errors);
+        written.write(summary.as_bytes(), &mut report_out, &mut errors);
+        written.write(b"\n", &mut report_out, &mut errors);
+    }
+    if let Err(source) = report_out.flush() {
+        note_write_error(source, &mut errors);
     }
     drop(report_out);
-    // The process ends right after: freeing thousands of texts and findings
-    // one by one would only delay the exit.
-    std::mem::forget(reports);
 
     // One broken configuration file fails every file under it: say it once.
     let mut seen = std::collections::HashSet::new();
@@ -282,11 +310,159 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         } else {
             ExitStatus::Success
         }
-    } else if findings > 0 || (args.exit_non_zero_on_fix && fixed_total > 0) {
+    } else if tally.findings > 0 || (args.exit_non_zero_on_fix && fixed_total > 0) {
         ExitStatus::Findings
     } else {
         ExitStatus::Success
     })
+}
+
+/// What the summary counts.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    findings: usize,
+    /// Findings with a fix at the threshold `--fix` would apply.
+    fixable: usize,
+    files_with_findings: usize,
+    files: usize,
+}
+
+impl Tally {
+    fn add(&mut self, report: &FileReport, threshold: Applicability) {
+        let diagnostics = &report.diagnostics;
+        self.findings += diagnostics.len();
+        self.fixable += diagnostics
+            .iter()
+            .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= threshold))
+            .count();
+        self.files_with_findings += usize::from(!diagnostics.is_empty());
+        self.files += 1;
+    }
+
+    fn merge(self, other: Tally) -> Tally {
+        Tally {
+            findings: self.findings + other.findings,
+            fixable: self.fixable + other.fixable,
+            files_with_findings: self.files_with_findings + other.files_with_findings,
+            files: self.files + other.files,
+        }
+    }
+}
+
+/// How the report is written, for [`stream`].
+#[derive(Debug, Clone, Copy)]
+struct Rendering {
+    format: OutputFormat,
+    color: Color,
+    threshold: Applicability,
+}
+
+/// What has gone to the report so far: whether anything, and its last two
+/// bytes (the summary follows a blank line).
+#[derive(Debug, Default)]
+struct Written {
+    any: bool,
+    tail: [u8; 2],
+}
+
+impl Written {
+    fn write(&mut self, bytes: &[u8], out: &mut dyn Write, errors: &mut Vec<Error>) {
+        if bytes.is_empty() {
+            return;
+        }
+        if let Err(source) = out.write_all(bytes) {
+            note_write_error(source, errors);
+        }
+        self.tail = match bytes {
+            [.., a, b] => [*a, *b],
+            [b] => [self.tail[1], *b],
+            [] => self.tail,
+        };
+        self.any = true;
+    }
+
+    fn ends_with_blank_line(&self) -> bool {
+        self.tail == *b"\n\n"
+    }
+}
+
+/// One file checked and rendered by a worker, for [`stream`].
+enum Piece {
+    Report { rendered: Vec<u8>, tally: Tally },
+    Failed(Error),
+    Skipped,
+}
+
+/// Checks `inputs` in parallel and writes each file's report in the order
+/// of `inputs` as soon as the reports before it are written. A worker
+/// renders its file and drops it, so memory holds only the files being
+/// checked and the rendered reports waiting for an earlier one.
+fn stream(
+    inputs: &[Input],
+    check: impl Fn(&Input) -> Outcome + Sync,
+    rendering: Rendering,
+    written: &mut Written,
+    out: &mut dyn Write,
+    errors: &mut Vec<Error>,
+) -> Tally {
+    let render = |outcome: Outcome| match outcome {
+        Outcome::Done { report, .. } => {
+            let mut tally = Tally::default();
+            tally.add(&report, rendering.threshold);
+            let mut rendered = Vec::new();
+            if !report.diagnostics.is_empty() {
+                rendering
+                    .format
+                    .write(
+                        std::slice::from_ref(&report),
+                        rendering.color,
+                        &mut rendered,
+                    )
+                    .expect("writing to memory");
+            }
+            Piece::Report { rendered, tally }
+        }
+        Outcome::Failed(err) => Piece::Failed(err),
+        Outcome::Skipped { .. } => Piece::Skipped,
+    };
+    let (sender, receiver) = std::sync::mpsc::channel::<(usize, Piece)>();
+    let mut tally = Tally::default();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            inputs
+                .par_iter()
+                .enumerate()
+                .for_each_with(sender, |sender, (index, input)| {
+                    // The receiver lives until every piece is in.
+                    let _ = sender.send((index, render(check(input))));
+                });
+        });
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next = 0;
+        for (index, piece) in receiver {
+            waiting.insert(index, piece);
+            while let Some(piece) = waiting.remove(&next) {
+                next += 1;
+                match piece {
+                    Piece::Report {
+                        rendered,
+                        tally: one,
+                    } => {
+                        tally = tally.merge(one);
+                        if !rendered.is_empty() {
+                            if written.any {
+                                written.write(rendering.format.file_separator(), out, errors);
+                            }
+                            written.write(&rendered, out, errors);
+                        }
+                    }
+                    Piece::Failed(err) => errors.push(err),
+                    Piece::Skipped => {}
+                }
+            }
+        }
+    });
+    tally
 }
 
 /// An input read, with the settings that govern it.
@@ -497,13 +673,17 @@ fn write_statistics(reports: &[FileReport], format: OutputFormat, out: &mut Vec<
 
 fn write_or_error(out: &mut dyn Write, bytes: &[u8], errors: &mut Vec<Error>) {
     if let Err(source) = out.write_all(bytes).and_then(|()| out.flush()) {
-        // A closed pipe (`chatlint check | head`) is not worth a report.
-        if source.kind() != std::io::ErrorKind::BrokenPipe {
-            errors.push(Error::Io {
-                path: PathBuf::from("<stdout>"),
-                source,
-            });
-        }
+        note_write_error(source, errors);
+    }
+}
+
+fn note_write_error(source: std::io::Error, errors: &mut Vec<Error>) {
+    // A closed pipe (`chatlint check | head`) is not worth a report.
+    if source.kind() != std::io::ErrorKind::BrokenPipe {
+        errors.push(Error::Io {
+            path: PathBuf::from("<stdout>"),
+            source,
+        });
     }
 }
 

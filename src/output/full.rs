@@ -47,7 +47,7 @@ pub fn write(
         .collect();
     for (i, file) in rendered.iter().enumerate() {
         if i > 0 {
-            out.write_all(b"\n")?;
+            out.write_all(super::OutputFormat::Full.file_separator())?;
         }
         out.write_all(file.as_bytes())?;
     }

@@ -77,6 +77,28 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// Whether the report of many files is the reports of each written one
+    /// after another (with [`OutputFormat::file_separator`] between them),
+    /// so that files can be written as they are checked. JSON, SARIF and
+    /// JUnit are one document.
+    pub fn renders_per_file(self) -> bool {
+        matches!(
+            self,
+            OutputFormat::Full
+                | OutputFormat::Concise
+                | OutputFormat::JsonLines
+                | OutputFormat::Github
+        )
+    }
+
+    /// What goes between two files' reports: a blank line in `full`.
+    pub fn file_separator(self) -> &'static [u8] {
+        match self {
+            OutputFormat::Full => b"\n",
+            _ => b"",
+        }
+    }
+
     /// Writes the reports in this format (`Full` is rendered by [`full`] with
     /// the colour choice, through [`full::write`]).
     pub fn write(
