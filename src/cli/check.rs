@@ -162,7 +162,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         && !args.online
         && !args.statistics
         && args.output_format.renders_per_file();
-    let mut report_out: Box<dyn Write> = if report_to_stderr {
+    let mut report_out: Box<dyn Write + Send> = if report_to_stderr {
         Box::new(std::io::BufWriter::new(std::io::stderr()))
     } else {
         Box::new(std::io::BufWriter::new(std::io::stdout()))
@@ -396,13 +396,15 @@ enum Piece {
 /// Checks `inputs` in parallel and writes each file's report in the order
 /// of `inputs` as soon as the reports before it are written. A worker
 /// renders its file and drops it, so memory holds only the files being
-/// checked and the rendered reports waiting for an earlier one.
+/// checked and the rendered reports waiting for an earlier one. The worker
+/// that completes the next report in order writes it, and any waiting after
+/// it: no thread is woken to write.
 fn stream(
     inputs: &[Input],
     check: impl Fn(&Input) -> Outcome + Sync,
     rendering: Rendering,
     written: &mut Written,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     errors: &mut Vec<Error>,
 ) -> Tally {
     let render = |outcome: Outcome| match outcome {
@@ -425,44 +427,60 @@ fn stream(
         Outcome::Failed(err) => Piece::Failed(err),
         Outcome::Skipped { .. } => Piece::Skipped,
     };
-    let (sender, receiver) = std::sync::mpsc::channel::<(usize, Piece)>();
-    let mut tally = Tally::default();
-    std::thread::scope(|scope| {
-        scope.spawn(|| {
-            inputs
-                .par_iter()
-                .enumerate()
-                .for_each_with(sender, |sender, (index, input)| {
-                    // The receiver lives until every piece is in.
-                    let _ = sender.send((index, render(check(input))));
-                });
-        });
-        let mut waiting = std::collections::BTreeMap::new();
-        let mut next = 0;
-        for (index, piece) in receiver {
-            waiting.insert(index, piece);
-            while let Some(piece) = waiting.remove(&next) {
-                next += 1;
-                match piece {
-                    Piece::Report {
-                        rendered,
-                        tally: one,
-                    } => {
-                        tally = tally.merge(one);
-                        if !rendered.is_empty() {
-                            if written.any {
-                                written.write(rendering.format.file_separator(), out, errors);
-                            }
-                            written.write(&rendered, out, errors);
+    let in_order = std::sync::Mutex::new(InOrder {
+        next: 0,
+        waiting: std::collections::BTreeMap::new(),
+        tally: Tally::default(),
+        separator: rendering.format.file_separator(),
+        written,
+        out,
+        errors,
+    });
+    inputs.par_iter().enumerate().for_each(|(index, input)| {
+        let piece = render(check(input));
+        in_order
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .arrive(index, piece);
+    });
+    in_order
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .tally
+}
+
+/// The reports of [`stream`] not yet written, and where they go.
+struct InOrder<'w> {
+    /// The index of the next report to write.
+    next: usize,
+    waiting: std::collections::BTreeMap<usize, Piece>,
+    tally: Tally,
+    separator: &'static [u8],
+    written: &'w mut Written,
+    out: &'w mut (dyn Write + Send),
+    errors: &'w mut Vec<Error>,
+}
+
+impl InOrder<'_> {
+    fn arrive(&mut self, index: usize, piece: Piece) {
+        self.waiting.insert(index, piece);
+        while let Some(piece) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            match piece {
+                Piece::Report { rendered, tally } => {
+                    self.tally = self.tally.merge(tally);
+                    if !rendered.is_empty() {
+                        if self.written.any {
+                            self.written.write(self.separator, self.out, self.errors);
                         }
+                        self.written.write(&rendered, self.out, self.errors);
                     }
-                    Piece::Failed(err) => errors.push(err),
-                    Piece::Skipped => {}
                 }
+                Piece::Failed(err) => self.errors.push(err),
+                Piece::Skipped => {}
             }
         }
-    });
-    tally
+    }
 }
 
 /// An input read, with the settings that govern it.

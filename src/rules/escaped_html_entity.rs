@@ -48,18 +48,20 @@ impl Rule for EscapedHtmlEntity {
 
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         let text = context.text;
+        // Built once: `str::find` would set up its searcher on every line.
+        let amp = memchr::memmem::Finder::new("&amp;");
         // Most files have no `&amp;` at all.
-        if memchr::memmem::find(text.as_bytes(), b"&amp;").is_none() {
+        if amp.find(text.as_bytes()).is_none() {
             return;
         }
         for line in context.transcript.body_lines().filter(|l| !l.in_code_fence) {
             let content = &text[line.span.clone()];
-            if !content.contains("&amp;") {
+            if amp.find(content.as_bytes()).is_none() {
                 continue;
             }
             let code_spans = crate::parser::code_spans(content);
             let mut search = 0;
-            while let Some(found) = content[search..].find("&amp;") {
+            while let Some(found) = amp.find(&content.as_bytes()[search..]) {
                 let start = search + found;
                 search = start + 1;
                 if code_spans.iter().any(|span| span.contains(&start)) {
