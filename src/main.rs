@@ -8,7 +8,10 @@ mod cli;
 
 // Checking an archive allocates many small, short-lived values (a model per
 // file, findings, strings) on every thread: mimalloc's per-thread heaps cut
-// that cost, measured in BENCHMARKS.md.
+// that cost. Without transparent huge pages (feature `no_thp`): a run this
+// short spent a sixth of its time having the kernel clear 2 MB pages it
+// barely used, and their compaction made run times erratic. Both measured in
+// BENCHMARKS.md.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
