@@ -240,7 +240,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
                 buffer.extend_from_slice(fix_lines.as_bytes());
             }
             if args.statistics {
-                write_statistics(&reports, args.output_format, &mut buffer);
+                write_statistics(&reports, args.output_format, threshold, &mut buffer);
             } else {
                 args.output_format
                     .write(&reports, color, &mut buffer)
@@ -649,22 +649,25 @@ fn unified_diff(name: &str, before: &str, after: &str) -> String {
     out
 }
 
-fn write_statistics(reports: &[FileReport], format: OutputFormat, out: &mut Vec<u8>) {
-    let mut counts: Vec<(&'static str, &'static str, usize, usize)> = Vec::new();
-    for d in reports.iter().flat_map(|r| &r.diagnostics) {
-        let fixable = usize::from(
-            d.fix
-                .as_ref()
-                .is_some_and(|f| f.applicability == Applicability::Safe),
-        );
-        match counts.iter_mut().find(|(code, ..)| *code == d.rule.code) {
-            Some((_, _, count, fixables)) => {
-                *count += 1;
-                *fixables += fixable;
-            }
-            None => counts.push((d.rule.code, d.rule.name, 1, fixable)),
-        }
-    }
+fn write_statistics(
+    reports: &[FileReport],
+    format: OutputFormat,
+    threshold: Applicability,
+    out: &mut Vec<u8>,
+) {
+    let diagnostics = || reports.iter().flat_map(|r| &r.diagnostics);
+    let fixable = count_each(
+        diagnostics()
+            .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= threshold))
+            .map(|d| d.rule.code),
+    );
+    let mut counts: Vec<(&'static str, &'static str, usize, usize)> =
+        count_each(diagnostics().map(|d| (d.rule.code, d.rule.name)))
+            .into_iter()
+            .map(|((code, name), count)| {
+                (code, name, count, fixable.get(code).copied().unwrap_or(0))
+            })
+            .collect();
     counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
     if matches!(format, OutputFormat::Json | OutputFormat::JsonLines) {
         let rows: Vec<serde_json::Value> = counts
@@ -708,14 +711,7 @@ fn note_write_error(source: std::io::Error, errors: &mut Vec<Error>) {
 /// "Fixed 2 findings in a.md (heading-missing-space ×1, malformed-timestamp ×1)",
 /// or with `--show-fixes` one line per rule.
 fn describe_fixes(name: &str, fixed: &[&'static str], per_rule_lines: bool) -> String {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for rule in fixed {
-        match counts.iter_mut().find(|(n, _)| n == rule) {
-            Some((_, count)) => *count += 1,
-            None => counts.push((rule, 1)),
-        }
-    }
-    counts.sort();
+    let counts = count_each(fixed.iter().copied());
     if per_rule_lines {
         let mut out = format!("Fixed in {name}:\n");
         for (rule, count) in counts {
@@ -733,6 +729,15 @@ fn describe_fixes(name: &str, fixed: &[&'static str], per_rule_lines: bool) -> S
         plural(fixed.len(), "finding"),
         parts.join(", ")
     )
+}
+
+/// How many times each key occurs, in the keys' order.
+fn count_each<K: Ord>(keys: impl IntoIterator<Item = K>) -> std::collections::BTreeMap<K, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for key in keys {
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    counts
 }
 
 fn plural(n: usize, word: &str) -> String {
