@@ -64,7 +64,10 @@ pub use convert::Format as ConvertFormat;
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
 pub use fix::{Applicability, Edit, Fix};
-pub use linter::{check_path, check_text, check_with, fix_path, fix_text, fix_with, FixOutcome};
+pub use linter::{
+    check_in, check_path, check_text, check_with, fix_in, fix_path, fix_text, fix_with, FixOutcome,
+    Surroundings,
+};
 pub use parser::parse;
 pub use rules::{registry, Rule, RuleMeta};
 pub use source::SourceFile;

@@ -28,12 +28,33 @@ pub fn check_with(text: &str, settings: &Settings) -> Vec<Diagnostic> {
 /// [`check_with`] for a text that is the file at `path` (rules such as
 /// `front-matter` compare it with the file name).
 pub fn check_path(text: &str, path: Option<&Path>, settings: &Settings) -> Vec<Diagnostic> {
+    check_in(text, settings, Surroundings { path, online: None })
+}
+
+/// What a check may know of a text besides itself and its settings.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Surroundings<'a> {
+    /// The file the text is: rules such as `front-matter` compare it with
+    /// the file name.
+    pub path: Option<&'a Path>,
+    /// The online pass's verdicts on image URLs ([`crate::online::check`]),
+    /// which `unreachable-image` reports from.
+    pub online: Option<&'a crate::online::Verdicts>,
+}
+
+/// [`check_with`] for a text in its [`Surroundings`].
+pub fn check_in(
+    text: &str,
+    settings: &Settings,
+    surroundings: Surroundings<'_>,
+) -> Vec<Diagnostic> {
     let transcript = parser::parse(text);
     let context = Context {
         text,
-        path,
+        path: surroundings.path,
         transcript: &transcript,
         settings,
+        online: surroundings.online,
     };
     let mut diagnostics = Vec::new();
     for rule in settings.rules() {
@@ -96,6 +117,18 @@ pub fn fix_path(
     settings: &Settings,
     threshold: Applicability,
 ) -> Result<FixOutcome, Error> {
+    let surroundings = Surroundings { path, online: None };
+    fix_in(name, text, settings, threshold, surroundings)
+}
+
+/// [`fix_with`] for a text in its [`Surroundings`].
+pub fn fix_in(
+    name: &str,
+    text: &str,
+    settings: &Settings,
+    threshold: Applicability,
+    surroundings: Surroundings<'_>,
+) -> Result<FixOutcome, Error> {
     let mut current = text.to_string();
     let mut fixed = Vec::new();
     let mut removed_messages = 0;
@@ -103,7 +136,7 @@ pub fn fix_path(
     // (`invisible-character` does): only then may they change.
     let mut intended = IntendedChanges::default();
     for _ in 0..MAX_FIX_ROUNDS {
-        let diagnostics = check_path(&current, path, settings);
+        let diagnostics = check_in(&current, settings, surroundings);
         let round = apply_fixes(&current, &diagnostics, threshold);
         if round.applied.is_empty() {
             verify_whole(name, text, &current, removed_messages, intended)?;

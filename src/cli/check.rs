@@ -13,11 +13,12 @@ use super::ExitStatus;
 use chatlint::cache::{CacheKey, ResultCache};
 use chatlint::config::{absolute, ConfigResolver, Overrides};
 use chatlint::fix::write::replace_file;
+use chatlint::online::Verdicts;
 use chatlint::online::{self, OnlineConfig, OnlineSettings};
 use chatlint::output::full::{self, Color};
 use chatlint::output::{FileReport, OutputFormat};
 use chatlint::rules::UnreachableImage;
-use chatlint::{check_path, fix_path, Applicability, Error, Settings, SourceFile};
+use chatlint::{check_in, fix_in, Applicability, Error, Settings, SourceFile, Surroundings};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -139,8 +140,9 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         .as_ref()
         .map_or_else(|| STDIN_NAME.to_string(), |p| p.display().to_string());
     let load_one = |input: &Input| load(input, &args, &resolver, &overrides, &stdin_name, mode);
-    let process_one = |loaded: Result<Loaded, Box<Outcome>>| match loaded {
-        Ok(loaded) => process(loaded, mode, cache.as_ref()),
+    let process_one = |loaded: Result<Loaded, Box<Outcome>>, online: Option<&Verdicts>| match loaded
+    {
+        Ok(loaded) => process(loaded, mode, cache.as_ref(), online),
         Err(known) => *known,
     };
 
@@ -174,7 +176,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
     if streams {
         tally = stream(
             &inputs,
-            |input| process_one(load_one(input)),
+            |input| process_one(load_one(input), None),
             Rendering {
                 format: args.output_format,
                 color,
@@ -190,13 +192,15 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
             // requests the images of all of them at once.
             let loaded: Vec<Result<Loaded, Box<Outcome>>> =
                 inputs.par_iter().map(load_one).collect();
-            // Kept until every file is checked: the rule reports from these verdicts.
-            let _verdicts = online_pass(&args, &resolver, &loaded, &mut errors)?;
-            loaded.into_par_iter().map(process_one).collect()
+            let verdicts = online_pass(&args, &resolver, &loaded, &mut errors)?;
+            loaded
+                .into_par_iter()
+                .map(|loaded| process_one(loaded, Some(&verdicts)))
+                .collect()
         } else {
             inputs
                 .par_iter()
-                .map(|input| process_one(load_one(input)))
+                .map(|input| process_one(load_one(input), None))
                 .collect()
         };
         let mut stdout = std::io::stdout().lock();
@@ -532,14 +536,14 @@ fn load(
 }
 
 /// `--online`: checks the images of every file that `unreachable-image` is
-/// on for, and installs the verdicts for the rule to report from. The
+/// on for, and returns the verdicts for the rule to report from. The
 /// `online:` options come from the current folder's configuration.
 fn online_pass(
     args: &CheckArgs,
     resolver: &ConfigResolver,
     loaded: &[Result<Loaded, Box<Outcome>>],
     errors: &mut Vec<Error>,
-) -> Result<online::Installed, Error> {
+) -> Result<Verdicts, Error> {
     let chain = resolver.chain_for_folder(Path::new("."))?;
     let settings = OnlineSettings::resolve(&chain, &args.online_options, !args.no_cache);
     let texts = loaded
@@ -549,16 +553,24 @@ fn online_pass(
         .map(|loaded| loaded.source.text());
     let (verdicts, cache_error) = online::check(texts, &settings);
     errors.extend(cache_error);
-    Ok(online::install(verdicts))
+    Ok(verdicts)
 }
 
-fn process(loaded: Loaded, mode: Mode, cache: Option<&ResultCache>) -> Outcome {
+fn process(
+    loaded: Loaded,
+    mode: Mode,
+    cache: Option<&ResultCache>,
+    online: Option<&Verdicts>,
+) -> Outcome {
     let Loaded {
         source,
         settings,
         rule_path,
     } = loaded;
-    let rule_path = rule_path.as_deref();
+    let surroundings = Surroundings {
+        path: rule_path.as_deref(),
+        online,
+    };
     let threshold = match mode {
         Mode::Check => {
             let text = source.text();
@@ -569,11 +581,11 @@ fn process(loaded: Loaded, mode: Mode, cache: Option<&ResultCache>) -> Outcome {
             let diagnostics = match cached {
                 Some((_, Some(diagnostics), _)) => diagnostics,
                 Some((cache, None, key)) => {
-                    let diagnostics = check_path(text, rule_path, &settings);
+                    let diagnostics = check_in(text, &settings, surroundings);
                     cache.put(&key, text.as_bytes(), &diagnostics);
                     diagnostics
                 }
-                None => check_path(text, rule_path, &settings),
+                None => check_in(text, &settings, surroundings),
             };
             return Outcome::Done {
                 report: FileReport {
@@ -586,12 +598,12 @@ fn process(loaded: Loaded, mode: Mode, cache: Option<&ResultCache>) -> Outcome {
         }
         Mode::Fix(threshold) | Mode::Diff(threshold) => threshold,
     };
-    let outcome = match fix_path(
+    let outcome = match fix_in(
         source.name(),
         source.text(),
-        rule_path,
         &settings,
         threshold,
+        surroundings,
     ) {
         Ok(outcome) => outcome,
         Err(err) => return Outcome::Failed(err),

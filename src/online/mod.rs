@@ -7,7 +7,9 @@
 //! images, answers what it can from the cache (see [`OnlineSettings::cache`]),
 //! and requests the rest once each on a bounded pool of threads, with a global
 //! and a per-host limit, retries and backoff. The [`Verdicts`] then go to the
-//! rule through [`install`], and it reports from them like any rule:
+//! rule in its context ([`crate::Surroundings`], passed to
+//! [`crate::check_in`] and [`crate::fix_in`]), and it reports from them like
+//! any rule:
 //! selectable, suppressible, with its fixes applied by the one fix engine.
 
 mod cache;
@@ -18,7 +20,6 @@ mod verdict;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, PoisonError, RwLock};
 use std::time::SystemTime;
 
 use url::Url;
@@ -191,38 +192,6 @@ pub fn check<'a>(
         by_target,
     };
     (verdicts, cache_error)
-}
-
-/// The verdicts the `unreachable-image` rule reports from.
-static INSTALLED: RwLock<Option<Arc<Verdicts>>> = RwLock::new(None);
-
-/// Makes `verdicts` what the `unreachable-image` rule reports from, until the
-/// guard is dropped; until then the rule finds nothing. There is one set for
-/// the whole process: the check command installs its run's.
-pub fn install(verdicts: Verdicts) -> Installed {
-    *INSTALLED.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(verdicts));
-    Installed { _private: () }
-}
-
-/// Keeps verdicts installed; see [`install`].
-#[derive(Debug)]
-#[must_use = "the verdicts are uninstalled when this is dropped"]
-pub struct Installed {
-    _private: (),
-}
-
-impl Drop for Installed {
-    fn drop(&mut self) {
-        *INSTALLED.write().unwrap_or_else(PoisonError::into_inner) = None;
-    }
-}
-
-/// The installed verdicts, if any.
-pub(crate) fn installed() -> Option<Arc<Verdicts>> {
-    INSTALLED
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone()
 }
 
 #[cfg(test)]

@@ -130,6 +130,9 @@ pub struct Context<'a> {
     pub transcript: &'a Transcript,
     /// Severities and options from the configuration.
     pub settings: &'a Settings,
+    /// The online pass's verdicts on image URLs (`check --online`), which
+    /// `unreachable-image` reports from; none without `--online`.
+    pub online: Option<&'a crate::online::Verdicts>,
 }
 
 pub trait Rule: Send + Sync {

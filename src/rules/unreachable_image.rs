@@ -61,9 +61,9 @@ impl Rule for UnreachableImage {
     }
 
     /// Reports from the verdicts of the online pass ([`online::check`]),
-    /// installed by `check --online`; without them, nothing.
+    /// which `check --online` puts in the context; without them, nothing.
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
-        let Some(verdicts) = online::installed() else {
+        let Some(verdicts) = context.online else {
             return;
         };
         for image in online::images(context.transcript) {
