@@ -2,7 +2,7 @@
 //!
 //! A rule attaches a [`Fix`] to its diagnostic: edits plus an
 //! [`Applicability`]. [`apply_fixes`] applies the ones allowed, skipping any
-//! that overlap an edit already taken; [`crate::linter::fix_source`] runs it
+//! that overlap an edit already taken; [`crate::linter::fix_in`] runs it
 //! again on the result until nothing changes.
 
 mod engine;

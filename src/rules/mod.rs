@@ -6,7 +6,7 @@
 //!
 //! A rule's documentation is the doc comment on its type, written under
 //! `## What it does`, `## Why is this bad?` and `## Example`; the
-//! [`declare_rule!`] macro keeps it in [`RuleMeta::doc`] so that
+//! `declare_rule!` macro keeps it in [`RuleMeta::doc`] so that
 //! `chatlint rule NAME` prints exactly what rustdoc shows.
 
 mod broken_image_url;
