@@ -109,7 +109,10 @@ fn missing_space_heading(line: &str) -> Option<(usize, usize)> {
     }
     let text = &rest[hashes..];
     let first = text.chars().next()?;
-    if first.is_whitespace() {
+    // `#　标题`: a CJK input method's ideographic space is not the space or
+    // tab CommonMark asks for, so the line is a paragraph too. (The fix
+    // inserts a space before it and keeps it.)
+    if first.is_whitespace() && first != '\u{3000}' {
         return None;
     }
     if hashes == 1 && !reads_as_heading_after_one_hash(text) {
@@ -125,10 +128,19 @@ fn reads_as_heading_after_one_hash(text: &str) -> bool {
     if first_word.contains(['#', '＃']) {
         return false;
     }
-    // `#1234，已经修好了`: an issue number followed by CJK punctuation (not
-    // `、`, which numbers a list item: `#1、背景`).
+    // `#36氪 快讯# 万达`: a hashtag with a space inside, closed a few words on.
+    if closes_soon_as_hashtag(text) {
+        return false;
+    }
+    // `#1234，已经修好了`, `#1234修好了`: an issue number followed by CJK
+    // text or punctuation (not `、` or `.`, which number a list item:
+    // `#1、背景`).
     let digits = first_word.bytes().take_while(u8::is_ascii_digit).count();
-    if digits > 0 && first_word[digits..].starts_with(['，', '。', '；', '：', '！', '？', '）'])
+    if digits > 0
+        && first_word[digits..]
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_ascii() && c != '、')
     {
         return false;
     }
@@ -166,6 +178,19 @@ fn reads_as_heading_after_one_hash(text: &str) -> bool {
     true
 }
 
+/// Whether a second `#` or `＃` closes `text` as a Weibo-style hashtag within
+/// its first 30 characters, before any sentence punctuation.
+fn closes_soon_as_hashtag(text: &str) -> bool {
+    for c in text.chars().take(30) {
+        match c {
+            '#' | '＃' => return true,
+            '。' | '，' | '！' | '？' | '；' | '.' | ',' | '!' | '?' | ';' => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::missing_space_heading;
@@ -180,6 +205,9 @@ mod tests {
             "######六",
             "   ##缩进",
             "#1、背景",
+            "#1.背景",
+            "#\u{3000}标题",
+            "##\u{3000}二级标题",
         ] {
             let expected = line.trim_start().starts_with("###### ");
             assert_eq!(missing_space_heading(line).is_none(), expected, "{line}");
@@ -202,6 +230,9 @@ mod tests {
             "C# java 双写",
             "#1234 修好了",
             "#1234，已经修好了",
+            "#1234修好了",
+            "#36氪 快讯# 万达",
+            "#双十一 复盘＃ 今年",
             "#12。",
             "#fff",
             "#java",
