@@ -5,13 +5,16 @@ use crate::fix::{Edit, Fix};
 declare_rule! {
     /// ## What it does
     /// Finds body lines written as a Markdown heading without the space
-    /// CommonMark requires after the hashes: `##背景 先说下`.
+    /// CommonMark requires after the hashes: `##背景 先说下`, or with a CJK
+    /// input method's ideographic space (U+3000) instead, which CommonMark
+    /// does not count as one: `#　标题`.
     ///
     /// It leaves alone what is not meant as a heading: hashtags closed by a
-    /// hash (`#36氪快讯# …`, `#话题#`), pasted code (`#include <…>`,
-    /// `#if((($time>=2350 …`), issue numbers (`#1234`), colours (`#fff`), a lone
-    /// run of hashes, more than six hashes, an escaped `\#`, a hash inside a
-    /// line (`C#`), and lines in fenced code.
+    /// hash (`#36氪快讯# …`, `#36氪 快讯# …`, `#话题#`), pasted code
+    /// (`#include <…>`, `#if((($time>=2350 …`), issue numbers (`#1234`,
+    /// `#1234修好了`), colours (`#fff`), a lone run of hashes, more than six
+    /// hashes, an escaped `\#`, a hash inside a line (`C#`), and lines in
+    /// fenced code.
     ///
     /// ## Why is this bad?
     /// Without the space a CommonMark renderer shows the line as a paragraph
