@@ -269,6 +269,18 @@ pub fn core_rules() -> &'static [&'static dyn chatlint::Rule] {
     })
 }
 
+/// A fix may refuse, but only for these reasons, and with a message.
+pub fn assert_refusal(err: &Error) {
+    assert!(
+        matches!(
+            err,
+            Error::FixDidNotConverge { .. } | Error::FixVerification { .. }
+        ),
+        "fixing failed with an unexpected error: {err}"
+    );
+    let _ = err.to_string();
+}
+
 /// Fixes `text` with `rules` at `threshold` and checks what holds of any fix:
 /// it succeeds or fails with a `chatlint::Error`, its findings are in bounds,
 /// no message is added, and fixing again changes nothing. Returns the fixed
@@ -281,15 +293,7 @@ pub fn fix_and_check(
     let outcome = match chatlint::fix_text("t", text, rules, threshold) {
         Ok(outcome) => outcome,
         Err(err) => {
-            assert!(
-                matches!(
-                    err,
-                    Error::FixDidNotConverge { .. } | Error::FixVerification { .. }
-                ),
-                "fixing failed with an unexpected error: {err}"
-            );
-            // Its message must render.
-            let _ = err.to_string();
+            assert_refusal(&err);
             return None;
         }
     };
@@ -386,13 +390,7 @@ pub fn exercise_large(text: &str) -> Option<String> {
             Some(outcome.text)
         }
         Err(err) => {
-            assert!(
-                matches!(
-                    err,
-                    Error::FixDidNotConverge { .. } | Error::FixVerification { .. }
-                ),
-                "fixing failed with an unexpected error: {err}"
-            );
+            assert_refusal(&err);
             None
         }
     }
