@@ -242,6 +242,51 @@ fn clean_markdown_in_chunks_keeps_suppressions_and_removes_twins() {
     assert_eq!(from_json.matches("# 背景").count(), 1, "{from_json}");
 }
 
+/// Lines after a day heading and before the next header belong to the
+/// message before the heading; clean Markdown keeps them after the heading,
+/// and JSON and XML say where the heading stands.
+#[test]
+fn a_day_heading_inside_a_message_stays_where_it_is() {
+    let text = "> 23:59:50  甲\n   \n晚安\n## 2017-05-06   \n这行在标题之后\n   \n\
+                > 00:00:10  乙\n   \n早\n## 2017-05-07\n最后一行\n";
+    let name = "2017-05-05-chat.md";
+    let (clean, _) = convert_text(name, text, Format::Md, &Options::default());
+    assert_eq!(
+        clean,
+        "> 23:59:50  甲  \n   \n晚安  \n## 2017-05-06   \n这行在标题之后  \n   \n\
+         > 00:00:10  乙  \n   \n早  \n## 2017-05-07   \n最后一行  \n   \n"
+    );
+    let (again, _) = convert_text(name, &clean, Format::Md, &Options::default());
+    assert_eq!(again, clean);
+
+    let (json_text, _) = convert_text(name, text, Format::Json, &Options::default());
+    let json: Value = serde_json::from_str(&json_text).unwrap();
+    assert_valid(&transcript_schema(), &json, name);
+    assert_eq!(json["messages"][0]["text"], "晚安\n这行在标题之后");
+    assert_eq!(json["messages"][1]["day_headings"][0]["within_previous"], 1);
+    assert_eq!(json["messages"][1]["date"], "2017-05-06");
+    assert_eq!(json["trailing_day_headings"][0]["within_previous"], 1);
+    assert_eq!(markdown_from_json(&json_text), clean);
+
+    let (xml, _) = convert_text(name, text, Format::Xml, &Options::default());
+    assert!(
+        xml.contains(r#"<day-heading line="4" date="2017-05-06" within-previous="1">"#),
+        "{xml}"
+    );
+    if xmllint_available() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("inside.xml");
+        fs::write(&file, &xml).unwrap();
+        xmllint_validate(&[file]).unwrap();
+    }
+    // In chunks of one message each, the same.
+    let source = chatlint::SourceFile::from_string(name, text);
+    let document = chatlint::convert::Document::build(&source, None);
+    let mut chunked = Vec::new();
+    chatlint::convert::markdown::write_in_chunks(&document, &mut chunked, 1).unwrap();
+    assert_eq!(String::from_utf8(chunked).unwrap(), clean);
+}
+
 #[test]
 fn day_headings_and_full_dates_round_trip() {
     let name = "2017-05-05-chat.md";

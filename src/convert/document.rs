@@ -86,6 +86,12 @@ pub struct DayHeadingDoc<'a> {
     pub date: Cow<'a, str>,
     /// The heading as written, without trailing white space.
     pub text: Cow<'a, str>,
+    /// When the heading stands between lines of the previous message's text
+    /// (the parser gives the lines after a day heading, up to the next
+    /// header, to the message before it): how many of those text lines come
+    /// before it, so that the Markdown keeps the heading where it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_previous: Option<usize>,
 }
 
 /// One message.
@@ -428,24 +434,38 @@ impl<'a> SourceMessages<'a> {
             parsed = parser::parse(&self.text[last.clone()]);
             &parsed
         };
-        let after = transcript
-            .messages
-            .last()
-            .map_or(0, |message| message.header.span.start);
+        let last_message = transcript.messages.last();
+        let after = last_message.map_or(0, |message| message.header.span.start);
         transcript
             .day_headings
             .iter()
             .filter(|heading| heading.span.start >= after)
-            .map(|heading| self.day_heading(heading, last.start))
+            .map(|heading| self.day_heading(heading, last_message, last.start))
             .collect()
     }
 
-    fn day_heading(&self, heading: &DayHeading, base: usize) -> DayHeadingDoc<'a> {
+    /// A day heading's document; `previous` is the message before it, whose
+    /// text may go on after it.
+    fn day_heading(
+        &self,
+        heading: &DayHeading,
+        previous: Option<&Message>,
+        base: usize,
+    ) -> DayHeadingDoc<'a> {
         let chunk = &self.text[base..];
+        let within_previous = previous.and_then(|message| {
+            let lines = message.content_lines();
+            let before = lines
+                .iter()
+                .take_while(|line| line.span.start < heading.span.start)
+                .count();
+            (before < lines.len()).then_some(before)
+        });
         DayHeadingDoc {
             line: self.line_of(base + heading.span.start),
             date: Cow::Owned(heading.date.to_string()),
             text: Cow::Borrowed(chunk[heading.span.clone()].trim_end()),
+            within_previous,
         }
     }
 
@@ -463,18 +483,24 @@ impl<'a> SourceMessages<'a> {
     ) -> Vec<MessageDoc<'a>> {
         let mut headings = transcript.day_headings.iter().peekable();
         let mut out = Vec::with_capacity(transcript.messages.len());
+        let mut previous: Option<&Message> = None;
         for message in &transcript.messages {
             while let Some(heading) = headings.next_if(|h| h.span.start < message.header.span.start)
             {
                 state.day = Some(heading.date);
-                state.pending.push(self.day_heading(heading, base));
+                state
+                    .pending
+                    .push(self.day_heading(heading, previous, base));
             }
             out.push(self.message(message, base, state));
             state.index += 1;
+            previous = Some(message);
         }
         for heading in headings {
             state.day = Some(heading.date);
-            state.pending.push(self.day_heading(heading, base));
+            state
+                .pending
+                .push(self.day_heading(heading, previous, base));
         }
         out
     }

@@ -10,6 +10,7 @@
 //! final newline. Every safe fix of the default rules is then applied, and
 //! nothing else changes. The result converts to itself.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
@@ -69,16 +70,15 @@ pub fn write_in_chunks(
         out,
     };
     let mut pending = head;
+    let mut messages = OneBehind::default();
     for message in document.messages.iter() {
         if pending.len() >= chunk_bytes {
             chunks.flush(&pending)?;
             pending.clear();
         }
-        render_message(&mut pending, &message);
+        messages.push(&mut pending, message);
     }
-    for heading in &document.trailing_day_headings {
-        day_heading(&mut pending, heading);
-    }
+    messages.finish(&mut pending, &document.trailing_day_headings);
     chunks.flush(&pending)
 }
 
@@ -183,13 +183,45 @@ fn check_reads_back(
 pub fn render(document: &Document<'_>) -> String {
     let mut out = String::new();
     render_head(document, &mut out);
+    let mut messages = OneBehind::default();
     for message in document.messages.iter() {
-        render_message(&mut out, &message);
+        messages.push(&mut out, message);
     }
-    for heading in &document.trailing_day_headings {
-        day_heading(&mut out, heading);
-    }
+    messages.finish(&mut out, &document.trailing_day_headings);
     out
+}
+
+/// Writes each message once the next one is known: a day heading of the
+/// next message (or a trailing one) may stand inside this one's text
+/// ([`DayHeadingDoc::within_previous`]).
+#[derive(Default)]
+struct OneBehind<'d, 'a> {
+    previous: Option<Cow<'d, MessageDoc<'a>>>,
+    /// Whether a message was written before `previous`: the first message's
+    /// headings have no text to stand in, and go before it.
+    any_before: bool,
+}
+
+impl<'d, 'a> OneBehind<'d, 'a> {
+    fn push(&mut self, out: &mut String, next: Cow<'d, MessageDoc<'a>>) {
+        if let Some(previous) = self.previous.take() {
+            render_message(out, &previous, self.any_before, &next.day_headings);
+            self.any_before = true;
+        }
+        self.previous = Some(next);
+    }
+
+    fn finish(&mut self, out: &mut String, trailing: &[DayHeadingDoc<'_>]) {
+        let any_message = self.previous.is_some() || self.any_before;
+        if let Some(previous) = self.previous.take() {
+            render_message(out, &previous, self.any_before, trailing);
+        }
+        for heading in trailing {
+            if heading.within_previous.is_none() || !any_message {
+                day_heading(out, heading);
+            }
+        }
+    }
 }
 
 /// The front matter and the preamble.
@@ -219,10 +251,20 @@ fn render_head(document: &Document<'_>, out: &mut String) {
     }
 }
 
-/// A message with the day headings before it.
-fn render_message(out: &mut String, message: &MessageDoc<'_>) {
+/// A message with the day headings before it, and `next_headings` (those of
+/// the next message, or the trailing ones) that stand inside its text. With
+/// `after_another`, the message's own headings that stand inside the previous
+/// message were written there.
+fn render_message(
+    out: &mut String,
+    message: &MessageDoc<'_>,
+    after_another: bool,
+    next_headings: &[DayHeadingDoc<'_>],
+) {
     for heading in &message.day_headings {
-        day_heading(out, heading);
+        if heading.within_previous.is_none() || !after_another {
+            day_heading(out, heading);
+        }
     }
     out.push_str("> ");
     if let Some(date) = &message.header_date {
@@ -235,9 +277,23 @@ fn render_message(out: &mut String, message: &MessageDoc<'_>) {
     line(out, "  ");
     line(out, SEPARATOR);
     let body = body_lines(&message.text);
-    for (text, in_code_fence) in &body {
+    let inside = |at: usize| {
+        next_headings
+            .iter()
+            .filter(move |heading| heading.within_previous == Some(at))
+    };
+    for (at, (text, in_code_fence)) in body.iter().enumerate() {
+        for heading in inside(at) {
+            day_heading(out, heading);
+        }
         out.push_str(text);
         line(out, if *in_code_fence { "" } else { "  " });
+    }
+    // A count past the text (from edited JSON): after it, but not lost.
+    for heading in next_headings {
+        if heading.within_previous.is_some_and(|at| at >= body.len()) {
+            day_heading(out, heading);
+        }
     }
     if !body.is_empty() {
         line(out, SEPARATOR);

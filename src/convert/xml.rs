@@ -150,11 +150,12 @@ impl<W: Write> Xml<W> {
     fn day_heading(&mut self, heading: &DayHeadingDoc<'_>) -> std::io::Result<()> {
         self.line = heading.line;
         let line = heading.line.to_string();
-        self.element(
-            "day-heading",
-            &[("line", &*line), ("date", &*heading.date)],
-            &heading.text,
-        )
+        let within = heading.within_previous.map(|n| n.to_string());
+        let mut attributes = vec![("line", &*line), ("date", &*heading.date)];
+        if let Some(within) = &within {
+            attributes.push(("within-previous", within));
+        }
+        self.element("day-heading", &attributes, &heading.text)
     }
 
     /// Escapes text for XML 1.0 (see the module's documentation).
