@@ -6,8 +6,10 @@
 //! (with the header's date when it has one), one separator line of three
 //! spaces, the body lines each ending in two spaces (a hard break) except in
 //! code fences, and one separator after a body; a day heading as
-//! `## YYYY-MM-DD   ` right before its message; LF line endings, no BOM, one
-//! final newline. Every safe fix of the default rules is then applied, and
+//! `## YYYY-MM-DD   ` right before its message (or between the lines of the
+//! previous message's text, where it stood: see
+//! [`DayHeadingDoc::within_previous`]); LF line endings, no BOM, one final
+//! newline. Every safe fix of the default rules is then applied, and
 //! nothing else changes. The result converts to itself.
 
 use std::borrow::Cow;
