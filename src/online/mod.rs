@@ -53,6 +53,17 @@ impl Target {
     /// relative ones when there is no site root.
     pub fn of(destination: &str, site_root: Option<&Path>) -> Option<Self> {
         let destination = destination.trim();
+        // `//host/path` takes the page's scheme; a site is served over
+        // HTTPS, so that is what is asked.
+        if let Some(rest) = destination.strip_prefix("//") {
+            return match Url::parse(&format!("https://{rest}")) {
+                Ok(mut url) if url.has_host() && !rest.starts_with('/') => {
+                    url.set_fragment(None);
+                    Some(Target::Remote(url.into()))
+                }
+                _ => None,
+            };
+        }
         match Url::parse(destination) {
             Ok(mut url) if is_written_as_web_url(destination) && url.has_host() => {
                 url.set_fragment(None);
@@ -211,7 +222,11 @@ mod tests {
         assert_eq!(Target::of("http:/a.cn/x.png", None), None);
         assert_eq!(Target::of("ftp://a.cn/x.png", None), None);
         assert_eq!(Target::of("data:image/png;base64,AAAA", None), None);
-        assert_eq!(Target::of("//a.cn/x.png", Some(root)), None);
+        assert_eq!(
+            Target::of("//a.cn/x.png#top", Some(root)),
+            remote("https://a.cn/x.png")
+        );
+        assert_eq!(Target::of("///x.png", Some(root)), None);
         assert_eq!(Target::of("img/x.png", None), None);
         assert_eq!(
             Target::of("img/a%20b.png?v=2#x", Some(root)),
