@@ -332,6 +332,22 @@ proptest! {
     fn transcript_shaped_documents_are_handled_and_fixed_safely(text in document()) {
         exercise(&text);
     }
+
+    /// Clean Markdown written a message at a time is the Markdown cleaned
+    /// whole, or both refuse: the context each chunk is fixed with covers
+    /// whatever the fixes look at.
+    #[test]
+    fn clean_markdown_in_chunks_is_the_markdown_cleaned_whole(text in document()) {
+        use chatlint::convert::{markdown, Document};
+        let source = chatlint::SourceFile::from_string("2017-05-05-chat.md", text);
+        let document = Document::build(&source, None);
+        let whole = markdown::clean(&document).ok();
+        let mut chunked = Vec::new();
+        let chunked = markdown::write_in_chunks(&document, &mut chunked, 1)
+            .ok()
+            .map(|()| String::from_utf8(chunked).unwrap());
+        prop_assert_eq!(chunked, whole);
+    }
 }
 
 // ---------------------------------------------------------------------------
