@@ -6,9 +6,9 @@
 //! `CHATLINT_CACHE_DIR`), read once at the start and rewritten at the end
 //! only when some file was checked afresh. Each entry is keyed by the file's
 //! absolute path, and holds a hash of its text and of its settings, and its
-//! findings; an entry whose hashes differ is ignored. A missing, damaged or
-//! older cache is an empty one: the cache can only make a run faster, never
-//! change what it reports.
+//! findings; an entry whose hashes differ is ignored. A missing or damaged
+//! cache, or one another build of chatlint wrote, is an empty one: the cache
+//! can only make a run faster, never change what it reports.
 //!
 //! Only plain `check` uses it: `--fix` and `--diff` write files, `--online`
 //! asks the network (it has a cache of its own), and standard input has no
@@ -36,7 +36,8 @@ const FILE_NAME: &str = "check-v1.bin";
 /// What the cache file holds, borrowed from its bytes when read.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct CacheFile<'a> {
-    /// The chatlint version that wrote it: another version's findings may differ.
+    /// The build of chatlint that wrote it ([`build_id`]): another build's
+    /// findings may differ.
     version: &'a str,
     #[serde(borrow)]
     entries: HashMap<&'a str, Entry<'a>>,
@@ -76,6 +77,8 @@ struct Fresh {
 #[derive(Debug)]
 pub struct ResultCache {
     dir: PathBuf,
+    /// This build of chatlint ([`build_id`]).
+    build: String,
     /// The cache file as the last run left it.
     bytes: Vec<u8>,
     stored: HashMap<String, Stored>,
@@ -114,9 +117,14 @@ impl ResultCache {
 
     /// The cache as the last run left it in `dir`.
     pub fn open(dir: &Path) -> Self {
+        Self::open_as(dir, build_id())
+    }
+
+    /// [`ResultCache::open`] for the build `build`.
+    fn open_as(dir: &Path, build: String) -> Self {
         let bytes = std::fs::read(dir.join(FILE_NAME)).unwrap_or_default();
         let stored = match postcard::from_bytes::<CacheFile<'_>>(&bytes) {
-            Ok(file) if file.version == env!("CARGO_PKG_VERSION") => {
+            Ok(file) if file.version == build => {
                 let base = bytes.as_ptr() as usize;
                 file.entries
                     .into_iter()
@@ -136,6 +144,7 @@ impl ResultCache {
         };
         Self {
             dir: dir.to_path_buf(),
+            build,
             bytes,
             stored,
             fresh: Mutex::new(Vec::new()),
@@ -202,7 +211,7 @@ impl ResultCache {
             entries.insert(&fresh.path, entry);
         }
         let file = CacheFile {
-            version: env!("CARGO_PKG_VERSION"),
+            version: &self.build,
             entries,
         };
         let bytes = postcard::to_allocvec(&file).map_err(|err| Error::Io {
@@ -211,6 +220,26 @@ impl ResultCache {
         })?;
         write_in_folder(&self.dir, FILE_NAME, &bytes)
     }
+}
+
+/// This build of chatlint: its version, and the size and modification time
+/// of the running executable. A binary rebuilt with other rules under the
+/// same version (a developer's, or a patched package) must not read the
+/// findings of the one before.
+fn build_id() -> String {
+    let executable = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .map(|metadata| {
+            let modified = metadata
+                .modified()
+                .ok()
+                .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |since| since.as_nanos());
+            format!("{} bytes, modified {modified}", metadata.len())
+        })
+        .unwrap_or_default();
+    format!("{} ({executable})", env!("CARGO_PKG_VERSION"))
 }
 
 /// Writes `bytes` to `dir/name` through a temporary file, so that a
@@ -298,6 +327,23 @@ mod tests {
             cache.get(&key, TEXT.as_bytes()).map(|d| d.len()),
             Some(found.len())
         );
+    }
+
+    #[test]
+    fn another_build_starts_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, TEXT).unwrap();
+        let settings = Settings::default();
+        let key = CacheKey::new(&file, &settings);
+        let cache = ResultCache::open_as(dir.path(), "0.1.0 (one build)".into());
+        cache.put(&key, TEXT.as_bytes(), &check_with(TEXT, &settings));
+        cache.save().unwrap();
+        let same = ResultCache::open_as(dir.path(), "0.1.0 (one build)".into());
+        assert!(same.get(&key, TEXT.as_bytes()).is_some());
+        let rebuilt = ResultCache::open_as(dir.path(), "0.1.0 (another build)".into());
+        assert!(rebuilt.get(&key, TEXT.as_bytes()).is_none());
+        assert!(build_id().starts_with(env!("CARGO_PKG_VERSION")));
     }
 
     #[test]
