@@ -170,11 +170,8 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         Box::new(std::io::BufWriter::new(std::io::stdout()))
     };
     let mut written = Written::default();
-    let mut tally = Tally::default();
-    let mut fixed_total = 0;
-    let mut diffs = 0;
-    if streams {
-        tally = stream(
+    let (tally, fixed_total, diffs) = if streams {
+        let tally = stream(
             &inputs,
             |input| process_one(load_one(input), None),
             Rendering {
@@ -186,6 +183,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
             &mut report_out,
             &mut errors,
         );
+        (tally, 0, 0)
     } else {
         let outcomes: Vec<Outcome> = if args.online {
             // Every file is read before any is checked: the online pass
@@ -203,59 +201,36 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
                 .map(|input| process_one(load_one(input), None))
                 .collect()
         };
-        let mut stdout = std::io::stdout().lock();
-        let mut reports = Vec::new();
-        let mut fix_lines = String::new();
-        for outcome in outcomes {
-            match outcome {
-                Outcome::Done {
-                    report,
-                    fixed,
-                    output,
-                } => {
-                    if let Some(text) = output {
-                        if matches!(mode, Mode::Diff(_)) {
-                            diffs += 1;
-                        }
-                        write_or_error(&mut stdout, text.as_bytes(), &mut errors);
-                    }
-                    if !fixed.is_empty() {
-                        fix_lines.push_str(&describe_fixes(
-                            report.source.name(),
-                            &fixed,
-                            args.show_fixes,
-                        ));
-                    }
-                    fixed_total += fixed.len();
-                    tally.add(&report, threshold);
-                    reports.push(report);
-                }
-                Outcome::Skipped { echo } => {
-                    if let Some(text) = echo {
-                        write_or_error(&mut stdout, text.as_bytes(), &mut errors);
-                    }
-                }
-                Outcome::Failed(err) => errors.push(err),
-            }
+        let gathered = gather(outcomes, mode, args.show_fixes, &mut errors);
+        let mut tally = Tally::default();
+        for report in &gathered.reports {
+            tally.add(report, threshold);
         }
         if !matches!(mode, Mode::Diff(_)) {
             let mut buffer = Vec::new();
             if human && (args.show_fixes || mode != Mode::Check) {
-                buffer.extend_from_slice(fix_lines.as_bytes());
+                buffer.extend_from_slice(gathered.fix_lines.as_bytes());
             }
             if args.statistics {
-                write_statistics(&reports, args.output_format, threshold, &mut buffer);
+                write_statistics(
+                    &gathered.reports,
+                    args.output_format,
+                    threshold,
+                    &mut buffer,
+                );
             } else {
                 args.output_format
-                    .write(&reports, color, &mut buffer)
+                    .write(&gathered.reports, color, &mut buffer)
                     .expect("writing to memory");
             }
             written.write(&buffer, &mut report_out, &mut errors);
         }
+        let counts = (tally, gathered.fixed, gathered.diffs);
         // The process ends right after: freeing thousands of texts and
         // findings one by one would only delay the exit.
-        std::mem::forget(reports);
-    }
+        std::mem::forget(gathered.reports);
+        counts
+    };
 
     if let Some(cache) = cache {
         // A cache that cannot be written costs the next run time, not this
@@ -275,18 +250,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
             written.write(line.as_bytes(), &mut report_out, &mut errors);
         }
     } else if human && (errors.is_empty() || tally.files > 0) {
-        let mut summary = full::summary(
-            tally.findings,
-            tally.fixable,
-            tally.files_with_findings,
-            tally.files,
-        );
-        if fixed_total > 0 {
-            summary = format!(
-                "Fixed {fixed_total} {}. {summary}",
-                plural(fixed_total, "finding")
-            );
-        }
+        let summary = summary_line(tally, fixed_total);
         if written.any && !written.ends_with_blank_line() && tally.findings > 0 && !args.statistics
         {
             written.write(b"\n", &mut report_out, &mut errors);
@@ -304,7 +268,44 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
     for err in errors.iter().filter(|e| seen.insert(e.to_string())) {
         super::report_error(err);
     }
-    Ok(if !errors.is_empty() {
+    Ok(exit_status(
+        &args,
+        mode,
+        errors.is_empty(),
+        tally,
+        fixed_total,
+        diffs,
+    ))
+}
+
+/// "Found … in … of … files.", after "Fixed N findings." when some were.
+fn summary_line(tally: Tally, fixed_total: usize) -> String {
+    let summary = full::summary(
+        tally.findings,
+        tally.fixable,
+        tally.files_with_findings,
+        tally.files,
+    );
+    if fixed_total == 0 {
+        return summary;
+    }
+    format!(
+        "Fixed {fixed_total} {}. {summary}",
+        plural(fixed_total, "finding")
+    )
+}
+
+/// 2 on any error; else 1 on findings (or a diff, or with
+/// `--exit-non-zero-on-fix` a fix), unless `--exit-zero`; else 0.
+fn exit_status(
+    args: &CheckArgs,
+    mode: Mode,
+    no_errors: bool,
+    tally: Tally,
+    fixed_total: usize,
+    diffs: usize,
+) -> ExitStatus {
+    if !no_errors {
         ExitStatus::Error
     } else if args.exit_zero {
         ExitStatus::Success
@@ -318,7 +319,67 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         ExitStatus::Findings
     } else {
         ExitStatus::Success
-    })
+    }
+}
+
+/// The outcomes of fixing or checking every input, for [`run`] to report.
+struct Gathered {
+    reports: Vec<FileReport>,
+    /// What `--fix` fixed, a line per file ([`describe_fixes`]).
+    fix_lines: String,
+    /// How many fixes were applied.
+    fixed: usize,
+    /// How many diffs were written (`--diff`).
+    diffs: usize,
+}
+
+/// Takes the outcomes in order: writes what goes to standard output (a
+/// diff, the fixed text of standard input), keeps the reports and counts the
+/// fixes; failures go to `errors`.
+fn gather(
+    outcomes: Vec<Outcome>,
+    mode: Mode,
+    show_fixes: bool,
+    errors: &mut Vec<Error>,
+) -> Gathered {
+    let mut stdout = std::io::stdout().lock();
+    let mut gathered = Gathered {
+        reports: Vec::new(),
+        fix_lines: String::new(),
+        fixed: 0,
+        diffs: 0,
+    };
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Done {
+                report,
+                fixed,
+                output,
+            } => {
+                if let Some(text) = output {
+                    if matches!(mode, Mode::Diff(_)) {
+                        gathered.diffs += 1;
+                    }
+                    write_or_error(&mut stdout, text.as_bytes(), errors);
+                }
+                if !fixed.is_empty() {
+                    let name = report.source.name();
+                    gathered
+                        .fix_lines
+                        .push_str(&describe_fixes(name, &fixed, show_fixes));
+                }
+                gathered.fixed += fixed.len();
+                gathered.reports.push(report);
+            }
+            Outcome::Skipped { echo } => {
+                if let Some(text) = echo {
+                    write_or_error(&mut stdout, text.as_bytes(), errors);
+                }
+            }
+            Outcome::Failed(err) => errors.push(err),
+        }
+    }
+    gathered
 }
 
 /// What the summary counts.
