@@ -86,22 +86,25 @@ pub struct ResultCache {
     fresh: Mutex<Vec<Fresh>>,
 }
 
-/// Where one file's findings are kept, and under what settings.
+/// Where one file's findings are kept, and for which text and settings.
 #[derive(Debug, Clone)]
 pub struct CacheKey {
     path: String,
+    /// xxh3 of the text.
+    text: u64,
     settings: u64,
 }
 
 impl CacheKey {
-    /// The key of the file at `path` checked with `settings`.
-    pub fn new(path: &Path, settings: &Settings) -> Self {
+    /// The key of the file at `path`, reading `text`, checked with `settings`.
+    pub fn new(path: &Path, text: &[u8], settings: &Settings) -> Self {
         let path = crate::config::absolute(path);
         // The settings print every rule, severity and option, in a fixed
         // order: their hash changes with any of them.
         let settings = xxh3_64(format!("{settings:?}").as_bytes());
         Self {
             path: path.to_string_lossy().into_owned(),
+            text: xxh3_64(text),
             settings,
         }
     }
@@ -153,22 +156,22 @@ impl ResultCache {
 
     /// The findings of the last run, if the file's text and settings are
     /// those of that run.
-    pub fn get(&self, key: &CacheKey, text: &[u8]) -> Option<Vec<Diagnostic>> {
+    pub fn get(&self, key: &CacheKey) -> Option<Vec<Diagnostic>> {
         let entry = self.stored.get(&key.path)?;
-        if entry.settings != key.settings || entry.text != xxh3_64(text) {
+        if entry.settings != key.settings || entry.text != key.text {
             return None;
         }
         postcard::from_bytes(self.bytes.get(entry.findings.clone())?).ok()
     }
 
     /// Keeps the findings of a file checked afresh.
-    pub fn put(&self, key: &CacheKey, text: &[u8], findings: &[Diagnostic]) {
+    pub fn put(&self, key: &CacheKey, findings: &[Diagnostic]) {
         let Ok(encoded) = postcard::to_allocvec(findings) else {
             return;
         };
         let fresh = Fresh {
             path: key.path.clone(),
-            text: xxh3_64(text),
+            text: key.text,
             settings: key.settings,
             findings: encoded,
         };
@@ -272,9 +275,15 @@ mod tests {
 
     const TEXT: &str = "> 7:50:02  右军\n##背景\n";
 
-    fn findings_of(cache: &ResultCache, key: &CacheKey, text: &str) -> Option<Vec<String>> {
+    /// The cached findings of `file` reading `text` under `settings`.
+    fn findings_of(
+        cache: &ResultCache,
+        file: &Path,
+        text: &str,
+        settings: &Settings,
+    ) -> Option<Vec<String>> {
         cache
-            .get(key, text.as_bytes())
+            .get(&CacheKey::new(file, text.as_bytes(), settings))
             .map(|found| found.iter().map(|d| format!("{d:?}")).collect())
     }
 
@@ -285,28 +294,26 @@ mod tests {
         let file = dir.path().join("a.md");
         std::fs::write(&file, TEXT).unwrap();
         let settings = Settings::default();
-        let key = CacheKey::new(&file, &settings);
+        let key = CacheKey::new(&file, TEXT.as_bytes(), &settings);
         let found = check_with(TEXT, &settings);
         assert!(found.len() >= 2, "{found:?}");
 
         let cache = ResultCache::open(&cache_dir);
-        assert!(cache.get(&key, TEXT.as_bytes()).is_none());
-        cache.put(&key, TEXT.as_bytes(), &found);
+        assert!(cache.get(&key).is_none());
+        cache.put(&key, &found);
         cache.save().unwrap();
         assert!(cache_dir.join(".gitignore").is_file());
 
         let cache = ResultCache::open(&cache_dir);
         let expected: Vec<String> = found.iter().map(|d| format!("{d:?}")).collect();
-        assert_eq!(findings_of(&cache, &key, TEXT), Some(expected));
+        assert_eq!(findings_of(&cache, &file, TEXT, &settings), Some(expected));
         // Another text, other settings, another file: no findings from the cache.
-        assert_eq!(findings_of(&cache, &key, "> 07:50:02  右军\n"), None);
+        let edited = "> 07:50:02  右军\n";
+        assert_eq!(findings_of(&cache, &file, edited, &settings), None);
         let fewer = Settings::from_rules(vec![crate::registry::find("CL101").unwrap()]);
-        assert_eq!(
-            findings_of(&cache, &CacheKey::new(&file, &fewer), TEXT),
-            None
-        );
-        let other = CacheKey::new(&dir.path().join("b.md"), &settings);
-        assert_eq!(findings_of(&cache, &other, TEXT), None);
+        assert_eq!(findings_of(&cache, &file, TEXT, &fewer), None);
+        let other = dir.path().join("b.md");
+        assert_eq!(findings_of(&cache, &other, TEXT, &settings), None);
     }
 
     #[test]
@@ -316,17 +323,14 @@ mod tests {
         std::fs::write(&file, TEXT).unwrap();
         std::fs::write(dir.path().join(FILE_NAME), b"\xff\x00 not a cache").unwrap();
         let settings = Settings::default();
-        let key = CacheKey::new(&file, &settings);
+        let key = CacheKey::new(&file, TEXT.as_bytes(), &settings);
         let cache = ResultCache::open(dir.path());
-        assert!(cache.get(&key, TEXT.as_bytes()).is_none());
+        assert!(cache.get(&key).is_none());
         let found = check_with(TEXT, &settings);
-        cache.put(&key, TEXT.as_bytes(), &found);
+        cache.put(&key, &found);
         cache.save().unwrap();
         let cache = ResultCache::open(dir.path());
-        assert_eq!(
-            cache.get(&key, TEXT.as_bytes()).map(|d| d.len()),
-            Some(found.len())
-        );
+        assert_eq!(cache.get(&key).map(|d| d.len()), Some(found.len()));
     }
 
     #[test]
@@ -335,14 +339,14 @@ mod tests {
         let file = dir.path().join("a.md");
         std::fs::write(&file, TEXT).unwrap();
         let settings = Settings::default();
-        let key = CacheKey::new(&file, &settings);
+        let key = CacheKey::new(&file, TEXT.as_bytes(), &settings);
         let cache = ResultCache::open_as(dir.path(), "0.1.0 (one build)".into());
-        cache.put(&key, TEXT.as_bytes(), &check_with(TEXT, &settings));
+        cache.put(&key, &check_with(TEXT, &settings));
         cache.save().unwrap();
         let same = ResultCache::open_as(dir.path(), "0.1.0 (one build)".into());
-        assert!(same.get(&key, TEXT.as_bytes()).is_some());
+        assert!(same.get(&key).is_some());
         let rebuilt = ResultCache::open_as(dir.path(), "0.1.0 (another build)".into());
-        assert!(rebuilt.get(&key, TEXT.as_bytes()).is_none());
+        assert!(rebuilt.get(&key).is_none());
         assert!(build_id().starts_with(env!("CARGO_PKG_VERSION")));
     }
 
@@ -362,18 +366,18 @@ mod tests {
         let found = check_with(TEXT, &settings);
         let cache = ResultCache::open(&cache_dir);
         for file in [&kept, &deleted] {
-            cache.put(&CacheKey::new(file, &settings), TEXT.as_bytes(), &found);
+            cache.put(&CacheKey::new(file, TEXT.as_bytes(), &settings), &found);
         }
         cache.save().unwrap();
         std::fs::remove_file(&deleted).unwrap();
         // A run that checks only `new.md`.
         let cache = ResultCache::open(&cache_dir);
-        cache.put(&CacheKey::new(&new, &settings), TEXT.as_bytes(), &found);
+        cache.put(&CacheKey::new(&new, TEXT.as_bytes(), &settings), &found);
         cache.save().unwrap();
         let cache = ResultCache::open(&cache_dir);
         let cached = |file: &Path| {
             cache
-                .get(&CacheKey::new(file, &settings), TEXT.as_bytes())
+                .get(&CacheKey::new(file, TEXT.as_bytes(), &settings))
                 .is_some()
         };
         assert!(cached(&kept) && cached(&new) && !cached(&deleted));

@@ -70,6 +70,13 @@ impl Diagnostic {
         }
     }
 
+    /// Whether `--fix` at `threshold` would apply this finding's fix.
+    pub fn fixable_at(&self, threshold: crate::Applicability) -> bool {
+        self.fix
+            .as_ref()
+            .is_some_and(|fix| fix.applies_at(threshold))
+    }
+
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = label.into();
         self

@@ -38,14 +38,24 @@ impl LineIndex {
         self.line_starts[line0.min(self.line_starts.len() - 1)]
     }
 
+    /// The 1-based line of a byte offset (past the end: the last line),
+    /// without counting the characters to its column.
+    pub fn line(&self, offset: usize) -> usize {
+        self.line0(offset) + 1
+    }
+
+    fn line0(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(line0) => line0,
+            Err(next) => next.saturating_sub(1),
+        }
+    }
+
     /// The 1-based line and column of a byte offset. Offsets inside a multi-byte
     /// character or past the end are clamped rather than trusted.
     pub fn line_column(&self, text: &str, offset: usize) -> LineColumn {
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line0 = match self.line_starts.binary_search(&offset) {
-            Ok(line0) => line0,
-            Err(next) => next.saturating_sub(1),
-        };
+        let line0 = self.line0(offset);
         let start = self.line_starts[line0].min(offset);
         let column = text[start..offset].chars().count() + 1;
         LineColumn {
@@ -66,6 +76,19 @@ pub(crate) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_is_the_line_of_line_column() {
+        let text = "\u{feff}ab\r\n你好x\n\n末";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.line(offset),
+                index.line_column(text, offset).line,
+                "{offset}"
+            );
+        }
+    }
 
     #[test]
     fn columns_count_characters_not_bytes() {

@@ -83,26 +83,18 @@ impl SourceFile {
                 line_index: OnceLock::new(),
             });
         }
-        match String::from_utf8(bytes) {
-            Ok(text) => Ok(Self {
-                name,
-                path,
-                text,
-                line_index: OnceLock::new(),
-            }),
-            Err(err) => {
-                let valid_up_to = err.utf8_error().valid_up_to();
-                let bytes = err.into_bytes();
-                let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
-                let position = LineIndex::new(valid).line_column(valid, valid.len());
-                Err(Error::NotUtf8 {
-                    name,
-                    line: position.line,
-                    column: position.column,
-                    byte: bytes[valid_up_to],
-                })
-            }
-        }
+        // Not UTF-8: std's validator says where the first bad byte is.
+        let valid_up_to = std::str::from_utf8(&bytes)
+            .err()
+            .map_or(bytes.len(), |err| err.valid_up_to());
+        let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+        let position = LineIndex::new(valid).line_column(valid, valid.len());
+        Err(Error::NotUtf8 {
+            name,
+            line: position.line,
+            column: position.column,
+            byte: bytes.get(valid_up_to).copied().unwrap_or_default(),
+        })
     }
 
     pub fn name(&self) -> &str {
@@ -115,14 +107,6 @@ impl SourceFile {
 
     pub fn text(&self) -> &str {
         &self.text
-    }
-
-    pub fn has_bom(&self) -> bool {
-        self.text.starts_with('\u{feff}')
-    }
-
-    pub fn line_ending(&self) -> LineEnding {
-        LineEnding::detect(&self.text)
     }
 
     pub fn line_index(&self) -> &LineIndex {

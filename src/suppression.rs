@@ -89,7 +89,7 @@ pub fn apply(
     }
     let mut kept = Vec::with_capacity(diagnostics.len());
     for diagnostic in diagnostics {
-        let line = index.line_column(text, diagnostic.span.start).line;
+        let line = index.line(diagnostic.span.start);
         match suppressor(&directives, diagnostic.rule, line) {
             Some((directive, selector)) => {
                 directives[directive].used = true;
@@ -194,9 +194,15 @@ fn report_unused(
         if directive.selectors.iter().any(|s| s.rules.is_none()) {
             continue;
         }
-        let known: Vec<&Selector> = directive.selectors.iter().collect();
-        let unused_known: Vec<&&Selector> = known.iter().filter(|s| !s.used).collect();
-        if !directive.used || (!known.is_empty() && unused_known.len() == known.len()) {
+        let unused: Vec<(usize, &Selector)> = directive
+            .selectors
+            .iter()
+            .enumerate()
+            .filter(|(_, selector)| !selector.used)
+            .collect();
+        let all_unused =
+            !directive.selectors.is_empty() && unused.len() == directive.selectors.len();
+        if !directive.used || all_unused {
             let remove = removal(text, directive);
             out.push(
                 Diagnostic::new(
@@ -212,8 +218,8 @@ fn report_unused(
                 ))),
             );
         } else {
-            for selector in unused_known {
-                let first = std::ptr::eq(*selector, &directive.selectors[0]);
+            for (position, selector) in unused {
+                let first = position == 0;
                 out.push(
                     Diagnostic::new(
                         &UnusedSuppression::META,
@@ -230,9 +236,7 @@ fn report_unused(
             }
         }
     }
-    out.sort_by(|a, b| {
-        (a.span.start, a.span.end, a.rule.code).cmp(&(b.span.start, b.span.end, b.rule.code))
-    });
+    // The caller (`linter::check_in`) sorts every finding afterwards.
 }
 
 /// Removes the comment: its whole line (with the line break) when it stands
@@ -249,10 +253,9 @@ fn removal(text: &str, directive: &Directive) -> Edit {
         };
         return Edit::replace(directive.line_span.start..end, "");
     }
-    let start = directive.span.start - text[..directive.span.start].len()
-        + text[..directive.span.start]
-            .trim_end_matches([' ', '\t'])
-            .len();
+    let start = text[..directive.span.start]
+        .trim_end_matches([' ', '\t'])
+        .len();
     Edit::replace(start..directive.span.end, "")
 }
 
@@ -289,7 +292,7 @@ fn parse_directives(text: &str, transcript: &Transcript, index: &LineIndex) -> V
                 let span = line.span.start + open..line.span.start + close;
                 let alone_on_line = content.trim() == &content[open..close];
                 directives.push(Directive {
-                    line: index.line_column(text, span.start).line,
+                    line: index.line(span.start),
                     span,
                     line_span: line.span.clone(),
                     alone_on_line,

@@ -15,7 +15,7 @@ use chatlint::config::{absolute, ConfigResolver, Overrides};
 use chatlint::fix::write::replace_file;
 use chatlint::online::Verdicts;
 use chatlint::online::{self, OnlineConfig, OnlineSettings};
-use chatlint::output::full::{self, Color};
+use chatlint::output::full::{self, plural, Color};
 use chatlint::output::{FileReport, OutputFormat};
 use chatlint::rules::UnreachableImage;
 use chatlint::{check_in, fix_in, Applicability, Error, Settings, SourceFile, Surroundings};
@@ -398,7 +398,7 @@ impl Tally {
         self.findings += diagnostics.len();
         self.fixable += diagnostics
             .iter()
-            .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= threshold))
+            .filter(|d| d.fixable_at(threshold))
             .count();
         self.files_with_findings += usize::from(!diagnostics.is_empty());
         self.files += 1;
@@ -476,17 +476,16 @@ fn stream(
         Outcome::Done { report, .. } => {
             let mut tally = Tally::default();
             tally.add(&report, rendering.threshold);
+            // A report without findings renders as nothing.
             let mut rendered = Vec::new();
-            if !report.diagnostics.is_empty() {
-                rendering
-                    .format
-                    .write(
-                        std::slice::from_ref(&report),
-                        rendering.color,
-                        &mut rendered,
-                    )
-                    .expect("writing to memory");
-            }
+            rendering
+                .format
+                .write(
+                    std::slice::from_ref(&report),
+                    rendering.color,
+                    &mut rendered,
+                )
+                .expect("writing to memory");
             Piece::Report { rendered, tally }
         }
         Outcome::Failed(err) => Piece::Failed(err),
@@ -635,16 +634,14 @@ fn process(
     let threshold = match mode {
         Mode::Check => {
             let text = source.text();
-            let cached = cache.zip(source.path()).map(|(cache, path)| {
-                let key = CacheKey::new(path, &settings);
-                (cache, cache.get(&key, text.as_bytes()), key)
-            });
-            let diagnostics = match cached {
-                Some((_, Some(diagnostics), _)) => diagnostics,
-                Some((cache, None, key)) => {
-                    let diagnostics = check_in(text, &settings, surroundings);
-                    cache.put(&key, text.as_bytes(), &diagnostics);
-                    diagnostics
+            let diagnostics = match cache.zip(source.path()) {
+                Some((cache, path)) => {
+                    let key = CacheKey::new(path, text.as_bytes(), &settings);
+                    cache.get(&key).unwrap_or_else(|| {
+                        let diagnostics = check_in(text, &settings, surroundings);
+                        cache.put(&key, &diagnostics);
+                        diagnostics
+                    })
                 }
                 None => check_in(text, &settings, surroundings),
             };
@@ -731,7 +728,7 @@ fn write_statistics(
     let diagnostics = || reports.iter().flat_map(|r| &r.diagnostics);
     let fixable = count_each(
         diagnostics()
-            .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= threshold))
+            .filter(|d| d.fixable_at(threshold))
             .map(|d| d.rule.code),
     );
     let mut counts: Vec<(&'static str, &'static str, usize, usize)> =
@@ -811,12 +808,4 @@ fn count_each<K: Ord>(keys: impl IntoIterator<Item = K>) -> std::collections::BT
         *counts.entry(key).or_insert(0) += 1;
     }
     counts
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
-    }
 }

@@ -354,7 +354,7 @@ impl<'a> Document<'a> {
         let lines = source.line_index();
         let chunks = chunk_ranges(text);
         let first = parser::parse(&text[chunks[0].clone()]);
-        let line_of = |offset: usize| lines.line_column(text, offset).line;
+        let line_of = |offset: usize| lines.line(offset);
 
         let front_matter = first.front_matter.as_ref().map(|front_matter| {
             let (parsed, error) = match front_matter.parse_yaml(text) {
@@ -470,7 +470,7 @@ impl<'a> SourceMessages<'a> {
     }
 
     fn line_of(&self, offset: usize) -> usize {
-        self.lines.line_column(self.text, offset).line
+        self.lines.line(offset)
     }
 
     /// The documents of one chunk's messages; `base` is where the chunk

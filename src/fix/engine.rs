@@ -26,7 +26,7 @@ pub fn apply_fixes(
     let mut fixes: Vec<(&Fix, &'static str)> = diagnostics
         .iter()
         .filter_map(|d| d.fix.as_ref().map(|fix| (fix, d.rule.name)))
-        .filter(|(fix, _)| fix.applicability >= threshold && !fix.edits.is_empty())
+        .filter(|(fix, _)| fix.applies_at(threshold))
         .filter(|(fix, _)| is_well_formed(text, fix))
         .collect();
     fixes.sort_by_key(|(fix, _)| {

@@ -70,6 +70,12 @@ pub struct Fix {
 }
 
 impl Fix {
+    /// Whether `--fix` applies it at `threshold`: trusted enough, and with
+    /// something to edit.
+    pub fn applies_at(&self, threshold: Applicability) -> bool {
+        self.applicability >= threshold && !self.edits.is_empty()
+    }
+
     pub fn new(
         applicability: Applicability,
         title: impl Into<String>,

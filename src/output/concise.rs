@@ -6,14 +6,10 @@ use std::io::Write;
 use super::{write_in_parallel, FileReport};
 
 pub fn write(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
-    write_in_parallel(reports, out, |report, out| {
+    write_in_parallel(reports, b"", out, |report, out| {
         for d in &report.diagnostics {
             let start = report.source.line_column(d.span.start);
-            let fixable = if d
-                .fix
-                .as_ref()
-                .is_some_and(|f| f.applicability == crate::Applicability::Safe)
-            {
+            let fixable = if d.fixable_at(crate::Applicability::Safe) {
                 " [*]"
             } else {
                 ""

@@ -42,7 +42,7 @@ impl<'a> Excerpt<'a> {
     pub fn new(source: &'a SourceFile, offsets: &[usize]) -> Self {
         let original = source.text();
         let index = source.line_index();
-        let line_of = |offset: usize| source.line_column(offset).line - 1;
+        let line_of = |offset: usize| source.line_index().line(offset) - 1;
         let mut offsets = offsets.to_vec();
         offsets.sort_unstable();
         let first_line = offsets.first().map_or(0, |&o| line_of(o)).saturating_sub(1);

@@ -35,23 +35,13 @@ pub fn write(
     color: Color,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    let rendered: Vec<String> = reports
-        .par_iter()
-        .filter(|report| !report.diagnostics.is_empty())
-        .map(|report| {
-            let mut one = String::new();
-            render_file(report, color, &mut one);
-            one
-        })
-        .collect();
-    for (i, file) in rendered.iter().enumerate() {
-        if i > 0 {
-            out.write_all(super::OutputFormat::Full.file_separator())?;
-        }
-        out.write_all(file.as_bytes())?;
-    }
-    Ok(())
+    let separator = super::OutputFormat::Full.file_separator();
+    super::write_in_parallel(reports, separator, out, |report, out| {
+        let mut one = String::new();
+        render_file(report, color, &mut one);
+        out.extend_from_slice(one.as_bytes());
+        Ok(())
+    })
 }
 
 /// Renders every finding of a file, one report after another.
@@ -188,7 +178,8 @@ pub fn summary(
     line
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// `word`, with an `s` unless `n` is 1.
+pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         word.to_string()
     } else {

@@ -11,7 +11,7 @@ use super::{write_in_parallel, FileReport};
 use crate::diagnostic::Severity;
 
 pub fn write(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
-    write_in_parallel(reports, out, |report, out| {
+    write_in_parallel(reports, b"", out, |report, out| {
         for d in &report.diagnostics {
             let (start, end) = report.range(&d.span);
             let command = match d.severity {

@@ -35,10 +35,11 @@ impl FileReport {
 }
 
 /// Writes each report with `write_one`, the files rendered in parallel and
-/// joined in their order: with thousands of findings, formatting is a large
-/// part of a run. Empty reports are skipped.
+/// joined in their order with `separator` between them: with thousands of
+/// findings, formatting is a large part of a run. Empty reports are skipped.
 fn write_in_parallel(
     reports: &[FileReport],
+    separator: &[u8],
     out: &mut dyn std::io::Write,
     write_one: impl Fn(&FileReport, &mut Vec<u8>) -> std::io::Result<()> + Sync,
 ) -> std::io::Result<()> {
@@ -51,8 +52,11 @@ fn write_in_parallel(
             write_one(report, &mut one).map(|()| one)
         })
         .collect::<std::io::Result<_>>()?;
-    for file in rendered {
-        out.write_all(&file)?;
+    for (i, file) in rendered.iter().enumerate() {
+        if i > 0 {
+            out.write_all(separator)?;
+        }
+        out.write_all(file)?;
     }
     Ok(())
 }

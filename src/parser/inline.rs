@@ -183,7 +183,6 @@ impl Shift for Emoji {
     }
 }
 
-/// Past a `` `code` `` span, or past the backtick run when it is not closed.
 /// The byte ranges of the line's `` `code` `` spans, as the inline parser
 /// skips them (an unclosed backtick run is text).
 pub(crate) fn code_spans(content: &str) -> Vec<Span> {
@@ -201,6 +200,7 @@ pub(crate) fn code_spans(content: &str) -> Vec<Span> {
     spans
 }
 
+/// Past a `` `code` `` span, or past the backtick run when it is not closed.
 fn skip_code_span(content: &str, at: usize) -> usize {
     let run = content[at..].bytes().take_while(|&b| b == b'`').count();
     let after = at + run;
@@ -216,8 +216,6 @@ fn skip_code_span(content: &str, at: usize) -> usize {
     after
 }
 
-/// The end of a bracketed label starting at `open` (a `[`): the index of its
-/// matching `]`, nesting allowed.
 /// How far past its `[` a bracket's `]` is looked for: about CommonMark's 999
 /// characters of a link label. Without a bound, a long line of unclosed
 /// brackets is quadratic; with it, linear (if with a large constant).
@@ -227,6 +225,8 @@ const MAX_LABEL_BYTES: usize = 1024;
 /// URLs), and a bound on the work a line of unclosed parentheses can cause.
 const MAX_DESTINATION_BYTES: usize = 64 * 1024;
 
+/// The end of a bracketed label starting at `open` (a `[`): the index of its
+/// matching `]`, nesting allowed.
 fn closing_bracket(content: &str, open: usize) -> Option<usize> {
     let end = (open + MAX_LABEL_BYTES).min(content.len());
     let window = &content.as_bytes()[open..end];
