@@ -76,30 +76,35 @@ impl Rule for HeaderLayout {
                     " ",
                 );
             }
-            if header.speaker_span.is_empty() {
-                continue;
-            }
-            let gap = header.time_span.end..header.speaker_span.start;
-            if &text[gap.clone()] != "  " {
-                push(
-                    diagnostics,
-                    gap,
-                    "The header needs two spaces between the time and the speaker",
-                    "not two spaces",
-                    "  ",
-                );
-            }
-            let trailing = header.speaker_span.end..header.span.end;
-            if &text[trailing.clone()] != "  " {
-                push(
-                    diagnostics,
-                    trailing,
-                    "The header needs two spaces after the speaker (a hard break)",
-                    "not two spaces",
-                    "  ",
-                );
+            // A header without a speaker has no gap or trailing spaces to
+            // check; its body still has lines.
+            if !header.speaker_span.is_empty() {
+                let gap = header.time_span.end..header.speaker_span.start;
+                if &text[gap.clone()] != "  " {
+                    push(
+                        diagnostics,
+                        gap,
+                        "The header needs two spaces between the time and the speaker",
+                        "not two spaces",
+                        "  ",
+                    );
+                }
+                let trailing = header.speaker_span.end..header.span.end;
+                if &text[trailing.clone()] != "  " {
+                    push(
+                        diagnostics,
+                        trailing,
+                        "The header needs two spaces after the speaker (a hard break)",
+                        "not two spaces",
+                        "  ",
+                    );
+                }
             }
             for line in &message.body {
+                // Every character of a code block is content, blank lines too.
+                if line.in_code_fence {
+                    continue;
+                }
                 let content = &text[line.span.clone()];
                 if line.is_blank {
                     if content != SEPARATOR {
@@ -111,7 +116,7 @@ impl Rule for HeaderLayout {
                             SEPARATOR,
                         );
                     }
-                } else if !line.in_code_fence {
+                } else {
                     let trimmed_end = line.span.start + content.trim_end_matches([' ', '\t']).len();
                     let ending = trimmed_end..line.span.end;
                     if &text[ending.clone()] != "  " {
