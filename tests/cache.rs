@@ -63,7 +63,12 @@ fn a_second_run_reports_the_same_from_the_cache_in_every_format() {
     }
     let statistics = ["--statistics", "posts"];
     check(dir.path(), &statistics);
-    check_both_ways(dir.path(), &statistics);
+    let (counts, code) = check_both_ways(dir.path(), &statistics);
+    assert_eq!(code, 1);
+    assert!(
+        counts.contains("CL101") && counts.contains("CL001"),
+        "{counts}"
+    );
 }
 
 #[test]
@@ -114,10 +119,14 @@ fn after_a_fix_the_fixed_text_is_reported() {
     let args = ["--output-format", "concise", "posts"];
     let (before, _) = check(dir.path(), &args);
     assert!(before.contains("[*]"), "{before}");
-    chatlint(dir.path())
+    let fixing = chatlint(dir.path())
         .args(["check", "--fix", "posts"])
         .output()
         .unwrap();
+    assert!(
+        fixing.status.code().is_some_and(|code| code <= 1),
+        "{fixing:?}"
+    );
     let (after, _) = check_both_ways(dir.path(), &args);
     assert!(!after.contains("[*]"), "{after}");
 }

@@ -437,9 +437,25 @@ fn fixtures_match_their_marks_and_fix_cleanly() {
     if !failures.is_empty() {
         eprintln!("{report}");
     }
+    // Every stored snapshot of a fixed fixture is still produced: a fix
+    // that stopped changing its fixture would otherwise leave its snapshot
+    // unchecked.
+    let produced: BTreeSet<String> = snapshots
+        .iter()
+        .map(|(fixture, _)| snapshot_name(fixture))
+        .collect();
+    let stored: BTreeSet<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"))
+            .unwrap()
+            .filter_map(|entry| {
+                let name = entry.unwrap().file_name().into_string().ok()?;
+                let name = name.strip_prefix("fixtures__")?.strip_suffix(".snap")?;
+                name.starts_with("fixed__").then(|| name.to_string())
+            })
+            .collect();
+    assert_eq!(produced, stored, "fixture snapshots produced vs stored");
     for (fixture, fixed) in snapshots {
-        let snapshot =
-            format!("fixed__{}", fixture.name.trim_end_matches(".md")).replace('/', "__");
+        let snapshot = snapshot_name(fixture);
         insta::with_settings!({
             description => format!("fixtures/{} after `chatlint check --fix` (marks taken off)", fixture.name),
             omit_expression => true,
@@ -448,6 +464,11 @@ fn fixtures_match_their_marks_and_fix_cleanly() {
         });
     }
     assert!(failures.is_empty(), "{report}");
+}
+
+/// The snapshot of a fixture's fixed text: `fixed__FOLDER__FILE`.
+fn snapshot_name(fixture: &Fixture) -> String {
+    format!("fixed__{}", fixture.name.trim_end_matches(".md")).replace('/', "__")
 }
 
 /// The lines of a fixture that hold a message header.

@@ -76,7 +76,9 @@ fn github_output_is_workflow_commands() {
     assert_eq!(lines.len(), 3);
     // ::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message
     for line in &lines {
-        let (command, message) = line[2..]
+        let (command, message) = line
+            .strip_prefix("::")
+            .expect("a workflow command starts with `::`")
             .split_once("::")
             .expect("two colons after the properties");
         let (level, properties) = command.split_once(' ').unwrap();
@@ -110,8 +112,9 @@ fn github_output_is_workflow_commands() {
 fn json_lines_are_findings_of_the_json_schema() {
     let dir = tempfile::tempdir().unwrap();
     let path = broken_file(dir.path());
-    let (_, lines) = stdout_of(&["check", "--output-format", "json-lines"], &path);
-    let (_, array) = stdout_of(&["check", "--output-format", "json"], &path);
+    let (lines_code, lines) = stdout_of(&["check", "--output-format", "json-lines"], &path);
+    let (array_code, array) = stdout_of(&["check", "--output-format", "json"], &path);
+    assert_eq!((lines_code, array_code), (Some(1), Some(1)));
     let array: Vec<serde_json::Value> = serde_json::from_str(&array).unwrap();
     let validator = validator("schemas/diagnostics.schema.json");
     let mut from_lines = Vec::new();
@@ -123,6 +126,7 @@ fn json_lines_are_findings_of_the_json_schema() {
         );
         from_lines.push(finding);
     }
+    assert_eq!(from_lines.len(), 3, "the broken file's three findings");
     assert_eq!(from_lines, array);
 }
 

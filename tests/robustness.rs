@@ -648,7 +648,7 @@ fn a_hundred_thousand_headers() {
         text.push_str(&format!("> {h:02}:{m:02}:{s:02}  右军  \n"));
     }
     assert_eq!(chatlint::parse(&text).messages.len(), 100_000);
-    exercise_large(&text);
+    exercise_large(&text).expect("fixing settles");
 }
 
 /// Every header and body line needs a fix: fixing verified each round with a

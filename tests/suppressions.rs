@@ -52,6 +52,18 @@ fn disable_file_and_all_rules() {
     assert_eq!(findings(&text), [(3, "heading-missing-space")]);
 }
 
+/// Without a rule, `disable-next-line` and `disable` … `enable` suppress
+/// every rule, as `disable-file` does.
+#[test]
+fn next_line_and_ranges_without_a_rule_suppress_all_rules() {
+    let text = format!("{HEADER}<!-- chatlint-disable-next-line -->\n##一 &amp;lt;  \n##二  \n");
+    assert_eq!(findings(&text), [(5, "heading-missing-space")]);
+    let text = format!(
+        "{HEADER}<!-- chatlint-disable -->\n##一 &amp;lt;  \n> 7:00:00  乙  \n<!-- chatlint-enable -->\n##三  \n"
+    );
+    assert_eq!(findings(&text), [(7, "heading-missing-space")]);
+}
+
 #[test]
 fn several_rules_in_one_comment() {
     let text = format!(
