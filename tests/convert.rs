@@ -417,6 +417,38 @@ fn with_diagnostics_adds_the_findings() {
     assert_eq!(json["diagnostics"][0]["line"], 8);
 }
 
+/// Standard input named by `--stdin-filename` is checked under that name,
+/// as `check` does: the front matter's date is compared with it.
+#[test]
+fn with_diagnostics_on_stdin_uses_the_stdin_filename() {
+    let diagnostics = |args: &[&str]| -> Vec<String> {
+        let output = chatlint()
+            .args(["convert", "--to", "json", "--with-diagnostics"])
+            .args(args)
+            .arg("-")
+            .write_stdin(CHAT)
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let unnamed = diagnostics(&[]);
+    let misnamed = diagnostics(&["--stdin-filename", "2018-01-01-chat.md"]);
+    assert!(
+        !unnamed.contains(&"front-matter".to_string()),
+        "{unnamed:?}"
+    );
+    assert!(
+        misnamed.contains(&"front-matter".to_string()),
+        "{misnamed:?}"
+    );
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use clap::Args;
 use rayon::prelude::*;
 
-use super::inputs::{self, Input, STDIN_NAME};
+use super::inputs::{self, Input};
 use super::ExitStatus;
 use chatlint::cache::{CacheKey, ResultCache};
-use chatlint::config::{absolute, ConfigResolver, Overrides};
+use chatlint::config::{ConfigResolver, Overrides};
 use chatlint::fix::write::replace_file;
 use chatlint::online::Verdicts;
 use chatlint::online::{self, OnlineConfig, OnlineSettings};
@@ -135,10 +135,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         || inputs::collect(&args.paths, &resolver, args.force_exclude),
         || use_cache.then(|| ResultCache::open(&ResultCache::default_dir())),
     );
-    let stdin_name = args
-        .stdin_filename
-        .as_ref()
-        .map_or_else(|| STDIN_NAME.to_string(), |p| p.display().to_string());
+    let stdin_name = inputs::stdin_name(args.stdin_filename.as_deref());
     let load_one = |input: &Input| load(input, &args, &resolver, &overrides, &stdin_name, mode);
     let process_one = |loaded: Result<Loaded, Box<Outcome>>, online: Option<&Verdicts>| match loaded
     {
@@ -566,15 +563,9 @@ fn load(
     mode: Mode,
 ) -> Result<Loaded, Box<Outcome>> {
     // The path whose configuration applies.
-    let config_path: PathBuf = match input {
-        Input::File(path) => path.clone(),
-        Input::Stdin => args
-            .stdin_filename
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(STDIN_NAME)),
-    };
+    let config_path = input.config_path(args.stdin_filename.as_deref());
     let failed = |err| Box::new(Outcome::Failed(err));
-    let settings = settings_for(resolver, &config_path, overrides).map_err(failed)?;
+    let settings = inputs::settings_for(resolver, &config_path, overrides).map_err(failed)?;
     let source = inputs::read(input, stdin_name).map_err(failed)?;
     if *input == Input::Stdin
         && args.force_exclude
@@ -694,15 +685,6 @@ fn process(
         fixed: outcome.fixed,
         output,
     }
-}
-
-fn settings_for(
-    resolver: &ConfigResolver,
-    path: &Path,
-    overrides: &Overrides,
-) -> Result<Settings, Error> {
-    let chain = resolver.chain_for_file(path)?;
-    Settings::resolve(&chain, Some(&absolute(path)), overrides)
 }
 
 /// A unified diff with `a/` and `b/` headers, as `git apply` and `patch -p1` read.

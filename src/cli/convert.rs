@@ -11,12 +11,12 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use super::inputs::{self, Input, STDIN_NAME};
+use super::inputs::{self, Input};
 use super::ExitStatus;
-use chatlint::config::{absolute, ConfigResolver, Overrides};
+use chatlint::config::{ConfigResolver, Overrides};
 use chatlint::convert::batch::{Destination, Outcome};
 use chatlint::convert::{self, ConvertError, Format, Notice, Offset, Options};
-use chatlint::{Error, Settings};
+use chatlint::Error;
 
 /// `--from`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,10 +90,7 @@ pub fn run(args: ConvertArgs) -> Result<ExitStatus, Error> {
         return Ok(ExitStatus::Error);
     }
     let resolver = Arc::new(ConfigResolver::new(None)?);
-    let stdin_name = args
-        .stdin_filename
-        .as_ref()
-        .map_or_else(|| STDIN_NAME.to_string(), |p| p.display().to_string());
+    let stdin_name = inputs::stdin_name(args.stdin_filename.as_deref());
     let (found, mut failures) = find_inputs(&args, &resolver);
 
     // One named input (not a folder) may go to stdout or to a named file.
@@ -373,18 +370,11 @@ fn options_for(
     args: &ConvertArgs,
     resolver: &ConfigResolver,
 ) -> Result<Options, Error> {
+    let path = input.config_path(args.stdin_filename.as_deref());
     let diagnostics = if args.with_diagnostics {
-        let path = match input {
-            Input::File(path) => path.clone(),
-            Input::Stdin => args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(STDIN_NAME)),
-        };
-        let chain = resolver.chain_for_file(&path)?;
-        Some(Settings::resolve(
-            &chain,
-            Some(&absolute(&path)),
+        Some(inputs::settings_for(
+            resolver,
+            &path,
             &Overrides::default(),
         )?)
     } else {
@@ -393,6 +383,9 @@ fn options_for(
     Ok(Options {
         timezone: args.timezone.clone(),
         diagnostics,
+        // Standard input has no path of its own; a named one is what the
+        // rules see, as in `check`.
+        path: (*input == Input::Stdin && args.stdin_filename.is_some()).then_some(path),
         bom: args.bom,
         excel_safe: args.excel_safe,
     })

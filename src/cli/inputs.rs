@@ -9,8 +9,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chatlint::config::{is_excluded, ConfigResolver};
-use chatlint::{Error, SourceFile};
+use chatlint::config::{absolute, is_excluded, ConfigResolver, Overrides};
+use chatlint::{Error, Settings, SourceFile};
 
 /// One thing to read.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -21,6 +21,38 @@ pub enum Input {
 
 /// The name shown for standard input when `--stdin-filename` does not give one.
 pub const STDIN_NAME: &str = "<stdin>";
+
+impl Input {
+    /// The path whose configuration applies, and that messages name: the
+    /// file, or for standard input `--stdin-filename`, else [`STDIN_NAME`].
+    pub fn config_path(&self, stdin_filename: Option<&Path>) -> PathBuf {
+        match self {
+            Input::File(path) => path.clone(),
+            Input::Stdin => {
+                stdin_filename.map_or_else(|| PathBuf::from(STDIN_NAME), Path::to_path_buf)
+            }
+        }
+    }
+}
+
+/// What standard input is called in messages.
+pub fn stdin_name(stdin_filename: Option<&Path>) -> String {
+    Input::Stdin
+        .config_path(stdin_filename)
+        .display()
+        .to_string()
+}
+
+/// The settings of the configuration that applies to `path`, with the
+/// command line's `overrides`.
+pub fn settings_for(
+    resolver: &ConfigResolver,
+    path: &Path,
+    overrides: &Overrides,
+) -> Result<Settings, Error> {
+    let chain = resolver.chain_for_file(path)?;
+    Settings::resolve(&chain, Some(&absolute(path)), overrides)
+}
 
 const TRANSCRIPT_EXTENSIONS: &[&str] = &["md", "markdown"];
 

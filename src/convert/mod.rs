@@ -75,6 +75,9 @@ pub struct Options {
     pub timezone: Option<Offset>,
     /// JSON: add the findings of these settings' rules.
     pub diagnostics: Option<Settings>,
+    /// The path the rules see (`front-matter` compares it with the dates)
+    /// when the source has none: standard input named by `--stdin-filename`.
+    pub path: Option<std::path::PathBuf>,
     /// CSV: start with a UTF-8 byte order mark (for Excel).
     pub bom: bool,
     /// CSV: prefix with `'` the cells a spreadsheet would run as a formula.
@@ -114,7 +117,10 @@ pub fn convert(
     out: &mut dyn Write,
 ) -> Result<Vec<Notice>, ConvertError> {
     let diagnostics = match &options.diagnostics {
-        Some(settings) => crate::check_path(source.text(), source.path(), settings),
+        Some(settings) => {
+            let path = source.path().or(options.path.as_deref());
+            crate::check_path(source.text(), path, settings)
+        }
         None => Vec::new(),
     };
     let report = FileReport {
