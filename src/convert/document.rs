@@ -587,27 +587,14 @@ fn leading_date(text: &str) -> Option<Date> {
 /// those lines in the whole text: it starts every message afresh (code fences
 /// included), and a front matter never reaches past a header line.
 fn chunk_ranges(text: &str) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
     let mut starts = vec![0];
     let mut at = CHUNK_BYTES;
-    while at < bytes.len() {
-        // The next line that starts with `>` and reads as a header.
-        let Some(newline) = memchr::memmem::find(&bytes[at..], b"\n>") else {
-            break;
-        };
-        let start = at + newline + 1;
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        let end = if end > start && bytes[end - 1] == b'\r' {
-            end - 1
-        } else {
-            end
-        };
-        if parser::parse_header(text, start..end).is_some() {
-            starts.push(start);
-            at = start + CHUNK_BYTES;
-        } else {
-            at = start;
-        }
+    while let Some(start) = (at < text.len())
+        .then(|| parser::next_header_line(text, at))
+        .flatten()
+    {
+        starts.push(start);
+        at = start + CHUNK_BYTES;
     }
     let mut ranges: Vec<Range<usize>> = starts.windows(2).map(|w| w[0]..w[1]).collect();
     ranges.push(starts[starts.len() - 1]..text.len());

@@ -116,9 +116,15 @@ impl ChunkWriter<'_> {
         };
         self.out.write_all(new.as_bytes())?;
         self.lines_written += new.matches('\n').count();
-        let messages = parser::parse(&fixed).messages;
-        self.context = match messages.get(messages.len().saturating_sub(self.context_messages)) {
-            Some(message) => fixed[message.header.span.start..].to_string(),
+        // Where the messages start: their header lines, found without
+        // parsing the chunk again.
+        let starts: Vec<usize> =
+            std::iter::successors(parser::next_header_line(&fixed, 0), |&start| {
+                parser::next_header_line(&fixed, start + 1)
+            })
+            .collect();
+        self.context = match starts.get(starts.len().saturating_sub(self.context_messages)) {
+            Some(&start) => fixed[start..].to_string(),
             None => String::new(),
         };
         Ok(())

@@ -60,6 +60,31 @@ pub fn parse(text: &str) -> Transcript {
     transcript
 }
 
+/// Where the first header line at or after `from` starts (a line that opens
+/// with `>` and reads as a header), without parsing anything else. Every
+/// such line starts a message: not even an open code fence or front matter
+/// runs past it. So a text can be cut there and each part parsed on its own.
+pub fn next_header_line(text: &str, from: usize) -> Option<usize> {
+    let is_header = |start: usize| {
+        Lines::new(text, start)
+            .next()
+            .is_some_and(|line| parse_header(text, line).is_some())
+    };
+    if from == 0 && is_header(0) {
+        return Some(0);
+    }
+    let bytes = text.as_bytes();
+    // From the byte before `from`, so that a line starting at `from` counts.
+    let mut at = from.saturating_sub(1);
+    loop {
+        let start = at + memchr::memmem::find(bytes.get(at..)?, b"\n>")? + 1;
+        if is_header(start) {
+            return Some(start);
+        }
+        at = start;
+    }
+}
+
 fn body_line(text: &str, span: Span, fence: &mut FenceState) -> BodyLine {
     let content = &text[span.clone()];
     let in_code_fence = fence.update(content);

@@ -187,3 +187,30 @@ fn mentions_end_at_the_lost_character() {
     };
     assert_eq!(&text[m.name_span.clone()], "右军");
 }
+
+#[test]
+fn next_header_line_finds_where_the_parser_starts_messages() {
+    for text in [
+        SAMPLE,
+        "> 07:50:02  甲\n```\n> 07:51:00  乙\n```\n>不是 header\n> 7:52  丙\r\n尾\n",
+        "---\ntitle: x\n> 07:50:02  甲\n正文\n",
+        "前言\n> 引用\n",
+        "",
+    ] {
+        let by_parser: Vec<usize> = parse(text)
+            .messages
+            .iter()
+            .map(|m| m.header.span.start)
+            .collect();
+        let by_lines: Vec<usize> = std::iter::successors(next_header_line(text, 0), |&start| {
+            next_header_line(text, start + 1)
+        })
+        .collect();
+        assert_eq!(by_lines, by_parser, "{text:?}");
+        // From the middle of a line: the next line that starts a message.
+        if let Some(&second) = by_parser.get(1) {
+            assert_eq!(next_header_line(text, by_parser[0] + 1), Some(second));
+            assert_eq!(next_header_line(text, second), Some(second));
+        }
+    }
+}
