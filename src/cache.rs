@@ -261,7 +261,7 @@ pub(crate) fn write_in_folder(dir: &Path, name: &str, bytes: &[u8]) -> Result<()
             .map_err(io_error(&gitignore))?;
     }
     let path = dir.join(name);
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(io_error(dir))?;
+    let mut file = crate::fix::write::temporary_file_in(dir).map_err(io_error(dir))?;
     file.write_all(bytes).map_err(io_error(&path))?;
     file.persist(&path)
         .map_err(|err| io_error(&path)(err.error))?;

@@ -12,6 +12,7 @@ use std::io::{BufWriter, ErrorKind, Write};
 use std::path::{Component, Path, PathBuf};
 
 use super::{ConvertError, Format, Notice};
+use crate::fix::write::{folder_of, temporary_file_in};
 
 /// What became of one input.
 #[derive(Debug)]
@@ -106,10 +107,7 @@ impl Destination {
         convert: impl FnOnce(&mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
     ) -> Result<Outcome, String> {
         let shown = path.display();
-        let parent = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
-        };
+        let parent = folder_of(path);
         match &self.folder {
             Some((folder, real)) => ensure_folder_inside(folder, real, parent)?,
             None => std::fs::create_dir_all(parent).map_err(|e| format!("{shown}: {e}"))?,
@@ -130,7 +128,7 @@ impl Destination {
                 )));
             }
         }
-        let mut temporary = temporary_file(parent).map_err(|e| format!("{shown}: {e}"))?;
+        let mut temporary = temporary_file_in(parent).map_err(|e| format!("{shown}: {e}"))?;
         let notices = {
             let mut out = BufWriter::with_capacity(1 << 16, temporary.as_file_mut());
             let notices = convert(&mut out).map_err(|e| e.to_string())?;
@@ -150,19 +148,6 @@ impl Destination {
             Err(err) => Err(format!("{shown}: {}", err.error)),
         }
     }
-}
-
-/// A temporary file in `folder` that becomes an ordinary file (mode 0666
-/// less the umask) when renamed.
-fn temporary_file(folder: &Path) -> std::io::Result<tempfile::NamedTempFile> {
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".chatlint-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    builder.tempfile_in(folder)
 }
 
 /// Creates `target` and the folders above it up to `folder`, refusing any

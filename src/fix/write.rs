@@ -22,20 +22,34 @@ pub fn replace_file(path: &Path, contents: &str) -> Result<(), Error> {
             path: path.to_path_buf(),
         });
     }
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".chatlint-")
-        .suffix(".tmp")
-        .tempfile_in(folder)
-        .map_err(io_error)?;
+    let mut temporary = temporary_file_in(folder_of(path)).map_err(io_error)?;
     temporary.write_all(contents.as_bytes()).map_err(io_error)?;
     temporary.as_file().sync_all().map_err(io_error)?;
     std::fs::set_permissions(temporary.path(), metadata.permissions()).map_err(io_error)?;
     temporary.persist(path).map_err(|err| io_error(err.error))?;
     Ok(())
+}
+
+/// The folder a file is in (`.` for a bare name).
+pub(crate) fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// A temporary file `.chatlint-….tmp` in `folder`, to be renamed over its
+/// target; it becomes an ordinary file (mode 0666 less the umask) unless
+/// given other permissions.
+pub(crate) fn temporary_file_in(folder: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".chatlint-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(folder)
 }
 
 #[cfg(test)]
