@@ -27,6 +27,11 @@ impl Transcript {
             .iter()
             .chain(self.messages.iter().flat_map(|m| m.body.iter()))
     }
+
+    /// Every image, in order.
+    pub fn images(&self) -> impl Iterator<Item = &Image> {
+        self.body_lines().flat_map(BodyLine::images)
+    }
 }
 
 /// The Jekyll front matter between `---` lines.
@@ -116,6 +121,11 @@ pub struct Message {
 }
 
 impl Message {
+    /// The images of the message's body, in order.
+    pub fn images(&self) -> impl Iterator<Item = &Image> {
+        self.body.iter().flat_map(BodyLine::images)
+    }
+
     /// The span from the header's first byte to the end of its last body line.
     pub fn span(&self) -> Span {
         let end = self
@@ -189,6 +199,16 @@ pub struct BodyLine {
     pub in_code_fence: bool,
     /// Images, links, mentions and emoji codes, in order; empty in code fences.
     pub inlines: Vec<Inline>,
+}
+
+impl BodyLine {
+    /// The images of the line, in order.
+    pub fn images(&self) -> impl Iterator<Item = &Image> {
+        self.inlines.iter().filter_map(|inline| match inline {
+            Inline::Image(image) => Some(image),
+            _ => None,
+        })
+    }
 }
 
 /// An inline element of a body line.

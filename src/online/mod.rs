@@ -32,7 +32,6 @@ pub use options::{
 pub use verdict::{Failure, Verdict};
 
 use crate::error::Error;
-use crate::model::{Image, Inline, Transcript};
 
 /// Redirects followed before an image counts as broken.
 pub const MAX_REDIRECTS: usize = 10;
@@ -106,17 +105,6 @@ fn local_path(root: &Path, destination: &str) -> Option<PathBuf> {
     Some(root.join(file.strip_prefix(&absolute_root).ok()?))
 }
 
-/// The images of a transcript, in order.
-pub(crate) fn images(transcript: &Transcript) -> impl Iterator<Item = &Image> {
-    transcript
-        .body_lines()
-        .flat_map(|line| &line.inlines)
-        .filter_map(|inline| match inline {
-            Inline::Image(image) => Some(image),
-            _ => None,
-        })
-}
-
 /// The verdict on every target of one online run.
 #[derive(Debug, Default)]
 pub struct Verdicts {
@@ -150,7 +138,8 @@ pub fn check<'a>(
     for text in texts {
         let transcript = crate::parser::parse(text);
         targets.extend(
-            images(&transcript)
+            transcript
+                .images()
                 .filter_map(|image| Target::of(&text[image.destination_span.clone()], site_root)),
         );
     }

@@ -1,7 +1,7 @@
 use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
-use crate::model::{Image, Inline, Span, Width};
+use crate::model::{Image, Span, Width};
 
 declare_rule! {
     /// ## What it does
@@ -50,12 +50,8 @@ impl Rule for BrokenImageUrl {
     }
 
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
-        for line in context.transcript.body_lines() {
-            for inline in &line.inlines {
-                if let Inline::Image(image) = inline {
-                    check_image(context.text, image, diagnostics);
-                }
-            }
+        for image in context.transcript.images() {
+            check_image(context.text, image, diagnostics);
         }
     }
 }

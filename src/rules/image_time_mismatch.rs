@@ -1,7 +1,6 @@
 use super::image_time::{alt_datetime, file_name_datetime, parts, seconds_apart};
 use super::{declare_rule, Context, OptionKind, Rule, RuleMeta, RuleOption};
 use crate::diagnostic::Diagnostic;
-use crate::model::Inline;
 
 declare_rule! {
     /// ## What it does
@@ -47,56 +46,47 @@ impl Rule for ImageTimeMismatch {
         let tolerance: u64 = context.settings.option(&Self::META, "tolerance-seconds");
         let text = context.text;
         for message in &context.transcript.messages {
-            for line in &message.body {
-                for inline in &line.inlines {
-                    let Inline::Image(image) = inline else {
-                        continue;
-                    };
-                    let (alt, url) = parts(text, image);
-                    let Some(alt_time) = alt_datetime(alt) else {
-                        continue;
-                    };
-                    if let Some(file_time) = file_name_datetime(url) {
-                        if seconds_apart(alt_time, file_time) > tolerance {
-                            diagnostics.push(
-                                Diagnostic::new(
-                                    &Self::META,
-                                    image.destination_span.clone(),
-                                    format!(
-                                        "Image file name's time differs from its alt time {alt}"
-                                    ),
-                                )
-                                .with_label("file name's time")
-                                .with_related(image.alt_span.clone(), "alt time")
-                                .with_help(
-                                    "The URL may name another image: check which one belongs here",
-                                ),
-                            );
-                        }
+            for image in message.images() {
+                let (alt, url) = parts(text, image);
+                let Some(alt_time) = alt_datetime(alt) else {
+                    continue;
+                };
+                if let Some(file_time) = file_name_datetime(url) {
+                    if seconds_apart(alt_time, file_time) > tolerance {
+                        diagnostics.push(
+                            Diagnostic::new(
+                                &Self::META,
+                                image.destination_span.clone(),
+                                format!("Image file name's time differs from its alt time {alt}"),
+                            )
+                            .with_label("file name's time")
+                            .with_related(image.alt_span.clone(), "alt time")
+                            .with_help(
+                                "The URL may name another image: check which one belongs here",
+                            ),
+                        );
                     }
-                    if let Some(header_time) = message.header.time {
-                        let apart = match message.header.valid_date() {
-                            Some(header_date) => {
-                                seconds_apart(alt_time, (header_date, header_time))
-                            }
-                            // A time-only header: the times of day, around the clock
-                            // (23:59:59 and 00:00:05 are six seconds apart).
-                            None => {
-                                let day = 86_400;
-                                let a = u64::from(alt_time.1.seconds_since_midnight());
-                                let b = u64::from(header_time.seconds_since_midnight());
-                                let d = a.abs_diff(b);
-                                d.min(day - d)
-                            }
-                        };
-                        if apart > tolerance {
-                            diagnostics.push(
+                }
+                if let Some(header_time) = message.header.time {
+                    let apart = match message.header.valid_date() {
+                        Some(header_date) => seconds_apart(alt_time, (header_date, header_time)),
+                        // A time-only header: the times of day, around the clock
+                        // (23:59:59 and 00:00:05 are six seconds apart).
+                        None => {
+                            let day = 86_400;
+                            let a = u64::from(alt_time.1.seconds_since_midnight());
+                            let b = u64::from(header_time.seconds_since_midnight());
+                            let d = a.abs_diff(b);
+                            d.min(day - d)
+                        }
+                    };
+                    if apart > tolerance {
+                        diagnostics.push(
                                 Diagnostic::new(&Self::META, image.alt_span.clone(), format!("Image alt time {alt} differs from its message's time {header_time}"))
                                     .with_label("alt time")
                                     .with_related(message.header.time_span.clone(), "message time")
                                     .with_help("The image may be in the wrong message"),
                             );
-                        }
                     }
                 }
             }

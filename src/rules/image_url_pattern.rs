@@ -2,7 +2,7 @@ use super::image_time::{alt_datetime, parts};
 use super::{declare_rule, Context, OptionKind, Rule, RuleMeta, RuleOption};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
-use crate::model::{Date, Inline, Time};
+use crate::model::{Date, Time};
 
 declare_rule! {
     /// ## What it does
@@ -58,43 +58,38 @@ impl Rule for ImageUrlPattern {
             return;
         }
         let text = context.text;
-        for line in context.transcript.body_lines() {
-            for inline in &line.inlines {
-                let Inline::Image(image) = inline else {
-                    continue;
-                };
-                let (alt, url) = parts(text, image);
-                let Some(when) = alt_datetime(alt) else {
-                    continue;
-                };
-                let expected = fill(&template, when);
-                if url == expected {
-                    continue;
-                }
-                let same_file = url.rsplit('/').next() == expected.rsplit('/').next();
-                let title = "Point the image at the template's URL";
-                let edit = vec![Edit::replace(
-                    image.destination_span.clone(),
-                    expected.clone(),
-                )];
-                let fix = if same_file {
-                    Fix::safe(title, edit)
-                } else {
-                    Fix::unsafe_edit(title, edit)
-                };
-                diagnostics.push(
-                    Diagnostic::new(
-                        &Self::META,
-                        image.destination_span.clone(),
-                        "Image URL does not follow the archive's template",
-                    )
-                    .with_label(format!("expected {expected}"))
-                    .with_help(format!(
-                        "The template gives `{expected}` for an image sent at {alt}"
-                    ))
-                    .with_fix(Some(fix)),
-                );
+        for image in context.transcript.images() {
+            let (alt, url) = parts(text, image);
+            let Some(when) = alt_datetime(alt) else {
+                continue;
+            };
+            let expected = fill(&template, when);
+            if url == expected {
+                continue;
             }
+            let same_file = url.rsplit('/').next() == expected.rsplit('/').next();
+            let title = "Point the image at the template's URL";
+            let edit = vec![Edit::replace(
+                image.destination_span.clone(),
+                expected.clone(),
+            )];
+            let fix = if same_file {
+                Fix::safe(title, edit)
+            } else {
+                Fix::unsafe_edit(title, edit)
+            };
+            diagnostics.push(
+                Diagnostic::new(
+                    &Self::META,
+                    image.destination_span.clone(),
+                    "Image URL does not follow the archive's template",
+                )
+                .with_label(format!("expected {expected}"))
+                .with_help(format!(
+                    "The template gives `{expected}` for an image sent at {alt}"
+                ))
+                .with_fix(Some(fix)),
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
-use crate::online::{self, Failure, Verdict};
+use crate::online::{Failure, Verdict};
 
 declare_rule! {
     /// ## What it does
@@ -60,13 +60,13 @@ impl Rule for UnreachableImage {
         &Self::META
     }
 
-    /// Reports from the verdicts of the online pass ([`online::check`]),
+    /// Reports from the verdicts of the online pass ([`crate::online::check`]),
     /// which `check --online` puts in the context; without them, nothing.
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         let Some(verdicts) = context.online else {
             return;
         };
-        for image in online::images(context.transcript) {
+        for image in context.transcript.images() {
             let span = image.destination_span.clone();
             let diagnostic = match verdicts.get(&context.text[span.clone()]) {
                 None | Some(Verdict::Ok) => continue,
