@@ -212,12 +212,13 @@ fn find_inputs(
     let mut found = Vec::new();
     let mut failures = Vec::new();
     for path in &args.paths {
-        let (inputs, errors) = match args.from {
-            _ if !path.is_dir() => inputs::collect(std::slice::from_ref(path), resolver, false),
-            InputFormat::Md => inputs::collect(std::slice::from_ref(path), resolver, false),
-            InputFormat::Json => (json_files(path), Vec::new()),
+        let is_folder = path.is_dir();
+        let (inputs, errors) = if is_folder && args.from == InputFormat::Json {
+            (json_files(path), Vec::new())
+        } else {
+            inputs::collect(std::slice::from_ref(path), resolver, false)
         };
-        let root = path.is_dir().then(|| path.clone());
+        let root = is_folder.then(|| path.clone());
         found.extend(inputs.into_iter().map(|input| (input, root.clone())));
         failures.extend(errors.into_iter().map(|err| {
             (

@@ -210,14 +210,23 @@ pub fn canonical_line(line: &str, in_code_fence: bool) -> &str {
 /// is in a code fence, without the blank lines before and after.
 pub fn body_lines(text: &str) -> Vec<(&str, bool)> {
     let mut fence = FenceState::default();
-    let lines: Vec<(&str, bool)> = text
+    let mut lines: Vec<(&str, bool)> = text
         .split('\n')
         .map(|line| {
             let fenced = fence.update(line);
             (canonical_line(line, fenced), fenced)
         })
         .collect();
-    trim_blank(&lines, |(line, _)| line.trim().is_empty()).to_vec()
+    // Trimmed in place: this runs for every message written.
+    let is_blank = |(line, _): &(&str, bool)| line.trim().is_empty();
+    let end = lines
+        .iter()
+        .rposition(|line| !is_blank(line))
+        .map_or(0, |last| last + 1);
+    lines.truncate(end);
+    let start = lines.iter().position(|line| !is_blank(line)).unwrap_or(0);
+    lines.drain(..start);
+    lines
 }
 
 /// `items` less the blank ones at either end.
