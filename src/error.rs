@@ -43,3 +43,9 @@ pub enum Error {
     #[error(transparent)]
     Config(Box<crate::config::ConfigError>),
 }
+
+impl From<crate::config::ConfigError> for Error {
+    fn from(error: crate::config::ConfigError) -> Self {
+        Error::Config(Box::new(error))
+    }
+}

@@ -133,20 +133,16 @@ impl LoadedConfig {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Self, Error> {
-        let fail = |span: Option<Span>, message: String| -> Error {
-            Error::Config(Box::new(ConfigError::new(
-                path.to_path_buf(),
-                text,
-                span,
-                message,
-            )))
+        // An error pointing into this file.
+        let error_at = |span: Option<Span>, message: String| {
+            ConfigError::new(path.to_path_buf(), text, span, message)
         };
         let file: ConfigFile = if text.trim().is_empty() {
             ConfigFile::default()
         } else {
             yaml::from_str(text).map_err(|err| {
                 let span = err.offset.map(|o| o..word_end(text, o));
-                let mut error = ConfigError::new(path.to_path_buf(), text, span, err.message.clone());
+                let mut error = error_at(span, err.message.clone());
                 if err.message.contains("unknown field") {
                     error = error.with_label("not a configuration key");
                 }
@@ -155,7 +151,7 @@ impl LoadedConfig {
                 if err.message.starts_with("unknown field") {
                     error = error.with_help("Keys: root, select, extend-select, ignore, exclude, per-file-ignores, rules, online");
                 }
-                Error::Config(Box::new(error))
+                Error::from(error)
             })?
         };
 
@@ -168,24 +164,22 @@ impl LoadedConfig {
             .chain(file.per_file_ignores.values().flatten());
         for selector in selectors {
             if registry::select(selector).is_err() {
-                return Err(Error::Config(Box::new(
-                    ConfigError::new(
-                        path.to_path_buf(),
-                        text,
-                        find_token(text, selector),
-                        format!("Unknown rule `{selector}`"),
-                    )
-                    .with_label("no rule has this code, name or code prefix")
-                    .with_help("`chatlint rule --all` lists the rules"),
-                )));
+                return Err(error_at(
+                    find_token(text, selector),
+                    format!("Unknown rule `{selector}`"),
+                )
+                .with_label("no rule has this code, name or code prefix")
+                .with_help("`chatlint rule --all` lists the rules")
+                .into());
             }
         }
         for pattern in file.exclude.iter().chain(file.per_file_ignores.keys()) {
             if let Err(err) = compile(&[pattern]) {
-                return Err(fail(
+                return Err(error_at(
                     find_token(text, pattern),
                     format!("Invalid glob `{pattern}`: {err}"),
-                ));
+                )
+                .into());
             }
         }
         let exclude = compile(&file.exclude.iter().collect::<Vec<_>>()).expect("checked above");
@@ -198,16 +192,12 @@ impl LoadedConfig {
         let mut rule_settings = BTreeMap::new();
         for (key, settings) in &file.rules {
             let Some(rule) = registry::find(key) else {
-                return Err(Error::Config(Box::new(
-                    ConfigError::new(
-                        path.to_path_buf(),
-                        text,
-                        find_token(text, key),
-                        format!("Unknown rule `{key}`"),
-                    )
-                    .with_label("not a rule name or code")
-                    .with_help("`chatlint rule --all` lists the rules"),
-                )));
+                return Err(
+                    error_at(find_token(text, key), format!("Unknown rule `{key}`"))
+                        .with_label("not a rule name or code")
+                        .with_help("`chatlint rule --all` lists the rules")
+                        .into(),
+                );
             };
             let mut severity = None;
             let mut options = BTreeMap::new();
@@ -218,15 +208,12 @@ impl LoadedConfig {
                         Some("warning") => SeverityLevel::Warning,
                         Some("off") => SeverityLevel::Off,
                         _ => {
-                            return Err(Error::Config(Box::new(
-                                ConfigError::new(
-                                    path.to_path_buf(),
-                                    text,
-                                    find_after(text, key, "severity"),
-                                    format!("Invalid severity {value} for `{key}`"),
-                                )
-                                .with_help("Use `error`, `warning` or `off`"),
-                            )))
+                            return Err(error_at(
+                                find_after(text, key, "severity"),
+                                format!("Invalid severity {value} for `{key}`"),
+                            )
+                            .with_help("Use `error`, `warning` or `off`")
+                            .into())
                         }
                     });
                     continue;
@@ -268,31 +255,29 @@ fn check_option(
         } else {
             format!("`{}` takes `severity` and {}", meta.name, known.join(", "))
         };
-        return Err(Error::Config(Box::new(
-            ConfigError::new(
-                path.to_path_buf(),
-                text,
-                find_after(text, key, name),
-                format!("Unknown option `{name}` for rule `{}`", meta.name),
-            )
-            .with_label("not an option of this rule")
-            .with_help(help),
-        )));
+        return Err(ConfigError::new(
+            path.to_path_buf(),
+            text,
+            find_after(text, key, name),
+            format!("Unknown option `{name}` for rule `{}`", meta.name),
+        )
+        .with_label("not an option of this rule")
+        .with_help(help)
+        .into());
     };
     if !option.kind.accepts(value) {
-        return Err(Error::Config(Box::new(
-            ConfigError::new(
-                path.to_path_buf(),
-                text,
-                find_after(text, key, name),
-                format!(
-                    "Option `{name}` of `{}` must be {}",
-                    meta.name,
-                    option.kind.describe()
-                ),
-            )
-            .with_label("wrong type"),
-        )));
+        return Err(ConfigError::new(
+            path.to_path_buf(),
+            text,
+            find_after(text, key, name),
+            format!(
+                "Option `{name}` of `{}` must be {}",
+                meta.name,
+                option.kind.describe()
+            ),
+        )
+        .with_label("wrong type")
+        .into());
     }
     Ok(())
 }
