@@ -101,6 +101,12 @@ pub struct Time {
 }
 
 impl Time {
+    /// Whether it is a time of day: hours below 24, minutes and seconds
+    /// below 60.
+    pub fn is_valid(&self) -> bool {
+        self.hour < 24 && self.minute < 60 && self.second < 60
+    }
+
     pub fn seconds_since_midnight(&self) -> u32 {
         u32::from(self.hour) * 3600 + u32::from(self.minute) * 60 + u32::from(self.second)
     }

@@ -63,7 +63,7 @@ pub(crate) fn is_any_digit(c: char) -> bool {
 }
 
 /// `HH:MM:SS`, two ASCII digits each, in range.
-fn parse_strict_time(word: &str) -> Option<Time> {
+pub(crate) fn parse_strict_time(word: &str) -> Option<Time> {
     let bytes = word.as_bytes();
     if bytes.len() != 8 || bytes[2] != b':' || bytes[5] != b':' {
         return None;
@@ -77,7 +77,7 @@ fn parse_strict_time(word: &str) -> Option<Time> {
         minute: field(3)?,
         second: field(6)?,
     };
-    (time.hour < 24 && time.minute < 60 && time.second < 60).then_some(time)
+    time.is_valid().then_some(time)
 }
 
 /// `YYYY-M-D` with one or two digits for month and day;

@@ -5,7 +5,8 @@ use crate::model::{Date, Image, Time};
 /// `YYYY-MM-DD HH:MM:SS`, the archive's alt text: when the image was sent.
 pub(crate) fn alt_datetime(alt: &str) -> Option<(Date, Time)> {
     let (date, time) = alt.trim().split_once(' ')?;
-    Some((crate::parser::parse_date(date)?, parse_time(time.trim())?))
+    let time = crate::parser::parse_strict_time(time.trim())?;
+    Some((crate::parser::parse_date(date)?, time))
 }
 
 /// `…/YYYYMMDD_HHMMSS.png`: the time in the file name.
@@ -29,21 +30,7 @@ pub(crate) fn file_name_datetime(url: &str) -> Option<(Date, Time)> {
         minute: time[2..4].parse().ok()?,
         second: time[4..6].parse().ok()?,
     };
-    (date.is_valid() && time.hour < 24 && time.minute < 60 && time.second < 60)
-        .then_some((date, time))
-}
-
-fn parse_time(word: &str) -> Option<Time> {
-    let mut parts = word
-        .split(':')
-        .map(|p| (p.len() == 2).then(|| p.parse::<u8>().ok()).flatten());
-    let time = Time {
-        hour: parts.next()??,
-        minute: parts.next()??,
-        second: parts.next()??,
-    };
-    (parts.next().is_none() && time.hour < 24 && time.minute < 60 && time.second < 60)
-        .then_some(time)
+    (date.is_valid() && time.is_valid()).then_some((date, time))
 }
 
 /// The image's alt text and destination.

@@ -102,7 +102,7 @@ fn read_time(word: &str) -> Reading {
         minute: value(1),
         second: value(2),
     };
-    if time.hour > 23 || time.minute > 59 || time.second > 59 {
+    if !time.is_valid() {
         return Reading::Unfixable {
             problem: format!("`{word}` is not a possible time of day"),
         };
