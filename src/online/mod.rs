@@ -133,16 +133,22 @@ pub fn check<'a>(
     texts: impl IntoIterator<Item = &'a str>,
     settings: &OnlineSettings,
 ) -> (Verdicts, Option<Error>) {
+    use rayon::prelude::*;
     let site_root = settings.site_root.as_deref();
-    let mut targets = BTreeSet::new();
-    for text in texts {
-        let transcript = crate::parser::parse(text);
-        targets.extend(
-            transcript
+    // Parsed in parallel, as `check` parses them.
+    let texts: Vec<&str> = texts.into_iter().collect();
+    let targets: BTreeSet<Target> = texts
+        .par_iter()
+        .map(|text| {
+            crate::parser::parse(text)
                 .images()
-                .filter_map(|image| Target::of(&text[image.destination_span.clone()], site_root)),
-        );
-    }
+                .filter_map(|image| Target::of(&text[image.destination_span.clone()], site_root))
+                .collect::<BTreeSet<_>>()
+        })
+        .reduce(BTreeSet::new, |mut all, more| {
+            all.extend(more);
+            all
+        });
 
     let mut cache = settings
         .cache
