@@ -2,6 +2,81 @@
 //!
 //! The model stores byte offsets only; a [`LineIndex`] is built once per file,
 //! when the first position has to be shown to a person.
+//!
+//! Lines end as CommonMark ends them: at LF, at CRLF, or at a lone CR. The
+//! parser ([`next_line_break`]), the line index, the rules and the fix
+//! engine's verification all use this one definition.
+
+/// Where the line that starts at `from` ends: `(content_end, next_start)`,
+/// the end of its text (before its line break) and where the next line
+/// starts (after LF, CRLF or a lone CR). Without a line break both are
+/// `text.len()`.
+pub fn next_line_break(bytes: &[u8], from: usize) -> (usize, usize) {
+    match memchr::memchr2(b'\n', b'\r', bytes.get(from..).unwrap_or_default()) {
+        None => (bytes.len(), bytes.len()),
+        Some(i) => {
+            let at = from + i;
+            if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                (at, at + 2)
+            } else {
+                (at, at + 1)
+            }
+        }
+    }
+}
+
+/// The lines of a text without their line breaks, as CommonMark splits them
+/// (`str::lines` does not split at a lone CR).
+pub fn lines_of(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= bytes.len() {
+            return None;
+        }
+        let (end, next) = next_line_break(bytes, at);
+        let line = &text[at..end];
+        at = next;
+        Some(line)
+    })
+}
+
+/// The number of line breaks (LF, CRLF and lone CR each count once).
+pub fn count_line_breaks(bytes: &[u8]) -> usize {
+    let mut count = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let (end, next) = next_line_break(bytes, at);
+        if end == bytes.len() {
+            break;
+        }
+        count += 1;
+        at = next;
+    }
+    count
+}
+
+/// Whether `offset` is where a line starts (the text's start, or just after a
+/// line break; not between the CR and the LF of a CRLF).
+pub fn is_line_start(bytes: &[u8], offset: usize) -> bool {
+    offset == 0
+        || match bytes.get(offset - 1) {
+            Some(b'\n') => true,
+            Some(b'\r') => bytes.get(offset) != Some(&b'\n'),
+            _ => false,
+        }
+}
+
+/// Whether `offset` is where a line's text ends: before a line break, or at
+/// the end of the text.
+pub fn is_line_end(bytes: &[u8], offset: usize) -> bool {
+    match bytes.get(offset) {
+        None => offset == bytes.len(),
+        Some(b'\n') => offset == 0 || bytes[offset - 1] != b'\r',
+        Some(b'\r') => true,
+        _ => false,
+    }
+}
 
 /// A 1-based line and a 1-based column counted in Unicode scalar values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -23,7 +98,12 @@ impl LineIndex {
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
         line_starts.push(bom);
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let bytes = text.as_bytes();
+        line_starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i + 1),
+        );
         Self { line_starts }
     }
 
@@ -88,6 +168,22 @@ mod tests {
                 "{offset}"
             );
         }
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line_as_lf_and_crlf_do() {
+        let text = "a\rb\r\nc\nd\r";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 5);
+        assert_eq!(index.line_column(text, 2), LineColumn { line: 2, column: 1 });
+        assert_eq!(index.line_column(text, 5), LineColumn { line: 3, column: 1 });
+        assert_eq!(index.line_column(text, 7), LineColumn { line: 4, column: 1 });
+        assert_eq!(count_line_breaks(text.as_bytes()), 4);
+        assert_eq!(next_line_break(text.as_bytes(), 2), (3, 5));
+        assert!(is_line_start(text.as_bytes(), 2));
+        assert!(!is_line_start(text.as_bytes(), 4), "between CR and LF");
+        assert!(is_line_end(text.as_bytes(), 3));
+        assert!(!is_line_end(text.as_bytes(), 4), "between CR and LF");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
-use crate::fix::{apply_fixes, Applicability, Edit};
+use crate::fix::{apply_selected, AppliedFixes, Applicability, Edit, Fix};
 use crate::parser;
 use crate::rules::{Context, Rule};
 use crate::source::LineEnding;
@@ -79,12 +79,28 @@ pub struct FixOutcome {
     pub fixed: Vec<&'static str>,
     /// The findings left in the fixed text.
     pub remaining: Vec<Diagnostic>,
+    /// Fixes that failed verification and were left out; the other fixes of
+    /// the file were still applied, and the findings of these remain.
+    pub rejected: Vec<RejectedFix>,
 }
 
 impl FixOutcome {
     pub fn changed(&self) -> bool {
         !self.fixed.is_empty()
     }
+}
+
+/// A fix left out because the text with it failed verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedFix {
+    /// The rule whose fix it was.
+    pub rule: &'static str,
+    /// The fix's title.
+    pub title: String,
+    /// The 1-based line of its first edit, in the text it was tried on.
+    pub line: usize,
+    /// Why verification refused it.
+    pub reason: String,
 }
 
 /// Applies the fixes at least as trusted as `threshold` until none applies,
@@ -122,6 +138,11 @@ pub fn fix_path(
 }
 
 /// [`fix_with`] for a text in its [`Surroundings`].
+///
+/// Every round is verified ([`verify_round`]): the bytes outside the edits,
+/// the line structure and the messages. When a round fails, the fixes
+/// responsible are found by halving the round's fixes, left out (and
+/// reported in [`FixOutcome::rejected`]), and the rest are applied.
 pub fn fix_in(
     name: &str,
     text: &str,
@@ -131,31 +152,69 @@ pub fn fix_in(
 ) -> Result<FixOutcome, Error> {
     let mut current = text.to_string();
     let mut fixed = Vec::new();
+    let mut rejected: Vec<RejectedFix> = Vec::new();
+    // Fixes refused once are not tried again in later rounds.
+    let mut refused: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut removed_messages = 0;
-    // Whether some fix edited the BOM or a carriage return on purpose
-    // (`invisible-character` does): only then may they change.
+    // Whether some fix edited the BOM or a line break on purpose
+    // (`invisible-character` does): only then may the file's style change.
     let mut intended = IntendedChanges::default();
     for _ in 0..MAX_FIX_ROUNDS {
         let diagnostics = check_in(&current, settings, surroundings);
-        let round = apply_fixes(&current, &diagnostics, threshold);
+        let candidates: Vec<(&Fix, &'static str)> = diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref().map(|fix| (fix, d.rule.name)))
+            .filter(|(fix, _)| fix.applies_at(threshold))
+            .filter(|(fix, rule)| !refused.contains(&refusal_key(&current, fix, rule)))
+            .collect();
+        let first = apply_selected(&current, &candidates);
+        let round = match verify_round(name, &current, &first) {
+            Ok(()) => first,
+            Err(_) => {
+                let taken: Vec<(&Fix, &'static str)> =
+                    first.taken.iter().zip(first.applied.iter().copied()).collect();
+                let (round, left_out) = apply_verified(name, &current, &taken);
+                for (fix, rule, reason) in left_out {
+                    refused.insert(refusal_key(&current, fix, rule));
+                    let at = fix.span().start;
+                    rejected.push(RejectedFix {
+                        rule,
+                        title: fix.title.clone(),
+                        line: current.as_bytes()[..at.min(current.len())]
+                            .iter()
+                            .filter(|&&b| b == b'\n')
+                            .count()
+                            + 1,
+                        reason,
+                    });
+                }
+                round
+            }
+        };
         if round.applied.is_empty() {
-            // With no fix applied the text is the input: nothing to verify.
+            // With no fix applied the text is the last verified one.
             if !fixed.is_empty() {
                 verify_whole(name, text, &current, removed_messages, intended)?;
             }
+            let remaining = if rejected.is_empty() {
+                diagnostics
+            } else {
+                check_in(&current, settings, surroundings)
+            };
             return Ok(FixOutcome {
                 text: current,
                 fixed,
-                remaining: diagnostics,
+                remaining,
+                rejected,
             });
         }
-        verify_round(name, &current, &round.text, &round.edits)?;
         fixed.extend(round.applied);
         removed_messages += round.removed_messages;
         for edit in &round.edits {
             let replaced = &current[edit.span.clone()];
             intended.bom |= replaced.contains('\u{feff}');
-            intended.line_endings |= replaced.contains('\r') || edit.content.contains('\r');
+            intended.line_endings |= replaced.contains(['\r', '\n'])
+                || edit.content.contains(['\r', '\n']);
         }
         current = round.text;
     }
@@ -163,6 +222,70 @@ pub fn fix_in(
         name: name.to_string(),
         iterations: MAX_FIX_ROUNDS,
     })
+}
+
+/// What tells a refused fix when it is found again in a later round: its
+/// rule, title, edits and the line it is on.
+fn refusal_key(text: &str, fix: &Fix, rule: &str) -> String {
+    let at = fix.span().start.min(text.len());
+    let bytes = text.as_bytes();
+    let line_start = (0..=at)
+        .rev()
+        .find(|&i| crate::line_index::is_line_start(bytes, i))
+        .unwrap_or(0);
+    let line_end = crate::line_index::next_line_break(bytes, at).0;
+    let mut key = format!(
+        "{rule}\0{}\0{}",
+        fix.title,
+        text.get(line_start..line_end).unwrap_or_default()
+    );
+    for edit in &fix.edits {
+        key.push('\0');
+        key.push_str(text.get(edit.span.clone()).unwrap_or_default());
+        key.push('\0');
+        key.push_str(&edit.content);
+    }
+    key
+}
+
+/// Applies the largest set of `fixes` found by halving that passes
+/// verification: a set that fails is split in two and each half tried on
+/// top of what was accepted; a single fix that fails is left out, with the
+/// reason. Only the fixes responsible for a failure are lost.
+#[allow(clippy::type_complexity)]
+fn apply_verified<'f>(
+    name: &str,
+    text: &str,
+    fixes: &[(&'f Fix, &'static str)],
+) -> (AppliedFixes, Vec<(&'f Fix, &'static str, String)>) {
+    let mut accepted: Vec<(&'f Fix, &'static str)> = Vec::new();
+    let mut left_out = Vec::new();
+    let mut pending: Vec<&[(&'f Fix, &'static str)]> = vec![fixes];
+    while let Some(set) = pending.pop() {
+        if set.is_empty() {
+            continue;
+        }
+        let mut trial = accepted.clone();
+        trial.extend_from_slice(set);
+        let applied = apply_selected(text, &trial);
+        match verify_round(name, text, &applied) {
+            Ok(()) => accepted = trial,
+            Err(err) if set.len() == 1 => {
+                let reason = match err {
+                    Error::FixVerification { reason, .. } => reason,
+                    other => other.to_string(),
+                };
+                left_out.push((set[0].0, set[0].1, reason));
+            }
+            Err(_) => {
+                let (left, right) = set.split_at(set.len() / 2);
+                // Popped last-in first-out: the left half is tried first.
+                pending.push(right);
+                pending.push(left);
+            }
+        }
+    }
+    (apply_selected(text, &accepted), left_out)
 }
 
 fn verification_error(name: &str, reason: impl Into<String>) -> Error {
@@ -180,7 +303,8 @@ struct IntendedChanges {
 }
 
 /// The fixed text keeps every message (but those a fix declared it
-/// removes), its line endings and its BOM.
+/// removes), its line-ending style and its BOM. Each round was verified
+/// already; this checks the whole against the original once more.
 fn verify_whole(
     name: &str,
     original: &str,
@@ -208,11 +332,21 @@ fn verify_whole(
     Ok(())
 }
 
+/// Verifies one round of fixes, independently of the rules that made them:
+/// the bytes outside the edits are kept ([`verify_kept_bytes`]), the lines
+/// stay the lines ([`verify_line_structure`]), and the messages stay the
+/// messages ([`verify_messages`]).
+fn verify_round(name: &str, before: &str, round: &AppliedFixes) -> Result<(), Error> {
+    verify_kept_bytes(name, before, &round.text, &round.edits)?;
+    verify_line_structure(name, before, &round.text, &round.edits)?;
+    verify_messages(name, before, &round.text, &round.edits, round.removed_messages)
+}
+
 /// An independent check on the engine: every byte outside the edits is in
 /// the result, in order, and the edits' contents fill exactly the gaps
 /// between them. (A line diff cannot say this: next to a duplicate it may
 /// pair the lines the other way round.)
-fn verify_round(name: &str, before: &str, after: &str, edits: &[Edit]) -> Result<(), Error> {
+fn verify_kept_bytes(name: &str, before: &str, after: &str, edits: &[Edit]) -> Result<(), Error> {
     let mut edits: Vec<&Edit> = edits.iter().collect();
     edits.sort_by_key(|e| (e.span.start, e.span.end));
     let mut before_at = 0;
@@ -223,20 +357,164 @@ fn verify_round(name: &str, before: &str, after: &str, edits: &[Edit]) -> Result
             .ok_or_else(|| verification_error(name, "the fixes overlap"))?;
         let inserted = after.get(after_at + kept.len()..after_at + kept.len() + edit.content.len());
         if !after[after_at..].starts_with(kept) || inserted != Some(edit.content.as_str()) {
-            let line = before[..before_at].matches('\n').count() + 1;
             return Err(verification_error(
                 name,
-                format!("text near line {line} changed outside the fixes"),
+                format!("text near line {} changed outside the fixes", line_of(before, before_at)),
             ));
         }
         after_at += kept.len() + edit.content.len();
         before_at = edit.span.end;
     }
     if after.get(after_at..) != before.get(before_at..) {
-        let line = before[..before_at].matches('\n').count() + 1;
         return Err(verification_error(
             name,
-            format!("text after line {line} changed outside the fixes"),
+            format!("text after line {} changed outside the fixes", line_of(before, before_at)),
+        ));
+    }
+    Ok(())
+}
+
+/// The 1-based line of a byte offset, lines ending as CommonMark ends them.
+fn line_of(text: &str, offset: usize) -> usize {
+    crate::line_index::count_line_breaks(&text.as_bytes()[..offset.min(text.len())]) + 1
+}
+
+/// The lines stay the lines: an edit inside lines keeps their number (a
+/// line break may change its kind, CRLF to LF say, but never disappear or
+/// appear), and only an edit of whole lines (from a line's start to a
+/// line's start, or from a line's end to a line's end) may remove or add
+/// them, by exactly the line breaks it removes and adds. Counted with the
+/// lines around each edit, so that a CR joined to an LF beside it counts.
+fn verify_line_structure(
+    name: &str,
+    before: &str,
+    after: &str,
+    edits: &[Edit],
+) -> Result<(), Error> {
+    use crate::line_index::{count_line_breaks, is_line_end, is_line_start, next_line_break};
+    let (before_bytes, after_bytes) = (before.as_bytes(), after.as_bytes());
+    let line_start_at_or_before = |bytes: &[u8], mut at: usize| {
+        while at > 0 && !is_line_start(bytes, at) {
+            at -= 1;
+        }
+        at
+    };
+    // Each edit's region: from the start of the line before its line to the
+    // end of the line after its end, in the text before; regions that
+    // overlap are merged, and each is compared with its image after.
+    let mut edits: Vec<&Edit> = edits.iter().collect();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut delta: isize = 0;
+    let mut index = 0;
+    while index < edits.len() {
+        let first = edits[index];
+        let start = line_start_at_or_before(before_bytes, first.span.start);
+        let region_start = line_start_at_or_before(before_bytes, start.saturating_sub(1));
+        let region_delta_before = delta;
+        let mut expected: isize = 0;
+        let mut region_end;
+        loop {
+            let edit = edits[index];
+            let replaced = &before_bytes[edit.span.clone()];
+            let content = edit.content.as_bytes();
+            let whole_lines = (is_line_start(before_bytes, edit.span.start)
+                && is_line_start(before_bytes, edit.span.end)
+                && (content.is_empty() || is_line_start(content, content.len())))
+                || (is_line_end(before_bytes, edit.span.start)
+                    && is_line_end(before_bytes, edit.span.end)
+                    && (content.is_empty() || is_line_end(content, 0)));
+            if whole_lines {
+                expected += count_line_breaks(content) as isize - count_line_breaks(replaced) as isize;
+            }
+            delta += edit.content.len() as isize - edit.span.len() as isize;
+            // Through the end of the line after the one the edit ends on.
+            let (_, next) = next_line_break(before_bytes, edit.span.end);
+            region_end = next_line_break(before_bytes, next).1;
+            index += 1;
+            if index >= edits.len() || edits[index].span.start > region_end {
+                break;
+            }
+        }
+        let after_start = (region_start as isize + region_delta_before) as usize;
+        let after_end = (region_end as isize + delta) as usize;
+        let breaks_before = count_line_breaks(&before_bytes[region_start..region_end]) as isize;
+        let breaks_after = after_bytes
+            .get(after_start..after_end)
+            .map_or(isize::MIN, |region| count_line_breaks(region) as isize);
+        if breaks_after - breaks_before != expected {
+            return Err(verification_error(
+                name,
+                format!(
+                    "a fix near line {} would join or split lines",
+                    line_of(before, first.span.start)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The messages stay the messages: every message header after the round is
+/// a header that was there before (found through the edits, not inside
+/// text a fix inserted), and there are exactly as many fewer as the fixes
+/// declared they remove.
+fn verify_messages(
+    name: &str,
+    before: &str,
+    after: &str,
+    edits: &[Edit],
+    removed_messages: usize,
+) -> Result<(), Error> {
+    let headers_before: Vec<usize> = parser::parse(before)
+        .messages
+        .iter()
+        .map(|m| m.header.span.start)
+        .collect();
+    let headers_after: Vec<usize> = parser::parse(after)
+        .messages
+        .iter()
+        .map(|m| m.header.span.start)
+        .collect();
+    let mut edits: Vec<&Edit> = edits.iter().collect();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    // (start and end of each edit's content in the text after, end before).
+    let mut placed = Vec::with_capacity(edits.len());
+    let mut delta: isize = 0;
+    for edit in &edits {
+        let after_start = (edit.span.start as isize + delta) as usize;
+        delta += edit.content.len() as isize - edit.span.len() as isize;
+        placed.push((after_start, after_start + edit.content.len(), edit.span.clone()));
+    }
+    for &header in &headers_after {
+        // The last edit whose content starts at or before the header.
+        let index = placed.partition_point(|(start, _, _)| *start <= header);
+        let origin = match index.checked_sub(1).map(|i| &placed[i]) {
+            None => Some(header),
+            // Past the edit's content (or right after a deletion): kept text.
+            Some((_, end, span)) if header >= *end => Some(header - end + span.end),
+            // Where a replacement starts: the line started there before too.
+            Some((start, _, span)) if header == *start => Some(span.start),
+            // Inside text a fix inserted.
+            Some(_) => None,
+        };
+        if !origin.is_some_and(|at| headers_before.binary_search(&at).is_ok()) {
+            return Err(verification_error(
+                name,
+                format!(
+                    "a fix near line {} would make a line into a message header",
+                    line_of(after, header)
+                ),
+            ));
+        }
+    }
+    if headers_before.len().checked_sub(removed_messages) != Some(headers_after.len()) {
+        return Err(verification_error(
+            name,
+            format!(
+                "{} messages would become {}, but the fixes remove {removed_messages}",
+                headers_before.len(),
+                headers_after.len()
+            ),
         ));
     }
     Ok(())
@@ -270,8 +548,8 @@ mod tests {
         let before = "a\nb\nc\n";
         let after = "a\nB\nc\n";
         let edits = [Edit::replace(0..1, "a")];
-        assert!(verify_round("t", before, after, &edits).is_err());
+        assert!(verify_kept_bytes("t", before, after, &edits).is_err());
         let edits = [Edit::replace(2..3, "B")];
-        assert!(verify_round("t", before, after, &edits).is_ok());
+        assert!(verify_kept_bytes("t", before, after, &edits).is_ok());
     }
 }

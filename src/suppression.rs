@@ -243,14 +243,8 @@ fn report_unused(
 /// alone, else the comment and the space before it.
 fn removal(text: &str, directive: &Directive) -> Edit {
     if directive.alone_on_line {
-        let end = directive.line_span.end;
-        let end = if text[end..].starts_with("\r\n") {
-            end + 2
-        } else if text[end..].starts_with('\n') {
-            end + 1
-        } else {
-            end
-        };
+        // Through the line's own break: LF, CRLF or a lone CR.
+        let end = crate::line_index::next_line_break(text.as_bytes(), directive.line_span.end).1;
         return Edit::replace(directive.line_span.start..end, "");
     }
     let start = text[..directive.span.start]

@@ -63,11 +63,15 @@ fn context_location(message: &str) -> Option<(usize, usize)> {
 
 /// The byte offset of a 1-based line and character column.
 fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n').nth(line - 2)?.0 + 1
-    };
+    // YAML, like CommonMark, ends a line at LF, CRLF or a lone CR.
+    let mut line_start = 0;
+    for _ in 1..line {
+        let (end, next) = crate::line_index::next_line_break(text.as_bytes(), line_start);
+        if end == text.len() {
+            return None;
+        }
+        line_start = next;
+    }
     let line_text = &text[line_start..];
     let within = line_text
         .char_indices()

@@ -657,6 +657,17 @@ fn process(
         Ok(outcome) => outcome,
         Err(err) => return Outcome::Failed(err),
     };
+    // The file's other fixes were applied; these findings remain reported.
+    for rejected in &outcome.rejected {
+        eprintln!(
+            "warning: {}:{}: a {} fix was not applied ({}): {}",
+            source.name(),
+            rejected.line,
+            rejected.rule,
+            rejected.title,
+            rejected.reason
+        );
+    }
     let mut output = None;
     if let Mode::Diff(_) = mode {
         if outcome.changed() {

@@ -242,7 +242,7 @@ impl<'d, 'a> OneBehind<'d, 'a> {
 fn render_head(document: &Document<'_>, out: &mut String) {
     if let Some(front_matter) = &document.front_matter {
         line(out, "---");
-        for yaml in front_matter.raw.lines() {
+        for yaml in crate::line_index::lines_of(&front_matter.raw) {
             line(out, yaml);
         }
         if front_matter.closed {
@@ -250,7 +250,7 @@ fn render_head(document: &Document<'_>, out: &mut String) {
         }
     }
     if let Some(preamble) = &document.preamble {
-        let lines: Vec<&str> = preamble.lines().collect();
+        let lines: Vec<&str> = crate::line_index::lines_of(preamble).collect();
         let lines = trim_blank(&lines, |line| line.trim().is_empty());
         // Without front matter, a first line `---` would open one.
         if document.front_matter.is_none() && lines.first().is_some_and(|l| l.trim_end() == "---") {

@@ -13,6 +13,8 @@ pub struct AppliedFixes {
     pub edits: Vec<Edit>,
     /// The messages the applied fixes declare they delete.
     pub removed_messages: usize,
+    /// The fixes applied, in source order (parallel to `applied`).
+    pub taken: Vec<Fix>,
 }
 
 /// Applies every fix at least as trusted as `threshold`, in source order,
@@ -23,10 +25,20 @@ pub fn apply_fixes(
     diagnostics: &[Diagnostic],
     threshold: Applicability,
 ) -> AppliedFixes {
-    let mut fixes: Vec<(&Fix, &'static str)> = diagnostics
+    let fixes: Vec<(&Fix, &'static str)> = diagnostics
         .iter()
         .filter_map(|d| d.fix.as_ref().map(|fix| (fix, d.rule.name)))
         .filter(|(fix, _)| fix.applies_at(threshold))
+        .collect();
+    apply_selected(text, &fixes)
+}
+
+/// Applies the given fixes (each with its rule's name) in source order,
+/// skipping the ones that are malformed or overlap an edit already taken.
+pub(crate) fn apply_selected<'f>(text: &str, fixes: &[(&'f Fix, &'static str)]) -> AppliedFixes {
+    let mut fixes: Vec<(&Fix, &'static str)> = fixes
+        .iter()
+        .copied()
         .filter(|(fix, _)| is_well_formed(text, fix))
         .collect();
     fixes.sort_by_key(|(fix, _)| {
@@ -52,6 +64,7 @@ pub fn apply_fixes(
         }
         last_end = Some(span.end);
         result.applied.push(rule);
+        result.taken.push(fix.clone());
         result.removed_messages += fix.removed_messages;
     }
     output.push_str(&text[copied_up_to..]);

@@ -8,6 +8,7 @@
 mod engine;
 pub mod write;
 
+pub(crate) use engine::apply_selected;
 pub use engine::{apply_fixes, AppliedFixes};
 
 use serde::{Deserialize, Serialize};

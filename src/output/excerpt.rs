@@ -62,9 +62,7 @@ impl<'a> Excerpt<'a> {
         let mut copied = region_start;
         for line in first_line..=last_line {
             let line_start = if line == 0 { 0 } else { index.line_start(line) };
-            let line_end = original[line_start..]
-                .find('\n')
-                .map_or(original.len(), |i| line_start + i);
+            let line_end = crate::line_index::next_line_break(original.as_bytes(), line_start).0;
             let content = &original[line_start..line_end];
             if content.len() <= MAX_LINE_CHARS || content.chars().count() <= MAX_LINE_CHARS {
                 continue;
@@ -119,7 +117,20 @@ impl<'a> Excerpt<'a> {
                 excerpt: self.text.len(),
                 len: to - from,
             });
-            self.text.push_str(&self.source.text()[from..to]);
+            let original = self.source.text();
+            // miette ends lines at LF only: a lone CR, which ends a line for
+            // chatlint as for CommonMark, is shown as an LF (one byte for
+            // one, so offsets still map).
+            let bytes = original.as_bytes();
+            let mut at = from;
+            for cr in memchr::memchr_iter(b'\r', &bytes[from..to]).map(|i| from + i) {
+                if bytes.get(cr + 1) != Some(&b'\n') {
+                    self.text.push_str(&original[at..cr]);
+                    self.text.push('\n');
+                    at = cr + 1;
+                }
+            }
+            self.text.push_str(&original[at..to]);
         }
     }
 

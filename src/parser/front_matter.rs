@@ -20,9 +20,7 @@ pub(super) fn parse(text: &str, lines: &mut Peekable<Lines<'_>>) -> Option<Front
         return None;
     }
     lines.next();
-    let yaml_start = text[opening.end..]
-        .find('\n')
-        .map_or(text.len(), |i| opening.end + i + 1);
+    let yaml_start = crate::line_index::next_line_break(text.as_bytes(), opening.end).1;
     let mut yaml_end = yaml_start;
     while let Some(line) = lines.peek().cloned() {
         if is_fence(&text[line.clone()], true) {

@@ -149,7 +149,8 @@ impl FenceState {
     }
 }
 
-/// Iterates over line spans without their `\n` or `\r\n`.
+/// Iterates over line spans without their line break (LF, CRLF or a lone
+/// CR, as CommonMark ends lines).
 #[derive(Debug)]
 pub(crate) struct Lines<'a> {
     text: &'a str,
@@ -174,16 +175,8 @@ impl Iterator for Lines<'_> {
             return None;
         }
         let start = self.position;
-        let (end, next) = match memchr::memchr(b'\n', &bytes[start..]) {
-            Some(i) => (start + i, start + i + 1),
-            None => (bytes.len(), bytes.len()),
-        };
+        let (end, next) = crate::line_index::next_line_break(bytes, start);
         self.position = next;
-        let end = if end > start && bytes[end - 1] == b'\r' {
-            end - 1
-        } else {
-            end
-        };
         Some(start..end)
     }
 }

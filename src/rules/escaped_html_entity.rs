@@ -166,7 +166,11 @@ fn markdown_safe(decoded: char, before: &str, after: &str) -> String {
                     .all(|c| c.is_ascii_alphanumeric() || c == '#')
                 && name_len > 0
         }
-        '>' => before.trim().is_empty(),
+        // At the start of the line as it will be once other fixes ran:
+        // `invisible-character` removes zero-width characters before it.
+        '>' => before
+            .chars()
+            .all(|c| c.is_whitespace() || matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}')),
         _ => false,
     };
     if !needs_entity {

@@ -60,7 +60,7 @@ impl Rule for FrontMatterRule {
             if context.transcript.messages.is_empty() {
                 return;
             }
-            let first_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            let first_line_end = crate::line_index::next_line_break(text.as_bytes(), start).0;
             diagnostics.push(
                 Diagnostic::new(
                     &Self::META,

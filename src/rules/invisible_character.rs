@@ -12,7 +12,7 @@ declare_rule! {
     ///   speaker must be separated by ordinary spaces;
     /// - mixed line endings: lines ending in CRLF in a file of LF lines (or
     ///   the reverse), such as a stray carriage return inside a link, and
-    ///   carriage returns that end no line at all.
+    ///   lone carriage returns (an old Mac line break) among other breaks.
     ///
     /// Zero-width joiners are left alone: emoji sequences need them.
     ///
@@ -30,7 +30,9 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Safe: the BOM and zero-width characters are removed, a no-break space
-    /// becomes a space, and a minority line ending becomes the file's usual one.
+    /// becomes a space, and a minority line ending becomes the file's usual
+    /// one. A lone CR is a line break (as CommonMark reads it), so it is
+    /// replaced by the usual break, never removed: the lines stay the lines.
     pub struct InvisibleCharacter {
         code: "CL403",
         name: "invisible-character",
@@ -127,70 +129,93 @@ impl Rule for InvisibleCharacter {
     }
 }
 
+/// The three line breaks CommonMark knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineBreak {
+    Lf,
+    CrLf,
+    Cr,
+}
+
+impl LineBreak {
+    fn of(terminator: &[u8]) -> Self {
+        match terminator {
+            b"\r\n" => LineBreak::CrLf,
+            b"\r" => LineBreak::Cr,
+            _ => LineBreak::Lf,
+        }
+    }
+
+    fn text(self) -> &'static str {
+        match self {
+            LineBreak::Lf => "\n",
+            LineBreak::CrLf => "\r\n",
+            LineBreak::Cr => "\r",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            LineBreak::Lf => "LF",
+            LineBreak::CrLf => "CRLF",
+            LineBreak::Cr => "CR",
+        }
+    }
+}
+
+/// Line breaks of a kind other than the file's usual one. A lone CR ends a
+/// line (CommonMark says so), so it is never removed: like a minority CRLF or
+/// LF it becomes the file's usual break, and the lines stay the lines.
 fn check_line_endings(text: &str, diagnostics: &mut Vec<Diagnostic>) {
     let bytes = text.as_bytes();
     // Most files have no carriage return at all, and then nothing to mix.
     if memchr::memchr(b'\r', bytes).is_none() {
         return;
     }
-    // A carriage return that ends no line: an old Mac line break or a stray.
-    for cr in memchr::memchr_iter(b'\r', bytes).filter(|&i| bytes.get(i + 1) != Some(&b'\n')) {
+    let mut breaks: Vec<(std::ops::Range<usize>, LineBreak)> = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let (end, next) = crate::line_index::next_line_break(bytes, at);
+        if end == bytes.len() {
+            break;
+        }
+        breaks.push((end..next, LineBreak::of(&bytes[end..next])));
+        at = next;
+    }
+    let count = |kind: LineBreak| breaks.iter().filter(|(_, k)| *k == kind).count();
+    // The usual break: the most frequent, LF before CRLF before CR on a tie.
+    let usual = [LineBreak::Lf, LineBreak::CrLf, LineBreak::Cr]
+        .into_iter()
+        .rev()
+        .max_by_key(|&kind| count(kind))
+        .unwrap_or(LineBreak::Lf);
+    for (span, kind) in breaks.into_iter().filter(|(_, kind)| *kind != usual) {
+        let (label, title) = match (kind, usual) {
+            (LineBreak::CrLf, LineBreak::Lf) => ("stray carriage return", "Remove the carriage return"),
+            (LineBreak::Lf, LineBreak::CrLf) => ("no carriage return", "Add a carriage return"),
+            (LineBreak::Cr, _) => ("lone carriage return", "Use the file's line break"),
+            _ => ("other line break", "Use the file's line break"),
+        };
         diagnostics.push(
             Diagnostic::new(
                 &InvisibleCharacter::META,
-                cr..cr + 1,
-                "A carriage return (CR) that ends no line",
+                span.clone(),
+                format!(
+                    "A {} line ending in a file of {} lines",
+                    kind.name(),
+                    usual.name()
+                ),
             )
-            .with_label("stray carriage return")
-            .with_help("Renderers and tools disagree on a lone CR: some break the line there")
+            .with_label(label)
+            .with_help(format!(
+                "Use the file's line ending, {}; a lone CR is a line break that some tools do not show",
+                usual.name()
+            ))
             .with_fix(Some(Fix::safe(
-                "Remove the carriage return",
-                vec![Edit::replace(cr..cr + 1, "")],
+                title,
+                vec![Edit::replace(span, usual.text())],
             ))),
         );
-    }
-    let crlf: Vec<usize> = memchr::memchr_iter(b'\n', bytes)
-        .filter(|&i| i > 0 && bytes[i - 1] == b'\r')
-        .collect();
-    let all = memchr::memchr_iter(b'\n', bytes).count();
-    let lf = all - crlf.len();
-    if crlf.is_empty() || lf == 0 {
-        return;
-    }
-    if crlf.len() <= lf {
-        for newline in crlf {
-            diagnostics.push(
-                Diagnostic::new(
-                    &InvisibleCharacter::META,
-                    newline - 1..newline + 1,
-                    "A CRLF line ending in a file of LF lines",
-                )
-                .with_label("stray carriage return")
-                .with_help("Use the file's line ending, LF")
-                .with_fix(Some(Fix::safe(
-                    "Remove the carriage return",
-                    vec![Edit::replace(newline - 1..newline, "")],
-                ))),
-            );
-        }
-    } else {
-        for newline in
-            memchr::memchr_iter(b'\n', bytes).filter(|&i| i == 0 || bytes[i - 1] != b'\r')
-        {
-            diagnostics.push(
-                Diagnostic::new(
-                    &InvisibleCharacter::META,
-                    newline..newline + 1,
-                    "An LF line ending in a file of CRLF lines",
-                )
-                .with_label("no carriage return")
-                .with_help("Use the file's line ending, CRLF")
-                .with_fix(Some(Fix::safe(
-                    "Add a carriage return",
-                    vec![Edit::insert(newline, "\r")],
-                ))),
-            );
-        }
     }
 }
 
@@ -208,6 +233,24 @@ mod tests {
         assert_eq!(&text[findings[0].span.clone()], "\r\n");
         let fixed = fix_text("t", text, &rules, Applicability::Safe).unwrap();
         assert_eq!(fixed.text, text.replace("\r\n", "\n"));
+    }
+
+    #[test]
+    fn lone_carriage_returns_are_line_breaks_and_stay_lines() {
+        let rules = [registry::find("invisible-character").unwrap()];
+        // A file of lone CRs only: nothing is mixed, nothing changes.
+        let text = "> 08:00:00  alice\r   \rhello\r";
+        assert!(check_text(text, &rules).is_empty());
+        let fixed = fix_text("t", text, &rules, Applicability::Safe).unwrap();
+        assert_eq!(fixed.text, text);
+        // A lone CR in an LF file becomes an LF: the same lines.
+        let text = "> 08:00:00  alice\n   \nhello\rworld\n";
+        let fixed = fix_text("t", text, &rules, Applicability::Safe).unwrap();
+        assert_eq!(fixed.text, "> 08:00:00  alice\n   \nhello\nworld\n");
+        // And in a CRLF file, a CRLF.
+        let text = "a\r\nb\rc\r\n";
+        let fixed = fix_text("t", text, &rules, Applicability::Safe).unwrap();
+        assert_eq!(fixed.text, "a\r\nb\r\nc\r\n");
     }
 
     #[test]
