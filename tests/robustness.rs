@@ -330,7 +330,7 @@ proptest! {
 
     #[test]
     fn transcript_shaped_documents_are_handled_and_fixed_safely(text in document()) {
-        exercise(&text);
+        exercise_transcript(&text);
     }
 
     /// Clean Markdown written a message at a time is the Markdown cleaned

@@ -73,7 +73,44 @@ impl Rule for InvisibleCharacter {
             })
             .collect();
         hits.sort_unstable();
+        let bytes = text.as_bytes();
         for (offset, c) in hits {
+            // Removing it from the start of a line that then reads as a
+            // message header would make a new message: the writer must say.
+            let line_start = (0..=offset)
+                .rev()
+                .find(|&i| crate::line_index::is_line_start(bytes, i))
+                .unwrap_or(0);
+            let line_end = crate::line_index::next_line_break(bytes, offset).0;
+            let without: String = text[line_start..line_end]
+                .chars()
+                .filter(|c| !matches!(c, '\u{feff}' | '\u{200b}' | '\u{2060}'))
+                .collect();
+            let starts_a_message = !(offset == 0 && c == '\u{feff}')
+                && text[line_start..offset]
+                    .chars()
+                    .all(|c| matches!(c, '\u{feff}' | '\u{200b}' | '\u{2060}'))
+                && crate::parser::parse_header(&without, 0..without.len()).is_some();
+            if starts_a_message {
+                diagnostics.push(
+                    Diagnostic::new(
+                        &Self::META,
+                        offset..offset + c.len_utf8(),
+                        format!(
+                            "An invisible U+{:04X} before a line that reads as a message header",
+                            c as u32
+                        ),
+                    )
+                    .with_label("invisible character")
+                    .with_help("Removing it makes the line a new message: remove it by hand if the line is one")
+                    .with_fix(Some(Fix::new(
+                        crate::fix::Applicability::DisplayOnly,
+                        "Remove it (a new message)",
+                        vec![Edit::replace(offset..offset + c.len_utf8(), "")],
+                    ))),
+                );
+                continue;
+            }
             let span = offset..offset + c.len_utf8();
             match c {
                 '\u{feff}' if offset == 0 => diagnostics.push(
@@ -251,6 +288,25 @@ mod tests {
         let text = "a\r\nb\rc\r\n";
         let fixed = fix_text("t", text, &rules, Applicability::Safe).unwrap();
         assert_eq!(fixed.text, "a\r\nb\r\nc\r\n");
+    }
+
+    #[test]
+    fn an_invisible_character_before_a_header_is_not_removed_safely() {
+        let rules = [registry::find("invisible-character").unwrap()];
+        for text in [
+            "> 07:50:02  右军\n   \n\u{200b}> 07:51:00  钟\n",
+            "> 07:50:02  右军\n   \n\u{feff}\u{200b}>0http://\n",
+        ] {
+            let findings = check_text(text, &rules);
+            assert!(!findings.is_empty(), "{text:?}");
+            let fixed = fix_text("t", text, &rules, Applicability::Unsafe).unwrap();
+            assert_eq!(fixed.text, text, "{text:?}");
+            assert!(fixed.rejected.is_empty());
+        }
+        // Inside a line it is removed as ever.
+        let text = "> 07:50:02  右军\n   \na\u{200b}> 07:51:00  钟\n";
+        let fixed = fix_text("t", text, &rules, Applicability::Safe).unwrap();
+        assert_eq!(fixed.text, "> 07:50:02  右军\n   \na> 07:51:00  钟\n");
     }
 
     #[test]

@@ -269,6 +269,30 @@ pub fn core_rules() -> &'static [&'static dyn chatlint::Rule] {
     })
 }
 
+thread_local! {
+    /// Whether a refused or left-out fix fails the test: on transcript-shaped
+    /// input every fix must pass verification.
+    static REFUSALS_FAIL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn refusals_fail() -> bool {
+    REFUSALS_FAIL.with(|strict| strict.get())
+}
+
+/// [`exercise`] where a fix refused or left out by verification fails.
+pub fn exercise_transcript(text: &str) {
+    REFUSALS_FAIL.with(|strict| strict.set(true));
+    // Reset even when an assertion fails, so the next case starts lenient.
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            REFUSALS_FAIL.with(|strict| strict.set(false));
+        }
+    }
+    let _reset = Reset;
+    exercise(text);
+}
+
 /// A fix may refuse, but only for these reasons, and with a message.
 pub fn assert_refusal(err: &Error) {
     assert!(
@@ -294,9 +318,20 @@ pub fn fix_and_check(
         Ok(outcome) => outcome,
         Err(err) => {
             assert_refusal(&err);
+            assert!(
+                !refusals_fail(),
+                "fixing refused a transcript-shaped input: {err}\ntext: {}",
+                preview(text)
+            );
             return None;
         }
     };
+    assert!(
+        !refusals_fail() || outcome.rejected.is_empty(),
+        "fixing left out fixes of a transcript-shaped input: {:?}\ntext: {}",
+        outcome.rejected,
+        preview(text)
+    );
     let fixed = outcome.text;
     if outcome.fixed.is_empty() {
         assert!(fixed == text, "nothing was fixed but the text changed");
