@@ -393,6 +393,11 @@ fn verify_line_structure(
 ) -> Result<(), Error> {
     use crate::line_index::{count_line_breaks, is_line_end, is_line_start, next_line_break};
     let (before_bytes, after_bytes) = (before.as_bytes(), after.as_bytes());
+    // The first line starts after a BOM, as the parser reads it.
+    let bom = if before.starts_with('\u{feff}') { 3 } else { 0 };
+    let is_line_start = |bytes: &[u8], at: usize| {
+        is_line_start(bytes, at) || (at == bom && std::ptr::eq(bytes, before_bytes))
+    };
     let line_start_at_or_before = |bytes: &[u8], mut at: usize| {
         while at > 0 && !is_line_start(bytes, at) {
             at -= 1;
@@ -419,7 +424,8 @@ fn verify_line_structure(
             let content = edit.content.as_bytes();
             let whole_lines = (is_line_start(before_bytes, edit.span.start)
                 && is_line_start(before_bytes, edit.span.end)
-                && (content.is_empty() || is_line_start(content, content.len())))
+                && (content.is_empty()
+                    || crate::line_index::is_line_start(content, content.len())))
                 || (is_line_end(before_bytes, edit.span.start)
                     && is_line_end(before_bytes, edit.span.end)
                     && (content.is_empty() || is_line_end(content, 0)));

@@ -204,6 +204,18 @@ fn report_unused(
             !directive.selectors.is_empty() && unused.len() == directive.selectors.len();
         if !directive.used || all_unused {
             let remove = removal(text, directive);
+            // Removing a comment must not make its line a message header.
+            let line = &directive.line_span;
+            let mut rest = text[line.start..remove.span.start.max(line.start)].to_string();
+            rest.push_str(&text[remove.span.end.min(line.end).max(line.start)..line.end]);
+            let makes_a_message = !directive.alone_on_line
+                && crate::parser::parse_header(&rest, 0..rest.len()).is_some()
+                && crate::parser::parse_header(text, line.clone()).is_none();
+            let applicability = if makes_a_message {
+                crate::fix::Applicability::DisplayOnly
+            } else {
+                crate::fix::Applicability::Safe
+            };
             out.push(
                 Diagnostic::new(
                     &UnusedSuppression::META,
@@ -212,7 +224,8 @@ fn report_unused(
                 )
                 .with_label("nothing here to suppress")
                 .with_help("Remove the comment")
-                .with_fix(Some(Fix::safe(
+                .with_fix(Some(Fix::new(
+                    applicability,
                     "Remove the unused suppression",
                     vec![remove],
                 ))),
@@ -247,9 +260,18 @@ fn removal(text: &str, directive: &Directive) -> Edit {
         let end = crate::line_index::next_line_break(text.as_bytes(), directive.line_span.end).1;
         return Edit::replace(directive.line_span.start..end, "");
     }
-    let start = text[..directive.span.start]
-        .trim_end_matches([' ', '\t'])
-        .len();
+    // With text after it, the spaces before it stay: the words on either
+    // side must not be joined.
+    let followed_by_text = !text[directive.span.end..directive.line_span.end.max(directive.span.end)]
+        .trim()
+        .is_empty();
+    let start = if followed_by_text {
+        directive.span.start
+    } else {
+        text[..directive.span.start]
+            .trim_end_matches([' ', '\t'])
+            .len()
+    };
     Edit::replace(start..directive.span.end, "")
 }
 
