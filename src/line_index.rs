@@ -86,11 +86,25 @@ pub struct LineColumn {
 }
 
 /// The start offset of every line of a text.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct LineIndex {
     /// Byte offset at which each line starts; `line_starts[0]` skips a BOM so
     /// that columns on the first line count what a reader sees.
     line_starts: Vec<usize>,
+    /// The last offset whose column was counted, and that column: findings
+    /// come in order, so the next column on the same line is counted from
+    /// there, not from the line's start (a 900 KB line with thousands of
+    /// findings would otherwise take quadratic time).
+    last_column: std::sync::Mutex<(usize, usize)>,
+}
+
+impl Clone for LineIndex {
+    fn clone(&self) -> Self {
+        Self {
+            line_starts: self.line_starts.clone(),
+            last_column: std::sync::Mutex::new((usize::MAX, 0)),
+        }
+    }
 }
 
 impl LineIndex {
@@ -104,7 +118,10 @@ impl LineIndex {
                 .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
                 .map(|i| i + 1),
         );
-        Self { line_starts }
+        Self {
+            line_starts,
+            last_column: std::sync::Mutex::new((usize::MAX, 0)),
+        }
     }
 
     /// The number of lines (a final newline does not open another line of text,
@@ -137,7 +154,15 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line0 = self.line0(offset);
         let start = self.line_starts[line0].min(offset);
-        let column = text[start..offset].chars().count() + 1;
+        // A poisoned memo only loses the shortcut.
+        let mut last = self.last_column.lock().unwrap_or_else(|e| e.into_inner());
+        let (last_offset, last_column) = *last;
+        let column = if last_offset != usize::MAX && last_offset >= start && last_offset <= offset {
+            last_column + text[last_offset..offset].chars().count()
+        } else {
+            text[start..offset].chars().count() + 1
+        };
+        *last = (offset, column);
         LineColumn {
             line: line0 + 1,
             column,
@@ -175,9 +200,18 @@ mod tests {
         let text = "a\rb\r\nc\nd\r";
         let index = LineIndex::new(text);
         assert_eq!(index.line_count(), 5);
-        assert_eq!(index.line_column(text, 2), LineColumn { line: 2, column: 1 });
-        assert_eq!(index.line_column(text, 5), LineColumn { line: 3, column: 1 });
-        assert_eq!(index.line_column(text, 7), LineColumn { line: 4, column: 1 });
+        assert_eq!(
+            index.line_column(text, 2),
+            LineColumn { line: 2, column: 1 }
+        );
+        assert_eq!(
+            index.line_column(text, 5),
+            LineColumn { line: 3, column: 1 }
+        );
+        assert_eq!(
+            index.line_column(text, 7),
+            LineColumn { line: 4, column: 1 }
+        );
         assert_eq!(count_line_breaks(text.as_bytes()), 4);
         assert_eq!(next_line_break(text.as_bytes(), 2), (3, 5));
         assert!(is_line_start(text.as_bytes(), 2));
@@ -207,6 +241,21 @@ mod tests {
             index.line_column(text, text.len()),
             LineColumn { line: 3, column: 1 }
         );
+    }
+
+    #[test]
+    fn columns_counted_from_the_last_one_are_the_columns_counted_whole() {
+        let text = "ab你好\ncd\r末e&amp;&amp;\n";
+        let index = LineIndex::new(text);
+        let fresh = |offset| LineIndex::new(text).line_column(text, offset);
+        // In order, backwards, and jumping between lines.
+        let offsets: Vec<usize> = (0..=text.len())
+            .chain((0..=text.len()).rev())
+            .chain([3, 12, 4, 20, 1])
+            .collect();
+        for offset in offsets {
+            assert_eq!(index.line_column(text, offset), fresh(offset), "{offset}");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
-use crate::fix::{apply_selected, AppliedFixes, Applicability, Edit, Fix};
+use crate::fix::{apply_selected, Applicability, AppliedFixes, Edit, Fix};
 use crate::parser;
 use crate::rules::{Context, Rule};
 use crate::source::LineEnding;
@@ -171,8 +171,11 @@ pub fn fix_in(
         let round = match verify_round(name, &current, &first) {
             Ok(()) => first,
             Err(_) => {
-                let taken: Vec<(&Fix, &'static str)> =
-                    first.taken.iter().zip(first.applied.iter().copied()).collect();
+                let taken: Vec<(&Fix, &'static str)> = first
+                    .taken
+                    .iter()
+                    .zip(first.applied.iter().copied())
+                    .collect();
                 let (round, left_out) = apply_verified(name, &current, &taken);
                 for (fix, rule, reason) in left_out {
                     refused.insert(refusal_key(&current, fix, rule));
@@ -213,8 +216,8 @@ pub fn fix_in(
         for edit in &round.edits {
             let replaced = &current[edit.span.clone()];
             intended.bom |= replaced.contains('\u{feff}');
-            intended.line_endings |= replaced.contains(['\r', '\n'])
-                || edit.content.contains(['\r', '\n']);
+            intended.line_endings |=
+                replaced.contains(['\r', '\n']) || edit.content.contains(['\r', '\n']);
         }
         current = round.text;
     }
@@ -339,7 +342,13 @@ fn verify_whole(
 fn verify_round(name: &str, before: &str, round: &AppliedFixes) -> Result<(), Error> {
     verify_kept_bytes(name, before, &round.text, &round.edits)?;
     verify_line_structure(name, before, &round.text, &round.edits)?;
-    verify_messages(name, before, &round.text, &round.edits, round.removed_messages)
+    verify_messages(
+        name,
+        before,
+        &round.text,
+        &round.edits,
+        round.removed_messages,
+    )
 }
 
 /// An independent check on the engine: every byte outside the edits is in
@@ -359,7 +368,10 @@ fn verify_kept_bytes(name: &str, before: &str, after: &str, edits: &[Edit]) -> R
         if !after[after_at..].starts_with(kept) || inserted != Some(edit.content.as_str()) {
             return Err(verification_error(
                 name,
-                format!("text near line {} changed outside the fixes", line_of(before, before_at)),
+                format!(
+                    "text near line {} changed outside the fixes",
+                    line_of(before, before_at)
+                ),
             ));
         }
         after_at += kept.len() + edit.content.len();
@@ -368,7 +380,10 @@ fn verify_kept_bytes(name: &str, before: &str, after: &str, edits: &[Edit]) -> R
     if after.get(after_at..) != before.get(before_at..) {
         return Err(verification_error(
             name,
-            format!("text after line {} changed outside the fixes", line_of(before, before_at)),
+            format!(
+                "text after line {} changed outside the fixes",
+                line_of(before, before_at)
+            ),
         ));
     }
     Ok(())
@@ -430,7 +445,8 @@ fn verify_line_structure(
                     && is_line_end(before_bytes, edit.span.end)
                     && (content.is_empty() || is_line_end(content, 0)));
             if whole_lines {
-                expected += count_line_breaks(content) as isize - count_line_breaks(replaced) as isize;
+                expected +=
+                    count_line_breaks(content) as isize - count_line_breaks(replaced) as isize;
             }
             delta += edit.content.len() as isize - edit.span.len() as isize;
             // Through the end of the line after the one the edit ends on.
@@ -489,7 +505,11 @@ fn verify_messages(
     for edit in &edits {
         let after_start = (edit.span.start as isize + delta) as usize;
         delta += edit.content.len() as isize - edit.span.len() as isize;
-        placed.push((after_start, after_start + edit.content.len(), edit.span.clone()));
+        placed.push((
+            after_start,
+            after_start + edit.content.len(),
+            edit.span.clone(),
+        ));
     }
     for &header in &headers_after {
         // The last edit whose content starts at or before the header.
@@ -503,7 +523,7 @@ fn verify_messages(
             // Inside text a fix inserted.
             Some(_) => None,
         };
-        if !origin.is_some_and(|at| headers_before.binary_search(&at).is_ok()) {
+        if origin.is_none_or(|at| headers_before.binary_search(&at).is_err()) {
             return Err(verification_error(
                 name,
                 format!(
@@ -571,11 +591,13 @@ mod tests {
         fn check(&self, context: &crate::rules::Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
             for (at, found) in context.text.match_indices("teh") {
                 let fix = Fix::safe("the", vec![Edit::replace(at..at + 3, "the")]);
-                diagnostics.push(Diagnostic::new(&GOOD_AND_BAD, at..at + 3, found).with_fix(Some(fix)));
+                diagnostics
+                    .push(Diagnostic::new(&GOOD_AND_BAD, at..at + 3, found).with_fix(Some(fix)));
             }
             for (at, found) in context.text.match_indices("x> ") {
                 let fix = Fix::safe("drop x", vec![Edit::replace(at..at + 1, "")]);
-                diagnostics.push(Diagnostic::new(&GOOD_AND_BAD, at..at + 1, found).with_fix(Some(fix)));
+                diagnostics
+                    .push(Diagnostic::new(&GOOD_AND_BAD, at..at + 1, found).with_fix(Some(fix)));
             }
         }
     }
@@ -639,11 +661,16 @@ mod tests {
     fn an_entity_after_a_zero_width_space_keeps_the_line_a_line() {
         // The example: the entity fix and the invisible-character
         // fix in one round must not make a message header.
-        let text = "---\ntitle: x\n---\n> 09:00:00  a\n   \n\u{200b}&amp;gt;10:00:00 开会\n##背景\n";
+        let text =
+            "---\ntitle: x\n---\n> 09:00:00  a\n   \n\u{200b}&amp;gt;10:00:00 开会\n##背景\n";
         let outcome = fix_text("t", text, registry::all(), Applicability::Safe).unwrap();
         assert!(outcome.rejected.is_empty(), "{:?}", outcome.rejected);
         assert_eq!(crate::parser::parse(&outcome.text).messages.len(), 1);
-        assert!(outcome.text.contains("\n&gt;10:00:00 开会  \n## 背景"), "{:?}", outcome.text);
+        assert!(
+            outcome.text.contains("\n&gt;10:00:00 开会  \n## 背景"),
+            "{:?}",
+            outcome.text
+        );
     }
 
     #[test]

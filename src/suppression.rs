@@ -262,7 +262,8 @@ fn removal(text: &str, directive: &Directive) -> Edit {
     }
     // With text after it, the spaces before it stay: the words on either
     // side must not be joined.
-    let followed_by_text = !text[directive.span.end..directive.line_span.end.max(directive.span.end)]
+    let followed_by_text = !text
+        [directive.span.end..directive.line_span.end.max(directive.span.end)]
         .trim()
         .is_empty();
     let start = if followed_by_text {

@@ -22,8 +22,41 @@ pub struct YamlError {
     pub context_offset: Option<usize>,
 }
 
+/// How deep flow collections (`[`, `{`) may nest. The YAML parser's time
+/// grows much faster than the input with the depth (200 KB of `[` took 70 s),
+/// and no front matter or configuration needs more than a few levels.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// The offset of the bracket that opens a flow collection deeper than
+/// [`MAX_FLOW_DEPTH`], in one pass over the bytes. Brackets inside quoted
+/// scalars and comments count too: skipping quotes would let a stray `'`
+/// hide a deep nest, and no real document has 64 unclosed brackets in text.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Reads a YAML document into `T`.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    if let Some(at) = too_deep(text) {
+        return Err(YamlError {
+            message: format!("flow collections nested deeper than {MAX_FLOW_DEPTH} levels"),
+            offset: Some(at),
+            context_offset: None,
+        });
+    }
     serde_yaml::from_str(text).map_err(|err| {
         let message = err.to_string();
         YamlError {
@@ -110,6 +143,23 @@ fn strip_location(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn deep_flow_nesting_is_refused_before_the_parser_sees_it() {
+        for open in ["[", "{", "[{"] {
+            let text = format!("title: {}", open.repeat(100_000));
+            let err = super::from_str::<super::Value>(&text).unwrap_err();
+            assert!(err.message.contains("nested deeper"), "{}", err.message);
+            assert!(err
+                .offset
+                .is_some_and(|at| text.as_bytes()[at] == open.as_bytes()[0]
+                    || text.as_bytes()[at] == b'{'
+                    || text.as_bytes()[at] == b'['));
+        }
+        // Shallow nesting still parses.
+        let value: super::Value = super::from_str("a: [[1, {b: [2]}]]").unwrap();
+        assert_eq!(value["a"][0][1]["b"][0], 2);
+    }
+
     use super::*;
 
     #[test]

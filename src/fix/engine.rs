@@ -35,7 +35,7 @@ pub fn apply_fixes(
 
 /// Applies the given fixes (each with its rule's name) in source order,
 /// skipping the ones that are malformed or overlap an edit already taken.
-pub(crate) fn apply_selected<'f>(text: &str, fixes: &[(&'f Fix, &'static str)]) -> AppliedFixes {
+pub(crate) fn apply_selected(text: &str, fixes: &[(&Fix, &'static str)]) -> AppliedFixes {
     let mut fixes: Vec<(&Fix, &'static str)> = fixes
         .iter()
         .copied()

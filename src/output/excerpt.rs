@@ -64,7 +64,13 @@ impl<'a> Excerpt<'a> {
             let line_start = if line == 0 { 0 } else { index.line_start(line) };
             let line_end = crate::line_index::next_line_break(original.as_bytes(), line_start).0;
             let content = &original[line_start..line_end];
-            if content.len() <= MAX_LINE_CHARS || content.chars().count() <= MAX_LINE_CHARS {
+            // A character is at most 4 bytes: a line that long in bytes is
+            // long without counting it (counting a 900 KB line for each of
+            // its findings took quadratic time).
+            if content.len() <= MAX_LINE_CHARS
+                || (content.len() <= 4 * MAX_LINE_CHARS
+                    && content.chars().count() <= MAX_LINE_CHARS)
+            {
                 continue;
             }
             let labels: Vec<usize> = offsets

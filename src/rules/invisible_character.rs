@@ -228,7 +228,9 @@ fn check_line_endings(text: &str, diagnostics: &mut Vec<Diagnostic>) {
         .unwrap_or(LineBreak::Lf);
     for (span, kind) in breaks.into_iter().filter(|(_, kind)| *kind != usual) {
         let (label, title) = match (kind, usual) {
-            (LineBreak::CrLf, LineBreak::Lf) => ("stray carriage return", "Remove the carriage return"),
+            (LineBreak::CrLf, LineBreak::Lf) => {
+                ("stray carriage return", "Remove the carriage return")
+            }
             (LineBreak::Lf, LineBreak::CrLf) => ("no carriage return", "Add a carriage return"),
             (LineBreak::Cr, _) => ("lone carriage return", "Use the file's line break"),
             _ => ("other line break", "Use the file's line break"),

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Issue 10, item 9: inputs whose time used to grow faster than their size.
+# Times `check` (and `check --fix` where it matters) of each generated input
+# with two binaries side by side, each capped at a timeout.
+#
+#   bash benches/pathological.sh OLD_BINARY NEW_BINARY [TIMEOUT_SECONDS]
+#
+# OLD_BINARY is a chatlint built from an earlier commit (e.g. `git worktree
+# add /tmp/old <commit> && cargo build --release` there); NEW_BINARY defaults
+# to target/release/chatlint.
+set -euo pipefail
+old=${1:?usage: pathological.sh OLD_BINARY [NEW_BINARY] [TIMEOUT]}
+new=${2:-target/release/chatlint}
+limit=${3:-120}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+python3 - "$work" <<'PY'
+import sys, os
+d = sys.argv[1]
+head = "---\nlayout: post\ntitle: x\ndate: 2017-05-05\n---\n> 07:50:02  a\n   \n"
+def w(name, text):
+    with open(os.path.join(d, name), "w") as f:
+        f.write(text)
+# Deep YAML flow nesting in front matter (200 KB of `[`).
+w("deep-yaml.md", "---\ntitle: " + "[" * 200_000 + "\n---\n> 07:50:02  a\n   \nhi\n")
+# Many findings on one long line (900 KB of `&amp;amp;`).
+w("entities.md", head + "&amp;amp;" * (900_000 // 9) + "\n")
+# 200,000 suppression comments on one line.
+w("suppressions.md", head + "<!-- chatlint-disable-line heading-missing-space -->" * 200_000 + "\n")
+# A 6 MB line of `[[]`.
+w("brackets.md", head + "[[]" * 2_000_000 + "\n")
+# 60 KB of `[` in a configuration's `select`.
+os.makedirs(os.path.join(d, "cfg"))
+with open(os.path.join(d, "cfg", ".chatlint.yaml"), "w") as f:
+    f.write("select: " + "[" * 60_000 + "\n")
+with open(os.path.join(d, "cfg", "chat.md"), "w") as f:
+    f.write(head + "hi\n")
+PY
+
+run() { # binary, args...
+  local bin=$1; shift
+  local start end status
+  start=$(date +%s.%N)
+  status=0
+  timeout "$limit" "$bin" "$@" >/dev/null 2>&1 || status=$?
+  end=$(date +%s.%N)
+  if [ "$status" = 124 ]; then
+    printf '> %ss (timed out)' "$limit"
+  else
+    printf '%.2fs (exit %s)' "$(echo "$end - $start" | bc)" "$status"
+  fi
+}
+
+printf '| input | command | %s | %s |\n|---|---|---|---|\n' "before" "after"
+for input in deep-yaml entities suppressions brackets; do
+  for mode in check fix; do
+    args=(check --no-cache "$work/$input.md")
+    [ "$mode" = fix ] && args=(check --no-cache --diff "$work/$input.md")
+    printf '| %s | %s | %s | %s |\n' "$input" "$mode" "$(run "$old" "${args[@]}")" "$(run "$new" "${args[@]}")"
+  done
+done
+printf '| config select | check | %s | %s |\n' \
+  "$(cd "$work/cfg" && run "$old" check --no-cache chat.md)" \
+  "$(cd "$work/cfg" && run "$(realpath "$new")" check --no-cache chat.md)"
