@@ -15,7 +15,7 @@ use std::io::{BufWriter, ErrorKind, Write};
 use std::path::{Component, Path, PathBuf};
 
 use super::{ConvertError, Format, Notice};
-use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 
 use crate::fix::write::{folder_of, sync_folder, temporary_file_with_mode};
 
@@ -120,6 +120,7 @@ impl Destination {
         // What is at the output path already decides how it is written.
         let mut target = path.to_path_buf();
         let mut mode = 0o666;
+        let mut owner = None;
         if let Ok(found) = std::fs::symlink_metadata(path) {
             if path
                 .canonicalize()
@@ -167,12 +168,17 @@ impl Destination {
                     }
                 }
             }
-            // The new output is never readable by more users than the old.
+            // The new output is never readable by more users than the old,
+            // and belongs to the same owner and group.
             mode = metadata.permissions().mode() & 0o777;
+            owner = Some((metadata.uid(), metadata.gid()));
         }
         let folder = folder_of(&target);
         let mut temporary =
             temporary_file_with_mode(folder, mode).map_err(|e| format!("{shown}: {e}"))?;
+        if let Some(owner) = owner {
+            keep_owner(&temporary, owner, mode).map_err(|e| format!("{shown}: {e}"))?;
+        }
         let notices = {
             let mut out = BufWriter::with_capacity(1 << 16, temporary.as_file_mut());
             let notices = convert(&mut out).map_err(|e| e.to_string())?;
@@ -195,6 +201,27 @@ impl Destination {
             Err(err) => Err(format!("{shown}: {}", err.error)),
         }
     }
+}
+
+/// Gives the temporary file the owner and group `(uid, gid)` of the output
+/// it replaces (root converting over another user's file), then `mode`
+/// exactly, whatever the umask took and the chown cleared.
+fn keep_owner(
+    temporary: &tempfile::NamedTempFile,
+    (uid, gid): (u32, u32),
+    mode: u32,
+) -> std::io::Result<()> {
+    let file = temporary.as_file();
+    let current = file.metadata()?;
+    if (current.uid(), current.gid()) != (uid, gid) {
+        std::os::unix::fs::fchown(file, Some(uid), Some(gid)).map_err(|err| {
+            std::io::Error::new(
+                err.kind(),
+                format!("cannot give the new output its owner and group {uid}:{gid} ({err})"),
+            )
+        })?;
+    }
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
 }
 
 /// Writes the output straight into a character device or FIFO, which is

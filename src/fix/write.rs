@@ -208,9 +208,13 @@ fn is_temporary_name(name: &str) -> bool {
 /// never touched. Failures are ignored: this is tidying, not the task.
 fn remove_stale_temporaries_once(folder: &Path, owner: u32, keep: &Path) {
     static CLEANED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
-    let key = folder.canonicalize().unwrap_or_else(|_| folder.to_path_buf());
+    let key = folder
+        .canonicalize()
+        .unwrap_or_else(|_| folder.to_path_buf());
     {
-        let mut cleaned = CLEANED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut cleaned = CLEANED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if !cleaned.get_or_insert_with(HashSet::new).insert(key) {
             return;
         }
@@ -276,6 +280,18 @@ mod tests {
             Err(Error::ReadOnly { .. })
         ));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+    }
+
+    #[test]
+    fn a_temporary_file_has_its_final_mode_from_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        for mode in [0o600, 0o640, 0o604] {
+            let temporary = temporary_file_with_mode(dir.path(), mode).unwrap();
+            // Before anything is written or renamed: no moment with 0644.
+            let created = temporary.as_file().metadata().unwrap().permissions().mode();
+            assert_eq!(created & 0o777, mode & !0o022 & 0o777, "{mode:o}");
+            assert_eq!(created & 0o077 & !mode, 0, "{mode:o}: more readable");
+        }
     }
 
     #[test]
