@@ -30,6 +30,20 @@ pub enum Error {
     #[error("{}: the file is read-only; chatlint will not replace it", path.display())]
     ReadOnly { path: PathBuf },
 
+    /// The file changed between chatlint's read and its replacement (an
+    /// editor saved it, `git pull` rewrote it); the other writer's text is
+    /// kept.
+    #[error(
+        "{}: changed since chatlint read it; it was left as it is (run chatlint again)",
+        path.display()
+    )]
+    ChangedDuringRun { path: PathBuf },
+
+    /// Replacing the file would change what it is (a hard link, its owner)
+    /// or is not allowed (this user may not write it, not a regular file).
+    #[error("{}: {reason}; chatlint will not replace it", path.display())]
+    NotReplaceable { path: PathBuf, reason: String },
+
     #[error("{name}: fixes did not settle after {iterations} rounds; nothing was written")]
     FixDidNotConverge { name: String, iterations: usize },
 

@@ -675,7 +675,7 @@ fn process(
         }
     } else if let Some(path) = source.path() {
         if outcome.changed() {
-            if let Err(err) = replace_file(path, &outcome.text) {
+            if let Err(err) = replace_file(path, source.text().as_bytes(), &outcome.text) {
                 return Outcome::Failed(err);
             }
         }

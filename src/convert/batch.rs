@@ -4,15 +4,20 @@
 //! extension. Nothing is ever written outside that folder (a path that climbs
 //! out of it, or a symbolic link in it that leads elsewhere, is refused) or
 //! over an input file; an existing output is replaced only with `force`.
-//! Each output is written to a temporary file beside it and renamed into
-//! place, so that a failed conversion leaves nothing behind.
+//! Each output is written to a temporary file beside it (with the mode of
+//! the output it replaces) and renamed into place, so that a failed
+//! conversion leaves nothing behind. Only a regular file is ever renamed
+//! over: a symbolic link is followed and kept, a character device or FIFO
+//! (`/dev/stdout`, a named pipe) is written into, anything else is refused.
 
 use std::collections::HashSet;
 use std::io::{BufWriter, ErrorKind, Write};
 use std::path::{Component, Path, PathBuf};
 
 use super::{ConvertError, Format, Notice};
-use crate::fix::write::{folder_of, temporary_file_in};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+
+use crate::fix::write::{folder_of, sync_folder, temporary_file_with_mode};
 
 /// What became of one input.
 #[derive(Debug)]
@@ -112,23 +117,68 @@ impl Destination {
             Some((folder, real)) => ensure_folder_inside(folder, real, parent)?,
             None => std::fs::create_dir_all(parent).map_err(|e| format!("{shown}: {e}"))?,
         }
-        if let Ok(metadata) = std::fs::symlink_metadata(path) {
+        // What is at the output path already decides how it is written.
+        let mut target = path.to_path_buf();
+        let mut mode = 0o666;
+        let mut owner = None;
+        if let Ok(found) = std::fs::symlink_metadata(path) {
             if path
                 .canonicalize()
                 .is_ok_and(|real| self.inputs.contains(&real))
             {
                 return Err(format!("{shown} is an input file; it is never overwritten"));
             }
-            if metadata.is_dir() {
+            // A symbolic link is followed: what it leads to is written, the
+            // link is kept.
+            let is_link = found.file_type().is_symlink();
+            let metadata = if is_link {
+                std::fs::metadata(path)
+                    .map_err(|e| format!("{shown} is a symbolic link that leads nowhere ({e})"))?
+            } else {
+                found
+            };
+            let kind = metadata.file_type();
+            if kind.is_dir() {
                 return Err(format!("{shown} is a folder"));
+            }
+            if kind.is_char_device() || kind.is_fifo() {
+                // `/dev/stdout`, `/dev/null`, a named pipe: written into,
+                // never renamed over, so nothing is replaced (no `--force`).
+                return write_into(path, convert);
+            }
+            if !kind.is_file() {
+                return Err(format!(
+                    "{shown} is neither a regular file, a character device nor a FIFO; \
+                     nothing is written there"
+                ));
             }
             if !self.force {
                 return Ok(Outcome::Skipped(format!(
                     "{shown} exists (--force overwrites it)"
                 )));
             }
+            if is_link {
+                target = path.canonicalize().map_err(|e| format!("{shown}: {e}"))?;
+                if let Some((folder, real)) = &self.folder {
+                    if !target.starts_with(real) {
+                        return Err(format!(
+                            "{shown} leads outside the output folder {}; nothing is written there",
+                            folder.display()
+                        ));
+                    }
+                }
+            }
+            // The new output is never readable by more users than the old,
+            // and belongs to the same owner and group.
+            mode = metadata.permissions().mode() & 0o777;
+            owner = Some((metadata.uid(), metadata.gid()));
         }
-        let mut temporary = temporary_file_in(parent).map_err(|e| format!("{shown}: {e}"))?;
+        let folder = folder_of(&target);
+        let mut temporary =
+            temporary_file_with_mode(folder, mode).map_err(|e| format!("{shown}: {e}"))?;
+        if let Some(owner) = owner {
+            keep_owner(&temporary, owner, mode).map_err(|e| format!("{shown}: {e}"))?;
+        }
         let notices = {
             let mut out = BufWriter::with_capacity(1 << 16, temporary.as_file_mut());
             let notices = convert(&mut out).map_err(|e| e.to_string())?;
@@ -136,18 +186,64 @@ impl Destination {
             notices
         };
         let persisted = if self.force {
-            temporary.persist(path)
+            temporary.persist(&target)
         } else {
-            temporary.persist_noclobber(path)
+            temporary.persist_noclobber(&target)
         };
         match persisted {
-            Ok(_) => Ok(Outcome::Converted(notices)),
+            Ok(_) => {
+                sync_folder(folder).map_err(|e| format!("{shown}: {e}"))?;
+                Ok(Outcome::Converted(notices))
+            }
             Err(err) if err.error.kind() == ErrorKind::AlreadyExists => Ok(Outcome::Skipped(
                 format!("{shown} exists (--force overwrites it)"),
             )),
             Err(err) => Err(format!("{shown}: {}", err.error)),
         }
     }
+}
+
+/// Gives the temporary file the owner and group `(uid, gid)` of the output
+/// it replaces (root converting over another user's file), then `mode`
+/// exactly, whatever the umask took and the chown cleared.
+fn keep_owner(
+    temporary: &tempfile::NamedTempFile,
+    (uid, gid): (u32, u32),
+    mode: u32,
+) -> std::io::Result<()> {
+    let file = temporary.as_file();
+    let current = file.metadata()?;
+    if (current.uid(), current.gid()) != (uid, gid) {
+        std::os::unix::fs::fchown(file, Some(uid), Some(gid)).map_err(|err| {
+            std::io::Error::new(
+                err.kind(),
+                format!("cannot give the new output its owner and group {uid}:{gid} ({err})"),
+            )
+        })?;
+    }
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+}
+
+/// Writes the output straight into a character device or FIFO, which is
+/// opened for writing as it is (never created, truncated or replaced).
+fn write_into(
+    path: &Path,
+    convert: impl FnOnce(&mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
+) -> Result<Outcome, String> {
+    let shown = path.display();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| format!("{shown}: {e}"))?;
+    let mut out = BufWriter::with_capacity(1 << 16, file);
+    let notices = match convert(&mut out).and_then(|notices| Ok(out.flush().map(|()| notices)?)) {
+        Ok(notices) => notices,
+        // A reader that went away (`-o /dev/stdout | head`) is not a failure.
+        Err(ConvertError::Io(err)) if err.kind() == ErrorKind::BrokenPipe => Vec::new(),
+        Err(ConvertError::Io(err)) => return Err(format!("{shown}: {err}")),
+        Err(err) => return Err(err.to_string()),
+    };
+    Ok(Outcome::Converted(notices))
 }
 
 /// Creates `target` and the folders above it up to `folder`, refusing any
