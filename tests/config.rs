@@ -265,3 +265,30 @@ fn config_schema_lists_every_rule_and_option() {
     assert!(validator.is_valid(&config));
     assert!(!validator.is_valid(&serde_json::json!({"selct": []})));
 }
+
+/// Issue 10: `exclude` globs each valid but too large together panicked
+/// ("checked above"). They are a configuration error pointing at the list.
+#[test]
+fn exclude_patterns_too_large_together_are_a_configuration_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("a.md"), TRANSCRIPT);
+    let huge = "x*".repeat(11_526);
+    write(
+        &root.join(".chatlint.yaml"),
+        &format!("select: [ALL]\nexclude:\n  - \"{huge}\"\n  - \"{huge}y\"\n"),
+    );
+    for args in [&["check", "a.md"][..], &["check", "--fix", "a.md"]] {
+        chatlint(root)
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(
+                predicate::str::contains(".chatlint.yaml:2:1")
+                    .and(predicate::str::contains("too large together"))
+                    .and(predicate::str::contains("panicked").not()),
+            );
+    }
+    assert_eq!(fs::read_to_string(root.join("a.md")).unwrap(), TRANSCRIPT);
+}
