@@ -347,7 +347,7 @@ fn find_after(text: &str, key: &str, name: &str) -> Option<Span> {
 impl OptionKind {
     fn accepts(self, value: &serde_json::Value) -> bool {
         match self {
-            OptionKind::Integer => value.as_u64().is_some(),
+            OptionKind::Integer { max } => value.as_u64().is_some_and(|v| v <= max),
             OptionKind::String => value.is_string(),
             OptionKind::Bool => value.is_boolean(),
             OptionKind::StringList => value
@@ -362,7 +362,7 @@ impl OptionKind {
 
     fn describe(self) -> String {
         let text = match self {
-            OptionKind::Integer => "a whole number",
+            OptionKind::Integer { max } => return format!("a whole number from 0 to {max}"),
             OptionKind::String => "a string",
             OptionKind::Bool => "true or false",
             OptionKind::StringList => "a list of strings",
