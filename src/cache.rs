@@ -10,6 +10,12 @@
 //! cache, or one another build of chatlint wrote, is an empty one: the cache
 //! can only make a run faster, never change what it reports.
 //!
+//! Damage is found by checksums, not by hoping the bytes no longer decode: a
+//! zeroed or flipped byte in the findings still decodes, as other findings.
+//! The file starts with the xxh3 of everything after it, and each entry
+//! carries the xxh3 of its path, hashes and encoded findings; a mismatch of
+//! either is a miss.
+//!
 //! Only plain `check` uses it: `--fix` and `--diff` write files, `--online`
 //! asks the network (it has a cache of its own), and standard input has no
 //! path to key on.
@@ -33,6 +39,9 @@ pub const DEFAULT_DIR: &str = ".chatlint-cache";
 /// The file in the cache folder; its name changes when its format does.
 const FILE_NAME: &str = "check-v1.bin";
 
+/// The file starts with this many bytes: the xxh3 of the rest, little-endian.
+const CHECKSUM_LEN: usize = 8;
+
 /// What the cache file holds, borrowed from its bytes when read.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct CacheFile<'a> {
@@ -54,6 +63,29 @@ struct Entry<'a> {
     /// and borrowed from the file's bytes: reading the cache copies nothing.
     #[serde(with = "serde_bytes", borrow)]
     findings: &'a [u8],
+    /// [`entry_checksum`] of the fields above and the entry's path.
+    checksum: u64,
+}
+
+/// The checksum of one entry: its path, both hashes and its encoded
+/// findings, each field's length in front so that no two entries share the
+/// bytes hashed.
+fn entry_checksum(path: &str, text: u64, settings: u64, findings: &[u8]) -> u64 {
+    let mut hashed = Vec::with_capacity(path.len() + findings.len() + 32);
+    hashed.extend_from_slice(&(path.len() as u64).to_le_bytes());
+    hashed.extend_from_slice(path.as_bytes());
+    hashed.extend_from_slice(&text.to_le_bytes());
+    hashed.extend_from_slice(&settings.to_le_bytes());
+    hashed.extend_from_slice(&(findings.len() as u64).to_le_bytes());
+    hashed.extend_from_slice(findings);
+    xxh3_64(&hashed)
+}
+
+/// The payload of a cache file's bytes if its leading checksum matches it.
+fn checked_payload(bytes: &[u8]) -> Option<&[u8]> {
+    let (checksum, payload) = bytes.split_at_checked(CHECKSUM_LEN)?;
+    let checksum = u64::from_le_bytes(checksum.try_into().ok()?);
+    (checksum == xxh3_64(payload)).then_some(payload)
 }
 
 /// An entry of the file read, its findings a range of the file's bytes.
@@ -126,13 +158,19 @@ impl ResultCache {
     /// [`ResultCache::open`] for the build `build`.
     fn open_as(dir: &Path, build: String) -> Self {
         let bytes = std::fs::read(dir.join(FILE_NAME)).unwrap_or_default();
-        let stored = match postcard::from_bytes::<CacheFile<'_>>(&bytes) {
-            Ok(file) if file.version == build => {
+        let decoded = checked_payload(&bytes).map(postcard::from_bytes::<CacheFile<'_>>);
+        let stored = match decoded {
+            Some(Ok(file)) if file.version == build => {
                 let base = bytes.as_ptr() as usize;
                 file.entries
                     .into_iter()
+                    .filter(|(path, entry)| {
+                        entry.checksum
+                            == entry_checksum(path, entry.text, entry.settings, entry.findings)
+                    })
                     .map(|(path, entry)| {
-                        // Borrowed from `bytes`: where in them.
+                        // Borrowed from `bytes` (postcard decodes `&[u8]`
+                        // in place), so the pointer is within them.
                         let start = entry.findings.as_ptr() as usize - base;
                         let stored = Stored {
                             text: entry.text,
@@ -197,10 +235,14 @@ impl ResultCache {
             .iter()
             .filter(|(path, _)| Path::new(path).exists())
             .map(|(path, stored)| {
+                // The range was taken from these same bytes when they were
+                // read, so it is within them.
+                let findings = &self.bytes[stored.findings.clone()];
                 let entry = Entry {
                     text: stored.text,
                     settings: stored.settings,
-                    findings: &self.bytes[stored.findings.clone()],
+                    findings,
+                    checksum: entry_checksum(path, stored.text, stored.settings, findings),
                 };
                 (path.as_str(), entry)
             })
@@ -210,6 +252,7 @@ impl ResultCache {
                 text: fresh.text,
                 settings: fresh.settings,
                 findings: &fresh.findings,
+                checksum: entry_checksum(&fresh.path, fresh.text, fresh.settings, &fresh.findings),
             };
             entries.insert(&fresh.path, entry);
         }
@@ -217,10 +260,13 @@ impl ResultCache {
             version: &self.build,
             entries,
         };
-        let bytes = postcard::to_allocvec(&file).map_err(|err| Error::Io {
+        let payload = postcard::to_allocvec(&file).map_err(|err| Error::Io {
             path: self.dir.join(FILE_NAME),
             source: std::io::Error::other(err),
         })?;
+        let mut bytes = Vec::with_capacity(CHECKSUM_LEN + payload.len());
+        bytes.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
+        bytes.extend_from_slice(&payload);
         write_in_folder(&self.dir, FILE_NAME, &bytes)
     }
 }
@@ -331,6 +377,98 @@ mod tests {
         cache.save().unwrap();
         let cache = ResultCache::open(dir.path());
         assert_eq!(cache.get(&key).map(|d| d.len()), Some(found.len()));
+    }
+
+    /// A cache holding the findings of two files, its bytes, and the key and
+    /// findings of the first.
+    fn saved_cache(dir: &Path) -> (Vec<u8>, CacheKey, Vec<String>) {
+        let settings = Settings::default();
+        let found = check_with(TEXT, &settings);
+        assert!(!found.is_empty());
+        let mut keys = Vec::new();
+        let cache = ResultCache::open(dir);
+        for name in ["a.md", "b.md"] {
+            let file = dir.join(name);
+            std::fs::write(&file, TEXT).unwrap();
+            let key = CacheKey::new(&file, TEXT.as_bytes(), &settings);
+            cache.put(&key, &found);
+            keys.push(key);
+        }
+        cache.save().unwrap();
+        let bytes = std::fs::read(dir.join(FILE_NAME)).unwrap();
+        let expected = found.iter().map(|d| format!("{d:?}")).collect();
+        (bytes, keys.swap_remove(0), expected)
+    }
+
+    /// What the cache in `dir` holds for `key` once its file is `bytes`.
+    fn cached_after_writing(dir: &Path, bytes: &[u8], key: &CacheKey) -> Option<Vec<String>> {
+        std::fs::write(dir.join(FILE_NAME), bytes).unwrap();
+        ResultCache::open(dir)
+            .get(key)
+            .map(|found| found.iter().map(|d| format!("{d:?}")).collect())
+    }
+
+    #[test]
+    fn a_zeroed_or_flipped_byte_anywhere_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let (bytes, key, expected) = saved_cache(dir.path());
+        assert_eq!(
+            cached_after_writing(dir.path(), &bytes, &key),
+            Some(expected)
+        );
+        for position in 0..bytes.len() {
+            for damage in [
+                0x00,
+                bytes[position] ^ 0x01,
+                bytes[position] ^ 0x80,
+                !bytes[position],
+            ] {
+                if damage == bytes[position] {
+                    continue;
+                }
+                let mut damaged = bytes.clone();
+                damaged[position] = damage;
+                assert_eq!(
+                    cached_after_writing(dir.path(), &damaged, &key),
+                    None,
+                    "byte {position} set to {damage:#04x}"
+                );
+            }
+        }
+        // Cut short anywhere: a miss too.
+        for length in 0..bytes.len() {
+            assert_eq!(
+                cached_after_writing(dir.path(), &bytes[..length], &key),
+                None
+            );
+        }
+    }
+
+    #[test]
+    fn a_damaged_entry_is_a_miss_even_when_the_file_checksum_is_redone() {
+        let dir = tempfile::tempdir().unwrap();
+        let (bytes, key, expected) = saved_cache(dir.path());
+        let mut entry_checked = 0;
+        for position in CHECKSUM_LEN..bytes.len() {
+            let mut damaged = bytes.clone();
+            damaged[position] ^= 0x01;
+            let checksum = xxh3_64(&damaged[CHECKSUM_LEN..]).to_le_bytes();
+            damaged[..CHECKSUM_LEN].copy_from_slice(&checksum);
+            let found = cached_after_writing(dir.path(), &damaged, &key);
+            // Either that entry's own checksum no longer matches, or
+            // another entry's, or the file no longer decodes: never other
+            // findings.
+            assert!(
+                found.is_none() || found.as_ref() == Some(&expected),
+                "byte {position}: {found:?}"
+            );
+            let decodes = postcard::from_bytes::<CacheFile<'_>>(&damaged[CHECKSUM_LEN..]).is_ok();
+            if decodes && found.is_none() {
+                entry_checked += 1;
+            }
+        }
+        // The per-entry checksums did some of the work.
+        assert!(entry_checked > 0);
     }
 
     #[test]

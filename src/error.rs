@@ -50,6 +50,12 @@ pub enum Error {
     #[error("{name}: the fixed text failed verification ({reason}); nothing was written")]
     FixVerification { name: String, reason: String },
 
+    #[error(
+        "{}: holds no transcript (no *.md or *.markdown file that is not excluded or ignored)",
+        path.display()
+    )]
+    NoTranscripts { path: PathBuf },
+
     #[error("unknown rule `{0}`; `chatlint rule --all` lists them")]
     UnknownRule(String),
 

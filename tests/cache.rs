@@ -178,3 +178,34 @@ fn an_unwritable_cache_folder_warns_and_changes_nothing_else() {
         .0
     );
 }
+
+/// Issue 10: zeroing one byte of the cache file turned a failing file into
+/// "All checks passed". Whatever byte is damaged, the next run reports what
+/// a run without the cache reports.
+#[test]
+fn a_damaged_cache_file_never_changes_what_a_run_reports() {
+    let (dir, _) = sample_folder();
+    let args = ["--select", "ALL", "posts"];
+    let uncached = check(dir.path(), &[&["--no-cache"], &args[..]].concat());
+    assert_eq!(uncached.1, 1, "the samples have findings");
+    check(dir.path(), &args);
+    let cache_file = dir.path().join(CACHE_FILE);
+    let intact = fs::read(&cache_file).unwrap();
+    // Every byte would be thousands of runs: positions spread over the file,
+    // with the first bytes (the checksum and header) all included.
+    let step = (intact.len() / 48).max(1);
+    let positions = (0..16.min(intact.len())).chain((16..intact.len()).step_by(step));
+    for position in positions {
+        for damage in [0x00, intact[position] ^ 0x10] {
+            let mut damaged = intact.clone();
+            damaged[position] = damage;
+            fs::write(&cache_file, &damaged).unwrap();
+            assert_eq!(
+                check(dir.path(), &args),
+                uncached,
+                "byte {position} of {} set to {damage:#04x}",
+                intact.len()
+            );
+        }
+    }
+}

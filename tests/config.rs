@@ -265,3 +265,92 @@ fn config_schema_lists_every_rule_and_option() {
     assert!(validator.is_valid(&config));
     assert!(!validator.is_valid(&serde_json::json!({"selct": []})));
 }
+
+/// Issue 10: `exclude` globs each valid but too large together panicked
+/// ("checked above"). They are a configuration error pointing at the list.
+#[test]
+fn exclude_patterns_too_large_together_are_a_configuration_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("a.md"), TRANSCRIPT);
+    let huge = "x*".repeat(11_526);
+    write(
+        &root.join(".chatlint.yaml"),
+        &format!("select: [ALL]\nexclude:\n  - \"{huge}\"\n  - \"{huge}y\"\n"),
+    );
+    for args in [&["check", "a.md"][..], &["check", "--fix", "a.md"]] {
+        chatlint(root)
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(
+                predicate::str::contains(".chatlint.yaml:2:1")
+                    .and(predicate::str::contains("too large together"))
+                    .and(predicate::str::contains("panicked").not()),
+            );
+    }
+    assert_eq!(fs::read_to_string(root.join("a.md")).unwrap(), TRANSCRIPT);
+}
+
+/// Issue 10: `midnight-gap-hours: 4294967296` passed validation and was
+/// silently replaced by the default 12. Every whole-number option takes up
+/// to the largest value its rule reads, and one more is a configuration
+/// error pointing at the option, exit 2.
+#[test]
+fn every_numeric_option_is_checked_against_its_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("a.md"), TRANSCRIPT);
+    let mut checked = 0;
+    for rule in chatlint::registry::all() {
+        let meta = rule.meta();
+        for option in meta.options {
+            let chatlint::rules::OptionKind::Integer { max } = option.kind else {
+                continue;
+            };
+            checked += 1;
+            let config = |value: &str| {
+                format!(
+                    "select: [ALL]\nrules:\n  {}:\n    {}: {value}\n",
+                    meta.name, option.name
+                )
+            };
+            // The largest value is read as it is (a debug build asserts that
+            // a validated value reads), and changes nothing else.
+            write(&root.join(".chatlint.yaml"), &config(&max.to_string()));
+            let output = chatlint(root).args(["check", "a.md"]).output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                output.status.code().is_some_and(|c| c < 2),
+                "{}.{} = {max}: {stderr}",
+                meta.name,
+                option.name
+            );
+            let too_large = u128::from(max) + 1;
+            for value in [too_large.to_string(), "-1".into(), "1.5".into()] {
+                write(&root.join(".chatlint.yaml"), &config(&value));
+                chatlint(root)
+                    .args(["check", "a.md"])
+                    .assert()
+                    .code(2)
+                    .stdout(predicate::str::is_empty())
+                    .stderr(
+                        // A number beyond u64 the YAML reader itself refuses,
+                        // pointing at the value; others fail validation.
+                        predicate::str::contains(".chatlint.yaml:4:")
+                            .and(
+                                predicate::str::contains(format!(
+                                    "must be a whole number from 0 to {max}"
+                                ))
+                                .or(predicate::str::contains(
+                                    format!("{}: JSON number out of range", option.name),
+                                )),
+                            )
+                            .and(predicate::str::contains("panicked").not()),
+                    );
+            }
+        }
+    }
+    assert!(checked >= 3, "the whole-number options: {checked}");
+}

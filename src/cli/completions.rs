@@ -12,11 +12,10 @@ pub struct CompletionsArgs {
 }
 
 pub fn run(args: CompletionsArgs) -> Result<ExitStatus, chatlint::Error> {
-    clap_complete::generate(
-        args.shell,
-        &mut Cli::command(),
-        "chatlint",
-        &mut std::io::stdout(),
-    );
+    // `generate` panics if its writer fails: it writes to memory, and the
+    // script goes out through `write_to_stdout`, which reports a failure.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "chatlint", &mut script);
+    super::write_to_stdout(&script)?;
     Ok(ExitStatus::Success)
 }

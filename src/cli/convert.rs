@@ -92,6 +92,17 @@ pub fn run(args: ConvertArgs) -> Result<ExitStatus, Error> {
     let resolver = Arc::new(ConfigResolver::new(None)?);
     let stdin_name = inputs::stdin_name(args.stdin_filename.as_deref());
     let (found, mut failures) = find_inputs(&args, &resolver);
+    // Nothing to convert is a failure, said before any folder is made.
+    if found.is_empty() {
+        if failures.is_empty() {
+            failures.push((
+                "chatlint convert".into(),
+                "the paths given hold no input".into(),
+            ));
+        }
+        report(&args, false, 0, &[], &failures, &[]);
+        return Ok(ExitStatus::Error);
+    }
 
     // One named input (not a folder) may go to stdout or to a named file.
     let named_one = args.paths.len() == 1 && !args.paths[0].is_dir();

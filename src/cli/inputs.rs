@@ -1,11 +1,19 @@
 //! Which files a command reads: explicit files of any extension, directories
-//! walked for `*.md` and `*.markdown`, and `-` for standard input.
+//! walked for `*.md` and `*.markdown` (in any case: `.MD` too), and `-` for
+//! standard input. A folder that holds no transcript is an error: a
+//! misspelt or empty folder in CI must not read as a pass.
+//!
+//! A walk does not follow symbolic links, to files or folders: a fix
+//! replaces a file through a rename, which would turn a link into a copy,
+//! and a linked folder can loop or lead out of the tree. The links it
+//! passes over that a walk would otherwise read are counted and said on
+//! stderr; a linked file named on the command line is read.
 //!
 //! Walks respect `.gitignore` and the `exclude` globs of the configuration;
 //! a file named explicitly is read even when excluded, unless
 //! `--force-exclude` says otherwise (pre-commit passes every staged file).
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -56,6 +64,16 @@ pub fn settings_for(
 
 const TRANSCRIPT_EXTENSIONS: &[&str] = &["md", "markdown"];
 
+/// Whether a walk reads the file at `path`: its extension is a transcript's,
+/// in any case.
+fn has_transcript_extension(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        TRANSCRIPT_EXTENSIONS
+            .iter()
+            .any(|t| e.eq_ignore_ascii_case(t))
+    })
+}
+
 /// Expands the command line's paths. A path that does not exist is an error,
 /// reported without stopping the others.
 pub fn collect(
@@ -101,6 +119,8 @@ fn walk(
     errors: &mut Vec<Error>,
 ) {
     let mut found = Vec::new();
+    let mut links_skipped = 0;
+    let walk_errors = errors.len();
     let filter_resolver = Arc::clone(resolver);
     let walker = ignore::WalkBuilder::new(root)
         // An excluded folder is not entered at all. A configuration error
@@ -111,11 +131,17 @@ fn walk(
         match entry {
             Ok(entry) => {
                 let path = entry.path();
+                if entry.path_is_symlink() && entry.depth() > 0 {
+                    // Not followed (see the module's comment); counted if
+                    // it leads to a folder or to a file the walk would read.
+                    let target = std::fs::metadata(path);
+                    if target.as_ref().is_ok_and(|t| t.is_dir()) || has_transcript_extension(path) {
+                        links_skipped += 1;
+                    }
+                    continue;
+                }
                 let is_transcript = entry.file_type().is_some_and(|t| t.is_file())
-                    && path
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| TRANSCRIPT_EXTENSIONS.contains(&e));
+                    && has_transcript_extension(path);
                 if is_transcript {
                     // `chatlint check .` names files as `a.md`, not `./a.md`.
                     let shown = if root == Path::new(".") {
@@ -131,6 +157,20 @@ fn walk(
                 source: std::io::Error::other(err.to_string()),
             }),
         }
+    }
+    if links_skipped > 0 {
+        // A note, not an error; a closed or failing stderr must not stop the run.
+        let _ = writeln!(
+            std::io::stderr(),
+            "chatlint: {}: skipped {links_skipped} symbolic link{} (links are not followed; name a linked file to read it)",
+            root.display(),
+            if links_skipped == 1 { "" } else { "s" }
+        );
+    }
+    if found.is_empty() && errors.len() == walk_errors {
+        errors.push(Error::NoTranscripts {
+            path: root.to_path_buf(),
+        });
     }
     // A stable order, whatever the file system returns.
     found.sort();

@@ -56,6 +56,23 @@ pub fn run(cli: Cli) -> Result<ExitStatus, chatlint::Error> {
     }
 }
 
+/// Writes `bytes` to stdout. A closed pipe ends the process quietly (SIGPIPE,
+/// see `main`); where it does not (another platform), it is no error either:
+/// the reader wanted no more. Any other failure is an error, not a panic.
+fn write_to_stdout(bytes: &[u8]) -> Result<(), chatlint::Error> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(source) if source.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(chatlint::Error::Io {
+                path: "<stdout>".into(),
+                source,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Prints an error to stderr: a configuration error as a miette report
 /// pointing into the file, anything else on one line.
 pub fn report_error(err: &chatlint::Error) {

@@ -1,5 +1,7 @@
 //! `chatlint rule NAME|CODE` and `chatlint rule --all`.
 
+use std::fmt::Write;
+
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
@@ -42,64 +44,80 @@ fn to_json(meta: &RuleMeta) -> serde_json::Value {
 }
 
 pub fn run(args: RuleArgs) -> Result<ExitStatus, chatlint::Error> {
-    if args.all {
-        let rules = registry::all().iter().map(|r| r.meta());
-        match args.output_format {
-            RuleFormat::Json => {
-                let all: Vec<_> = rules.map(to_json).collect();
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&all).expect("serialisable")
+    let text = if args.all {
+        all_rules(args.output_format)
+    } else {
+        let name = args.name.unwrap_or_default();
+        let rule = registry::find(&name).ok_or(chatlint::Error::UnknownRule(name))?;
+        one_rule(rule.meta(), args.output_format)
+    };
+    super::write_to_stdout(text.as_bytes())?;
+    Ok(ExitStatus::Success)
+}
+
+/// Pretty JSON of a value built from rule metadata.
+fn pretty(value: &serde_json::Value) -> String {
+    // A `serde_json::Value` has string keys only, so it always serialises;
+    // the fallback is never taken.
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+fn all_rules(format: RuleFormat) -> String {
+    let rules = registry::all().iter().map(|r| r.meta());
+    match format {
+        RuleFormat::Json => {
+            let all: Vec<_> = rules.map(to_json).collect();
+            pretty(&serde_json::Value::Array(all)) + "\n"
+        }
+        RuleFormat::Text => {
+            let mut text = String::new();
+            for meta in rules {
+                let _ = writeln!(
+                    text,
+                    "{:<6} {:<22} {:<8} fix: {:<10}{}{}",
+                    meta.code,
+                    meta.name,
+                    meta.severity.to_string(),
+                    fix_word(meta),
+                    if meta.default_enabled {
+                        ""
+                    } else {
+                        "(off by default) "
+                    },
+                    meta.summary()
                 );
             }
-            RuleFormat::Text => {
-                for meta in rules {
-                    println!(
-                        "{:<6} {:<22} {:<8} fix: {:<10}{}{}",
-                        meta.code,
-                        meta.name,
-                        meta.severity.to_string(),
-                        fix_word(meta),
-                        if meta.default_enabled {
-                            ""
-                        } else {
-                            "(off by default) "
-                        },
-                        meta.summary()
-                    );
-                }
-            }
+            text
         }
-        return Ok(ExitStatus::Success);
     }
-    let name = args.name.unwrap_or_default();
-    let rule = registry::find(&name).ok_or(chatlint::Error::UnknownRule(name))?;
-    let meta = rule.meta();
-    match args.output_format {
-        RuleFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&to_json(meta)).expect("serialisable")
-        ),
+}
+
+fn one_rule(meta: &RuleMeta, format: RuleFormat) -> String {
+    match format {
+        RuleFormat::Json => pretty(&to_json(meta)) + "\n",
         RuleFormat::Text => {
-            println!("# {} ({})\n", meta.name, meta.code);
-            let enabled = if meta.default_enabled { "on" } else { "off" };
-            println!(
+            // Writing to a String cannot fail: the results are ignored.
+            let mut text = String::new();
+            let _ = writeln!(text, "# {} ({})\n", meta.name, meta.code);
+            let _ = writeln!(
+                text,
                 "Default severity: {}. Fix: {}. {} by default.\n",
                 meta.severity,
                 fix_word(meta),
-                if enabled == "on" { "On" } else { "Off" }
+                if meta.default_enabled { "On" } else { "Off" }
             );
-            println!("{}", meta.documentation().trim_end());
+            let _ = writeln!(text, "{}", meta.documentation().trim_end());
             if !meta.options.is_empty() {
-                println!("\n## Options");
+                let _ = writeln!(text, "\n## Options");
                 for option in meta.options {
-                    println!(
+                    let _ = writeln!(
+                        text,
                         "- `{}` (default `{}`): {}",
                         option.name, option.default, option.doc
                     );
                 }
             }
+            text
         }
     }
-    Ok(ExitStatus::Success)
 }

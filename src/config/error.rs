@@ -22,7 +22,16 @@ pub struct ConfigError {
 
 impl ConfigError {
     pub fn new(path: PathBuf, text: &str, span: Option<Span>, message: impl Into<String>) -> Self {
-        let span = span.map(|s| s.start.min(text.len())..s.end.min(text.len()));
+        // Within the text and on character boundaries, whatever the caller
+        // found, so that slicing the text here and in the report is safe.
+        let floor = |offset: usize| {
+            let mut offset = offset.min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            offset
+        };
+        let span = span.map(|s| floor(s.start)..floor(s.end).max(floor(s.start)));
         let line = span
             .as_ref()
             .map(|s| text[..s.start].matches('\n').count() + 1);

@@ -173,21 +173,38 @@ impl LoadedConfig {
                 .into());
             }
         }
-        for pattern in file.exclude.iter().chain(file.per_file_ignores.keys()) {
-            if let Err(err) = compile(&[pattern]) {
-                return Err(error_at(
+        // Each pattern alone first, so that an invalid one is named.
+        let compile_one = |pattern: &String| {
+            compile(&[pattern]).map_err(|err| {
+                Error::from(error_at(
                     find_token(text, pattern),
                     format!("Invalid glob `{pattern}`: {err}"),
-                )
-                .into());
-            }
+                ))
+            })
+        };
+        for pattern in &file.exclude {
+            compile_one(pattern)?;
         }
-        let exclude = compile(&file.exclude.iter().collect::<Vec<_>>()).expect("checked above");
         let per_file_ignores = file
             .per_file_ignores
             .iter()
-            .map(|(pattern, rules)| (compile(&[pattern]).expect("checked above"), rules.clone()))
-            .collect();
+            .map(|(pattern, rules)| Ok((compile_one(pattern)?, rules.clone())))
+            .collect::<Result<Vec<_>, Error>>()?;
+        // Patterns valid one by one can still be too large together (the
+        // matcher they compile to has a size limit): that is the
+        // configuration's error too, pointing at the list.
+        let exclude = compile(&file.exclude.iter().collect::<Vec<_>>()).map_err(|err| {
+            error_at(
+                find_token(text, "exclude"),
+                format!(
+                    "The {} `exclude` patterns are too large together: {err}",
+                    file.exclude.len()
+                ),
+            )
+            .with_help(
+                "Use fewer or simpler patterns, e.g. one for a folder instead of one per file",
+            )
+        })?;
 
         let mut rule_settings = BTreeMap::new();
         for (key, settings) in &file.rules {
@@ -284,7 +301,12 @@ fn check_option(
 
 /// The end of the word that starts at `offset` (for a span to underline).
 fn word_end(text: &str, offset: usize) -> usize {
-    let offset = offset.min(text.len());
+    let mut offset = offset.min(text.len());
+    // An offset inside a character (it comes from the YAML reader) is moved
+    // to that character's start, so that slicing cannot panic.
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let rest = &text[offset..];
     offset
         + rest
@@ -325,7 +347,7 @@ fn find_after(text: &str, key: &str, name: &str) -> Option<Span> {
 impl OptionKind {
     fn accepts(self, value: &serde_json::Value) -> bool {
         match self {
-            OptionKind::Integer => value.as_u64().is_some(),
+            OptionKind::Integer { max } => value.as_u64().is_some_and(|v| v <= max),
             OptionKind::String => value.is_string(),
             OptionKind::Bool => value.is_boolean(),
             OptionKind::StringList => value
@@ -340,7 +362,7 @@ impl OptionKind {
 
     fn describe(self) -> String {
         let text = match self {
-            OptionKind::Integer => "a whole number",
+            OptionKind::Integer { max } => return format!("a whole number from 0 to {max}"),
             OptionKind::String => "a string",
             OptionKind::Bool => "true or false",
             OptionKind::StringList => "a list of strings",

@@ -137,8 +137,18 @@ impl Settings {
             .unwrap_or_else(|| panic!("rule {} has no option {name}", rule.name));
         let configured = self.options.get(rule.code).and_then(|o| o.get(name));
         if let Some(value) = configured {
-            if let Ok(value) = serde_json::from_value(value.clone()) {
-                return value;
+            match serde_json::from_value(value.clone()) {
+                Ok(value) => return value,
+                // Validation accepts only values of the declared kind, and
+                // an integer kind declares the largest value the rule's type
+                // holds: a value that gets here but does not read is a
+                // wrong declaration, which the tests of every option's
+                // range catch in this debug build.
+                Err(err) => debug_assert!(
+                    false,
+                    "{}.{name}: validated value {value} does not read: {err}",
+                    rule.name
+                ),
             }
         }
         serde_json::from_str(declared.default)

@@ -43,9 +43,17 @@ impl<'a> Excerpt<'a> {
         let original = source.text();
         let index = source.line_index();
         let line_of = |offset: usize| source.line_index().line(offset) - 1;
-        let mut offsets = offsets.to_vec();
+        // Offsets come from findings, which rules make on character
+        // boundaries within the text; clamped to that anyway, so that no
+        // slice below can fall outside the text or inside a character.
+        let mut offsets: Vec<usize> = offsets
+            .iter()
+            .map(|&offset| floor_char_boundary(original, offset))
+            .collect();
         offsets.sort_unstable();
         let first_line = offsets.first().map_or(0, |&o| line_of(o)).saturating_sub(1);
+        // A line index always holds the first line: `line_count() - 1` is
+        // at least 0.
         let last_line = (offsets.last().map_or(0, |&o| line_of(o)) + 1).min(index.line_count() - 1);
 
         let mut excerpt = Self {
@@ -163,6 +171,15 @@ impl<'a> Excerpt<'a> {
             None => self.source.text().len(),
         }
     }
+}
+
+/// `offset`, at most the text's length, moved back to a character's start.
+fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 fn back_chars(text: &str, from: usize, n: usize) -> usize {

@@ -50,7 +50,7 @@ declare_rule! {
             },
             RuleOption {
                 name: "max-distance",
-                kind: OptionKind::Integer,
+                kind: OptionKind::Integer { max: usize::MAX as u64 },
                 default: "10",
                 doc: "How many messages apart two twins may be.",
             },

@@ -30,7 +30,7 @@ declare_rule! {
         fix: None,
         options: [RuleOption {
             name: "tolerance-seconds",
-            kind: OptionKind::Integer,
+            kind: OptionKind::Integer { max: u64::MAX },
             default: "60",
             doc: "How far apart the times may be.",
         }],

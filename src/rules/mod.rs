@@ -62,7 +62,11 @@ pub enum FixAvailability {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OptionKind {
-    Integer,
+    /// A whole number from 0 to `max`: the largest the rule's own integer
+    /// type holds, so that no value that passes validation fails to read.
+    Integer {
+        max: u64,
+    },
     String,
     Bool,
     StringList,

@@ -30,7 +30,7 @@ declare_rule! {
         fix: None,
         options: [RuleOption {
             name: "midnight-gap-hours",
-            kind: OptionKind::Integer,
+            kind: OptionKind::Integer { max: u32::MAX as u64 },
             default: "12",
             doc: "With time-only headers, a time more than this many hours earlier than the one before reads as the next day.",
         }],
