@@ -87,10 +87,8 @@ impl Rule for InvisibleCharacter {
                 .filter(|c| !matches!(c, '\u{feff}' | '\u{200b}' | '\u{2060}'))
                 .collect();
             let starts_a_message = !(offset == 0 && c == '\u{feff}')
-                && text[line_start..offset]
-                    .chars()
-                    .all(|c| matches!(c, '\u{feff}' | '\u{200b}' | '\u{2060}'))
-                && crate::parser::parse_header(&without, 0..without.len()).is_some();
+                && crate::parser::parse_header(&without, 0..without.len()).is_some()
+                && crate::parser::parse_header(text, line_start..line_end).is_none();
             if starts_a_message {
                 diagnostics.push(
                     Diagnostic::new(
@@ -298,6 +296,7 @@ mod tests {
         for text in [
             "> 07:50:02  右军\n   \n\u{200b}> 07:51:00  钟\n",
             "> 07:50:02  右军\n   \n\u{feff}\u{200b}>0http://\n",
+            "> 07:50:02  右军\n   \n>\u{feff}07:50:02\n",
         ] {
             let findings = check_text(text, &rules);
             assert!(!findings.is_empty(), "{text:?}");
