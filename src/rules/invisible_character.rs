@@ -74,21 +74,30 @@ impl Rule for InvisibleCharacter {
             .collect();
         hits.sort_unstable();
         let bytes = text.as_bytes();
+        // The line of the last hit and whether removing the invisible
+        // characters would make it a message header: worked out once a line
+        // (hits come in order), so a long line full of them stays linear.
+        let mut line: Option<(std::ops::Range<usize>, bool)> = None;
         for (offset, c) in hits {
-            // Removing it from the start of a line that then reads as a
-            // message header would make a new message: the writer must say.
-            let line_start = (0..=offset)
-                .rev()
-                .find(|&i| crate::line_index::is_line_start(bytes, i))
-                .unwrap_or(0);
-            let line_end = crate::line_index::next_line_break(bytes, offset).0;
-            let without: String = text[line_start..line_end]
-                .chars()
-                .filter(|c| !matches!(c, '\u{feff}' | '\u{200b}' | '\u{2060}'))
-                .collect();
-            let starts_a_message = !(offset == 0 && c == '\u{feff}')
-                && crate::parser::parse_header(&without, 0..without.len()).is_some()
-                && crate::parser::parse_header(text, line_start..line_end).is_none();
+            let starts_a_message = match &line {
+                Some((span, verdict)) if span.contains(&offset) => *verdict,
+                _ => {
+                    let searched_from = line.as_ref().map_or(0, |(span, _)| span.end);
+                    let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[searched_from..offset])
+                        .map_or(searched_from, |i| searched_from + i + 1);
+                    let line_end = crate::line_index::next_line_break(bytes, offset).0;
+                    let without: String = text[line_start..line_end]
+                        .chars()
+                        .filter(|c| !matches!(c, '\u{feff}' | '\u{200b}' | '\u{2060}'))
+                        .collect();
+                    // Removing them from a line that then reads as a message
+                    // header would make a new message: the writer must say.
+                    let verdict = crate::parser::parse_header(&without, 0..without.len()).is_some()
+                        && crate::parser::parse_header(text, line_start..line_end).is_none();
+                    line = Some((line_start..line_end, verdict));
+                    verdict
+                }
+            } && !(offset == 0 && c == '\u{feff}');
             if starts_a_message {
                 diagnostics.push(
                     Diagnostic::new(
