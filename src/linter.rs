@@ -183,11 +183,7 @@ pub fn fix_in(
                     rejected.push(RejectedFix {
                         rule,
                         title: fix.title.clone(),
-                        line: current.as_bytes()[..at.min(current.len())]
-                            .iter()
-                            .filter(|&&b| b == b'\n')
-                            .count()
-                            + 1,
+                        line: line_of(&current, at),
                         reason,
                     });
                 }
@@ -341,6 +337,7 @@ fn verify_whole(
 /// messages ([`verify_messages`]).
 fn verify_round(name: &str, before: &str, round: &AppliedFixes) -> Result<(), Error> {
     verify_kept_bytes(name, before, &round.text, &round.edits)?;
+    verify_byte_order_mark(name, before, &round.text, &round.edits)?;
     verify_line_structure(name, before, &round.text, &round.edits)?;
     verify_messages(
         name,
@@ -387,6 +384,37 @@ fn verify_kept_bytes(name: &str, before: &str, after: &str, edits: &[Edit]) -> R
         ));
     }
     Ok(())
+}
+
+/// The BOM stays the BOM: a file starts with one after the round exactly
+/// when it did before, unless an edit at the very start removed or wrote it
+/// (as `invisible-character` removes a BOM). Removing text before a BOM
+/// in the middle of a line would otherwise turn it into the file's BOM,
+/// which the parser skips: caught here, so only that fix is left out.
+fn verify_byte_order_mark(
+    name: &str,
+    before: &str,
+    after: &str,
+    edits: &[Edit],
+) -> Result<(), Error> {
+    const BOM: char = '\u{feff}';
+    if before.starts_with(BOM) == after.starts_with(BOM) {
+        return Ok(());
+    }
+    let edited_on_purpose = edits.iter().any(|edit| {
+        edit.span.start == 0
+            && (before
+                .get(edit.span.clone())
+                .is_some_and(|s| s.starts_with(BOM))
+                || edit.content.starts_with(BOM))
+    });
+    if edited_on_purpose {
+        return Ok(());
+    }
+    Err(verification_error(
+        name,
+        "a fix at the start of the file would add or remove its byte order mark",
+    ))
 }
 
 /// The 1-based line of a byte offset, lines ending as CommonMark ends them.
@@ -671,6 +699,52 @@ mod tests {
             "{:?}",
             outcome.text
         );
+    }
+
+    #[test]
+    fn a_suppression_removed_before_a_mid_line_bom_leaves_the_bom_alone() {
+        // The attacker's example: removing the comment would move the BOM in
+        // the middle of the line to the start of the file, where the parser
+        // skips it. Only that removal is left out; the entity is still fixed.
+        let text = "<!-- chatlint-disable-line CL101 -->\u{feff}hi <!-- chatlint-disable-line CL403 -->\nx &amp;amp;amp; y\n";
+        let outcome = fix_text("t", text, registry::all(), Applicability::Safe).unwrap();
+        assert!(
+            outcome.text.contains("\u{feff}hi"),
+            "the BOM is kept where it was: {:?}",
+            outcome.text
+        );
+        assert!(!outcome.text.starts_with('\u{feff}'), "{:?}", outcome.text);
+        assert!(outcome.text.contains("x & y"), "{:?}", outcome.text);
+        assert!(
+            outcome
+                .rejected
+                .iter()
+                .any(|r| r.line == 1 && r.reason.contains("byte order mark")),
+            "{:?}",
+            outcome.rejected
+        );
+        // A BOM at the start removed on purpose is a fix, not a refusal.
+        let text = "\u{feff}> 07:00:00  a\n   \nhi\n";
+        let outcome = fix_text("t", text, registry::all(), Applicability::Safe).unwrap();
+        assert!(!outcome.text.starts_with('\u{feff}'), "{:?}", outcome.text);
+        assert!(outcome.rejected.is_empty(), "{:?}", outcome.rejected);
+    }
+
+    #[test]
+    fn a_refused_fix_is_reported_on_its_line_whatever_ends_the_lines() {
+        let rules: [&'static dyn Rule; 1] = [&GoodAndBad];
+        for text in [
+            "> 07:00:00  a\r   \rteh\rx> 07:00:01  b\r",
+            "> 07:00:00  a\r\n   \r\nteh\r\nx> 07:00:01  b\r\n",
+            "> 07:00:00  a\n   \rteh\r\nx> 07:00:01  b\n",
+        ] {
+            let outcome = fix_text("t", text, &rules, Applicability::Safe).unwrap();
+            assert_eq!(
+                outcome.rejected.iter().map(|r| r.line).collect::<Vec<_>>(),
+                [4],
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -204,13 +204,15 @@ fn report_unused(
             !directive.selectors.is_empty() && unused.len() == directive.selectors.len();
         if !directive.used || all_unused {
             let remove = removal(text, directive);
-            // Removing a comment must not make its line a message header.
+            // Removing a comment must not make its line a message header or
+            // a day heading (which would change the date of the messages after).
             let line = &directive.line_span;
             let mut rest = text[line.start..remove.span.start.max(line.start)].to_string();
             rest.push_str(&text[remove.span.end.min(line.end).max(line.start)..line.end]);
             let makes_a_message = !directive.alone_on_line
-                && crate::parser::parse_header(&rest, 0..rest.len()).is_some()
-                && crate::parser::parse_header(text, line.clone()).is_none();
+                && crate::parser::structural_line(&rest).is_some_and(|kind| {
+                    crate::parser::structural_line(&text[line.clone()]) != Some(kind)
+                });
             let applicability = if makes_a_message {
                 crate::fix::Applicability::DisplayOnly
             } else {

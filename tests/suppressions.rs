@@ -96,6 +96,32 @@ fn unused_suppressions_are_reported_and_removed() {
 }
 
 #[test]
+fn removing_a_comment_never_makes_a_header_or_a_day_heading() {
+    // Each line reads as a header or a day heading only once the unused
+    // comment in front of it is gone: removing it would start a message or
+    // change the date of the messages after it, so it is left for a person.
+    for line in [
+        "<!-- chatlint-disable-line CL101 -->> 08:00:00  乙",
+        "<!-- chatlint-disable-line CL101 -->## 2017-05-06",
+        "<!-- chatlint-disable-line CL101 -->### 2017-05-06  ",
+    ] {
+        let text = format!("{HEADER}正文  \n{line}\n> 09:00:00  丙  \n   \n后来\n");
+        assert!(
+            findings(&text).contains(&(4, "unused-suppression")),
+            "{line:?}: {:?}",
+            findings(&text)
+        );
+        let fixed = fix_text("t", &text, &rules(), Applicability::Unsafe).unwrap();
+        assert!(fixed.text.contains(line), "{line:?}: {:?}", fixed.text);
+        assert!(fixed.rejected.is_empty(), "{:?}", fixed.rejected);
+    }
+    // Where the line stays what it was, the comment goes.
+    let text = format!("{HEADER}正文 <!-- chatlint-disable-line CL101 -->## 2017-05-06\n");
+    let fixed = fix_text("t", &text, &rules(), Applicability::Safe).unwrap();
+    assert_eq!(fixed.text, format!("{HEADER}正文 ## 2017-05-06\n"));
+}
+
+#[test]
 fn unknown_rules_are_reported_without_a_fix() {
     let text =
         format!("{HEADER}<!-- chatlint-disable-next-line heading-mising-space -->\n##一  \n");

@@ -99,10 +99,16 @@ enum Outcome {
         output: Option<String>,
     },
     /// Excluded by the configuration (only stdin gets here).
-    Skipped {
-        echo: Option<String>,
-    },
-    Failed(Error),
+    Skipped { echo: Option<String> },
+    /// Not processed. With --fix on stdin, `echo` is the text as it came
+    /// in: a filter that fails must not turn its input into nothing.
+    Failed { error: Error, echo: Option<String> },
+}
+
+impl Outcome {
+    fn failed(error: Error) -> Self {
+        Outcome::Failed { error, echo: None }
+    }
 }
 
 pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
@@ -373,7 +379,12 @@ fn gather(
                     write_or_error(&mut stdout, text.as_bytes(), errors);
                 }
             }
-            Outcome::Failed(err) => errors.push(err),
+            Outcome::Failed { error, echo } => {
+                if let Some(text) = echo {
+                    write_or_error(&mut stdout, text.as_bytes(), errors);
+                }
+                errors.push(error);
+            }
         }
     }
     gathered
@@ -485,7 +496,7 @@ fn stream(
                 .expect("writing to memory");
             Piece::Report { rendered, tally }
         }
-        Outcome::Failed(err) => Piece::Failed(err),
+        Outcome::Failed { error, .. } => Piece::Failed(error),
         Outcome::Skipped { .. } => Piece::Skipped,
     };
     let in_order = std::sync::Mutex::new(InOrder {
@@ -564,7 +575,7 @@ fn load(
 ) -> Result<Loaded, Box<Outcome>> {
     // The path whose configuration applies.
     let config_path = input.config_path(args.stdin_filename.as_deref());
-    let failed = |err| Box::new(Outcome::Failed(err));
+    let failed = |err| Box::new(Outcome::failed(err));
     let settings = inputs::settings_for(resolver, &config_path, overrides).map_err(failed)?;
     let source = inputs::read(input, stdin_name).map_err(failed)?;
     if *input == Input::Stdin
@@ -655,7 +666,12 @@ fn process(
         surroundings,
     ) {
         Ok(outcome) => outcome,
-        Err(err) => return Outcome::Failed(err),
+        Err(error) => {
+            // On stdin the text goes back out as it came in.
+            let echo = (source.path().is_none() && matches!(mode, Mode::Fix(_)))
+                .then(|| source.text().to_string());
+            return Outcome::Failed { error, echo };
+        }
     };
     // The file's other fixes were applied; these findings remain reported.
     for rejected in &outcome.rejected {
@@ -676,7 +692,7 @@ fn process(
     } else if let Some(path) = source.path() {
         if outcome.changed() {
             if let Err(err) = replace_file(path, source.text().as_bytes(), &outcome.text) {
-                return Outcome::Failed(err);
+                return Outcome::failed(err);
             }
         }
     } else {
@@ -801,4 +817,59 @@ fn count_each<K: Ord>(keys: impl IntoIterator<Item = K>) -> std::collections::BT
         *counts.entry(key).or_insert(0) += 1;
     }
     counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chatlint::{Diagnostic, Edit, Fix, Rule, RuleMeta};
+
+    /// A rule whose fix never settles: `a` becomes `b` and `b` becomes `a`.
+    struct Flip;
+
+    static FLIP: RuleMeta = RuleMeta {
+        code: "CL998",
+        name: "flip",
+        severity: chatlint::Severity::Warning,
+        fix: chatlint::rules::FixAvailability::Always,
+        default_enabled: true,
+        options: &[],
+        doc: "",
+    };
+
+    impl Rule for Flip {
+        fn meta(&self) -> &'static RuleMeta {
+            &FLIP
+        }
+
+        fn check(&self, context: &chatlint::rules::Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
+            for (at, found) in context.text.match_indices(['a', 'b']) {
+                let other = if found == "a" { "b" } else { "a" };
+                let fix = Fix::safe("flip", vec![Edit::replace(at..at + 1, other)]);
+                diagnostics.push(Diagnostic::new(&FLIP, at..at + 1, found).with_fix(Some(fix)));
+            }
+        }
+    }
+
+    #[test]
+    fn a_failed_fix_of_stdin_gives_the_text_back_unchanged() {
+        let loaded = |text: &str| Loaded {
+            source: SourceFile::from_string("-", text),
+            settings: Settings::from_rules(vec![&Flip]),
+            rule_path: None,
+        };
+        let fix = Mode::Fix(Applicability::Safe);
+        match process(loaded("a b\n"), fix, None, None) {
+            Outcome::Failed { error, echo } => {
+                assert!(matches!(error, Error::FixDidNotConverge { .. }), "{error}");
+                assert_eq!(echo.as_deref(), Some("a b\n"));
+            }
+            _ => panic!("the fix should not settle"),
+        }
+        // --diff prints a diff, not the text.
+        match process(loaded("a b\n"), Mode::Diff(Applicability::Safe), None, None) {
+            Outcome::Failed { echo, .. } => assert_eq!(echo, None),
+            _ => panic!("the fix should not settle"),
+        }
+    }
 }

@@ -60,6 +60,29 @@ pub fn parse(text: &str) -> Transcript {
     transcript
 }
 
+/// A line that shapes the messages after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StructuralLine {
+    /// `> HH:MM:SS  speaker`: starts a message.
+    MessageHeader,
+    /// `## YYYY-MM-DD`: sets the date of the messages that follow.
+    DayHeading,
+}
+
+/// How [`parse`] reads `line` (one line's text, without its line break) in
+/// a transcript's body: as a message header, a day heading, or neither.
+/// Fixes that only remove characters use it to tell when removing them
+/// would change what a line is.
+pub fn structural_line(line: &str) -> Option<StructuralLine> {
+    if line.starts_with('>') && parse_header(line, 0..line.len()).is_some() {
+        Some(StructuralLine::MessageHeader)
+    } else if header::parse_day_heading(line).is_some() {
+        Some(StructuralLine::DayHeading)
+    } else {
+        None
+    }
+}
+
 /// Where the first header line at or after `from` starts (a line that opens
 /// with `>` and reads as a header), without parsing anything else. Every
 /// such line starts a message: not even an open code fence or front matter

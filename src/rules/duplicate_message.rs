@@ -188,5 +188,56 @@ fn block_span(text: &str, transcript: &Transcript, index: usize) -> std::ops::Ra
         .flatten()
         .min()
         .unwrap_or(text.len());
+    // The last block of a file that does not end with a line break: the
+    // break before the header goes with it, so that whole lines are removed
+    // (from the end of the line before to the end of the file) and the file
+    // still ends without one.
+    let bytes = text.as_bytes();
+    if end == text.len() && !crate::line_index::is_line_start(bytes, end) && start > 0 {
+        let break_before = if bytes[..start].ends_with(b"\r\n") {
+            2
+        } else {
+            1
+        };
+        return start - break_before..end;
+    }
     start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::fix::Applicability;
+    use crate::rules::registry;
+
+    #[test]
+    fn the_last_message_goes_whole_without_a_final_line_break() {
+        let rules = [registry::find("duplicate-message").unwrap()];
+        for (text, fixed) in [
+            (
+                "> 07:00:00  a\n   \nhi\n> 07:00:00  a\n   \nhi",
+                "> 07:00:00  a\n   \nhi",
+            ),
+            (
+                "> 07:00:00  a\r\n   \r\nhi\r\n> 07:00:00  a\r\n   \r\nhi",
+                "> 07:00:00  a\r\n   \r\nhi",
+            ),
+            (
+                "> 07:00:00  a\r   \rhi\r> 07:00:00  a\r   \rhi",
+                "> 07:00:00  a\r   \rhi",
+            ),
+            // With the final line break, the block is its lines as ever.
+            (
+                "> 07:00:00  a\n   \nhi\n> 07:00:00  a\n   \nhi\n",
+                "> 07:00:00  a\n   \nhi\n",
+            ),
+        ] {
+            let outcome = crate::fix_text("t", text, &rules, Applicability::Safe).unwrap();
+            assert!(
+                outcome.rejected.is_empty(),
+                "{text:?}: {:?}",
+                outcome.rejected
+            );
+            assert_eq!(outcome.text, fixed, "{text:?}");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
+use crate::parser::{structural_line, StructuralLine};
 
 declare_rule! {
     /// ## What it does
@@ -74,45 +75,57 @@ impl Rule for InvisibleCharacter {
             .collect();
         hits.sort_unstable();
         let bytes = text.as_bytes();
-        // The line of the last hit and whether removing the invisible
-        // characters would make it a message header: worked out once a line
-        // (hits come in order), so a long line full of them stays linear.
-        let mut line: Option<(std::ops::Range<usize>, bool)> = None;
+        // The line of the last hit and what removing the invisible characters
+        // would make of it (a message header or a day heading it was not):
+        // worked out once a line (hits come in order), so a long line full
+        // of them stays linear.
+        let mut line: Option<(std::ops::Range<usize>, Option<StructuralLine>)> = None;
         for (offset, c) in hits {
-            let starts_a_message = match &line {
+            let becomes = match &line {
                 Some((span, verdict)) if span.contains(&offset) => *verdict,
                 _ => {
                     let searched_from = line.as_ref().map_or(0, |(span, _)| span.end);
                     let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[searched_from..offset])
                         .map_or(searched_from, |i| searched_from + i + 1);
                     let line_end = crate::line_index::next_line_break(bytes, offset).0;
-                    let without: String = text[line_start..line_end]
+                    let original = &text[line_start..line_end];
+                    let without: String = original
                         .chars()
                         .filter(|c| !matches!(c, '\u{feff}' | '\u{200b}' | '\u{2060}'))
                         .collect();
-                    // Removing them from a line that then reads as a message
-                    // header would make a new message: the writer must say.
-                    let verdict = crate::parser::parse_header(&without, 0..without.len()).is_some()
-                        && crate::parser::parse_header(text, line_start..line_end).is_none();
+                    let verdict = structural_line(&without)
+                        .filter(|&kind| structural_line(original) != Some(kind));
                     line = Some((line_start..line_end, verdict));
                     verdict
                 }
-            } && !(offset == 0 && c == '\u{feff}');
-            if starts_a_message {
+            }
+            .filter(|_| !(offset == 0 && c == '\u{feff}'));
+            // Removing them would make a new message, or a day heading that
+            // changes the date of the messages after it: the writer must say.
+            if let Some(kind) = becomes {
+                let (message, help, title) = match kind {
+                    StructuralLine::MessageHeader => (
+                        "before a line that reads as a message header",
+                        "Removing it makes the line a new message: remove it by hand if the line is one",
+                        "Remove it (a new message)",
+                    ),
+                    StructuralLine::DayHeading => (
+                        "in a line that reads as a day heading without it",
+                        "Removing it makes the line a day heading, which sets the date of the messages after it: remove it by hand if the line is one",
+                        "Remove it (a new day)",
+                    ),
+                };
                 diagnostics.push(
                     Diagnostic::new(
                         &Self::META,
                         offset..offset + c.len_utf8(),
-                        format!(
-                            "An invisible U+{:04X} before a line that reads as a message header",
-                            c as u32
-                        ),
+                        format!("An invisible U+{:04X} {message}", c as u32),
                     )
                     .with_label("invisible character")
-                    .with_help("Removing it makes the line a new message: remove it by hand if the line is one")
+                    .with_help(help)
                     .with_fix(Some(Fix::new(
                         crate::fix::Applicability::DisplayOnly,
-                        "Remove it (a new message)",
+                        title,
                         vec![Edit::replace(offset..offset + c.len_utf8(), "")],
                     ))),
                 );
@@ -306,6 +319,9 @@ mod tests {
             "> 07:50:02  右军\n   \n\u{200b}> 07:51:00  钟\n",
             "> 07:50:02  右军\n   \n\u{feff}\u{200b}>0http://\n",
             "> 07:50:02  右军\n   \n>\u{feff}07:50:02\n",
+            // A day heading changes the date of every message after it.
+            "> 07:50:02  右军\n   \n\u{200b}## 2017-05-06\n> 08:00:00  钟\n",
+            "> 07:50:02  右军\n   \n## 2017-05\u{2060}-06\n> 08:00:00  钟\n",
         ] {
             let findings = check_text(text, &rules);
             assert!(!findings.is_empty(), "{text:?}");
