@@ -135,6 +135,17 @@ impl LineIndex {
         self.line_starts[line0.min(self.line_starts.len() - 1)]
     }
 
+    /// The byte offset at which the given 0-based line's text ends (before
+    /// its line break), found from where the next line starts: no scan of
+    /// the line, however long. `bytes` is the indexed text.
+    pub fn line_end(&self, bytes: &[u8], line0: usize) -> usize {
+        match self.line_starts.get(line0 + 1) {
+            Some(&next) if next >= 2 && bytes.get(next - 2..next) == Some(b"\r\n") => next - 2,
+            Some(&next) => next - 1,
+            None => bytes.len(),
+        }
+    }
+
     /// The 1-based line of a byte offset (past the end: the last line),
     /// without counting the characters to its column.
     pub fn line(&self, offset: usize) -> usize {
@@ -181,6 +192,27 @@ pub(crate) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_end_is_where_the_line_break_starts() {
+        for text in [
+            "\u{feff}ab\r\n你好x\n\n末",
+            "a\rb\r\nc\nd\r",
+            "",
+            "\n",
+            "x\r\n",
+        ] {
+            let index = LineIndex::new(text);
+            for line0 in 0..index.line_count() {
+                let start = index.line_start(line0);
+                assert_eq!(
+                    index.line_end(text.as_bytes(), line0),
+                    next_line_break(text.as_bytes(), start).0,
+                    "{text:?} line {line0}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn line_is_the_line_of_line_column() {

@@ -165,7 +165,9 @@ pub fn fix_in(
             .iter()
             .filter_map(|d| d.fix.as_ref().map(|fix| (fix, d.rule.name)))
             .filter(|(fix, _)| fix.applies_at(threshold))
-            .filter(|(fix, rule)| !refused.contains(&refusal_key(&current, fix, rule)))
+            .filter(|(fix, rule)| {
+                refused.is_empty() || !refused.contains(&refusal_key(&current, fix, rule))
+            })
             .collect();
         let first = apply_selected(&current, &candidates);
         let round = match verify_round(name, &current, &first) {
@@ -224,15 +226,22 @@ pub fn fix_in(
 }
 
 /// What tells a refused fix when it is found again in a later round: its
-/// rule, title, edits and the line it is on.
+/// rule, title, edits and the text around it on its line (at most
+/// [`REFUSAL_CONTEXT`] bytes each side, so that a long line with many fixes
+/// is not copied once for each).
 fn refusal_key(text: &str, fix: &Fix, rule: &str) -> String {
-    let at = fix.span().start.min(text.len());
+    use crate::line_index::floor_char_boundary;
+    let span = fix.span();
+    let (start, end) = (span.start.min(text.len()), span.end.min(text.len()));
     let bytes = text.as_bytes();
-    let line_start = (0..=at)
-        .rev()
-        .find(|&i| crate::line_index::is_line_start(bytes, i))
-        .unwrap_or(0);
-    let line_end = crate::line_index::next_line_break(bytes, at).0;
+    let window_start = floor_char_boundary(text, start.saturating_sub(REFUSAL_CONTEXT));
+    let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[window_start..start])
+        .map_or(window_start, |i| window_start + i + 1);
+    let window_end = floor_char_boundary(text, end.saturating_add(REFUSAL_CONTEXT).min(text.len()));
+    let end = end.max(start);
+    let window_end = window_end.max(end);
+    let line_end =
+        memchr::memchr2(b'\n', b'\r', &bytes[end..window_end]).map_or(window_end, |i| end + i);
     let mut key = format!(
         "{rule}\0{}\0{}",
         fix.title,
@@ -246,6 +255,9 @@ fn refusal_key(text: &str, fix: &Fix, rule: &str) -> String {
     }
     key
 }
+
+/// How much of a refused fix's line, each side of it, tells it apart.
+const REFUSAL_CONTEXT: usize = 80;
 
 /// Applies the largest set of `fixes` found by halving that passes
 /// verification: a set that fails is split in two and each half tried on
@@ -454,6 +466,9 @@ fn verify_line_structure(
     edits.sort_by_key(|e| (e.span.start, e.span.end));
     let mut delta: isize = 0;
     let mut index = 0;
+    // (Where the last edit ended, where its line ends) and that region's end.
+    let mut last_line_end: Option<(usize, usize)> = None;
+    let mut last_region_end = 0;
     while index < edits.len() {
         let first = edits[index];
         let start = line_start_at_or_before(before_bytes, first.span.start);
@@ -477,9 +492,17 @@ fn verify_line_structure(
                     count_line_breaks(content) as isize - count_line_breaks(replaced) as isize;
             }
             delta += edit.content.len() as isize - edit.span.len() as isize;
-            // Through the end of the line after the one the edit ends on.
-            let (_, next) = next_line_break(before_bytes, edit.span.end);
-            region_end = next_line_break(before_bytes, next).1;
+            // Through the end of the line after the one the edit ends on
+            // (worked out again only when the edit ends on another line than
+            // the one before: many edits on one long line stay linear).
+            let same_line =
+                last_line_end.is_some_and(|(from, end)| (from..=end).contains(&edit.span.end));
+            if !same_line {
+                let (end, next) = next_line_break(before_bytes, edit.span.end);
+                last_line_end = Some((edit.span.end, end));
+                last_region_end = next_line_break(before_bytes, next).1;
+            }
+            region_end = last_region_end;
             index += 1;
             if index >= edits.len() || edits[index].span.start > region_end {
                 break;

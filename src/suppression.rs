@@ -207,8 +207,11 @@ fn report_unused(
             // Removing a comment must not make its line a message header or
             // a day heading (which would change the date of the messages after).
             let line = &directive.line_span;
-            let mut rest = text[line.start..remove.span.start.max(line.start)].to_string();
-            rest.push_str(&text[remove.span.end.min(line.end).max(line.start)..line.end]);
+            let rest = first_three_words(
+                text[line.start..remove.span.start.max(line.start)]
+                    .chars()
+                    .chain(text[remove.span.end.min(line.end).max(line.start)..line.end].chars()),
+            );
             let makes_a_message = !directive.alone_on_line
                 && crate::parser::structural_line(&rest).is_some_and(|kind| {
                     crate::parser::structural_line(&text[line.clone()]) != Some(kind)
@@ -252,6 +255,32 @@ fn report_unused(
         }
     }
     // The caller (`linter::check_in`) sorts every finding afterwards.
+}
+
+/// The start of a line up to the end of its third word (words split at
+/// white space, as the parser splits them): all that decides whether it
+/// reads as a message header (`>`, a date, a time) or a day heading (`##`,
+/// a date, nothing after). Taken from the characters lazily, so that a long
+/// line with many comments is not copied once for each of them.
+fn first_three_words(chars: impl Iterator<Item = char>) -> String {
+    let mut words = String::new();
+    let mut ended = 0;
+    let mut in_word = false;
+    for c in chars {
+        if c.is_whitespace() {
+            if in_word {
+                ended += 1;
+                if ended == 3 {
+                    break;
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+        words.push(c);
+    }
+    words
 }
 
 /// Removes the comment: its whole line (with the line break) when it stands

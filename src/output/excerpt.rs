@@ -70,7 +70,9 @@ impl<'a> Excerpt<'a> {
         let mut copied = region_start;
         for line in first_line..=last_line {
             let line_start = if line == 0 { 0 } else { index.line_start(line) };
-            let line_end = crate::line_index::next_line_break(original.as_bytes(), line_start).0;
+            // From the index: scanning a 900 KB line for its end for each of
+            // its findings took quadratic time.
+            let line_end = index.line_end(original.as_bytes(), line);
             let content = &original[line_start..line_end];
             // A character is at most 4 bytes: a line that long in bytes is
             // long without counting it (counting a 900 KB line for each of
@@ -94,11 +96,11 @@ impl<'a> Excerpt<'a> {
                 [first, .., last] | [first @ last] => {
                     let from = back_chars(original, *first, CONTEXT_CHARS).max(line_start);
                     // Keep the line's start when the label is near it.
-                    let from = if original[line_start..from].chars().count() <= CONTEXT_CHARS {
-                        line_start
-                    } else {
-                        from
-                    };
+                    // (Counted only when that part is short in bytes, so
+                    // that a long line is not counted for each finding.)
+                    let near_start = from - line_start <= 4 * CONTEXT_CHARS
+                        && original[line_start..from].chars().count() <= CONTEXT_CHARS;
+                    let from = if near_start { line_start } else { from };
                     (
                         from,
                         forward_chars(original, *last, CONTEXT_CHARS).min(line_end),
