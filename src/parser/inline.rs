@@ -64,11 +64,12 @@ pub(super) fn parse_inlines(text: &str, line: Span) -> Vec<Inline> {
     let content = &text[line.clone()];
     let base = line.start;
     let mut inlines = Vec::new();
-    // Where the line's last closing paren is, found once and only for a line
-    // with a `[` or `!`: a destination that starts after it has none,
-    // whatever it looks like.
-    let last_close = std::cell::OnceCell::new();
-    let last_close = || *last_close.get_or_init(|| last_closing_paren(content));
+    // Where each bracket and paren closes, found once and only for a line
+    // with a `[` or `!`: each construct then finds its end by a lookup, not
+    // a scan, so a long line of brackets stays linear.
+    let pairs = std::cell::OnceCell::new();
+    let pairs = || pairs.get_or_init(|| Pairs::new(content));
+    let backtick_runs = std::cell::OnceCell::new();
     let mut i = 0;
     while i < content.len() {
         // Skip straight to the next character that can open an inline: the
@@ -83,12 +84,17 @@ pub(super) fn parse_inlines(text: &str, line: Span) -> Vec<Inline> {
         // Keep `MAY_OPEN_INLINE` in step with these arms.
         let parsed = match c {
             '`' => {
-                i = skip_code_span(content, i);
+                i = skip_code_span(
+                    content,
+                    backtick_runs.get_or_init(|| BacktickRuns::new(content)),
+                    i,
+                );
                 continue;
             }
-            '!' | '！' => parse_image(content, i, last_close())
-                .map(|image| Inline::Image(image.shifted(base))),
-            '[' => parse_link(content, i, last_close())
+            '!' | '！' => {
+                parse_image(content, i, pairs()).map(|image| Inline::Image(image.shifted(base)))
+            }
+            '[' => parse_link(content, i, pairs())
                 .map(|link| Inline::Link(link.shifted(base)))
                 .or_else(|| parse_emoji(content, i).map(|e| Inline::Emoji(e.shifted(base)))),
             '<' => parse_autolink(content, i).map(|link| Inline::Link(link.shifted(base))),
@@ -105,24 +111,6 @@ pub(super) fn parse_inlines(text: &str, line: Span) -> Vec<Inline> {
         }
     }
     inlines
-}
-
-/// Where the last `)` or `）` (EF BC 89) of `content` starts. Two SIMD
-/// searches from the end, for `)` and for the last byte of `）`: this runs
-/// on every line, and `str::rfind` with two characters decodes each one.
-fn last_closing_paren(content: &str) -> Option<usize> {
-    let bytes = content.as_bytes();
-    let mut end = bytes.len();
-    while let Some(at) = memchr::memrchr2(b')', 0x89, &bytes[..end]) {
-        if bytes[at] == b')' {
-            return Some(at);
-        }
-        if at >= 2 && bytes[at - 2] == 0xEF && bytes[at - 1] == 0xBC {
-            return Some(at - 2);
-        }
-        end = at;
-    }
-    None
 }
 
 fn inline_end(inline: &Inline) -> usize {
@@ -187,11 +175,12 @@ impl Shift for Emoji {
 /// skips them (an unclosed backtick run is text).
 pub(crate) fn code_spans(content: &str) -> Vec<Span> {
     let mut spans = Vec::new();
+    let runs = std::cell::OnceCell::new();
     let mut search = 0;
-    while let Some(found) = content[search..].find('`') {
+    while let Some(found) = memchr::memchr(b'`', &content.as_bytes()[search..]) {
         let at = search + found;
         let run = content[at..].bytes().take_while(|&b| b == b'`').count();
-        let end = skip_code_span(content, at);
+        let end = skip_code_span(content, runs.get_or_init(|| BacktickRuns::new(content)), at);
         if end > at + run {
             spans.push(at..end);
         }
@@ -200,20 +189,44 @@ pub(crate) fn code_spans(content: &str) -> Vec<Span> {
     spans
 }
 
-/// Past a `` `code` `` span, or past the backtick run when it is not closed.
-fn skip_code_span(content: &str, at: usize) -> usize {
+/// Past a `` `code` `` span (to the end of the next run of as many
+/// backticks), or past the backtick run when it is not closed.
+fn skip_code_span(content: &str, runs: &BacktickRuns, at: usize) -> usize {
     let run = content[at..].bytes().take_while(|&b| b == b'`').count();
     let after = at + run;
-    let mut search = after;
-    while let Some(found) = content[search..].find('`') {
-        let start = search + found;
-        let len = content[start..].bytes().take_while(|&b| b == b'`').count();
-        if len == run {
-            return start + len;
+    runs.next_of_length(run, after)
+        .map_or(after, |start| start + run)
+}
+
+/// The runs of backticks of one line by their length, found in one pass: a
+/// run that no run of its length closes is found so by a lookup, not by a
+/// scan to the end of the line (runs of ever more backticks would take time
+/// growing with the line's length times their number).
+struct BacktickRuns {
+    by_length: std::collections::HashMap<usize, Vec<usize>>,
+}
+
+impl BacktickRuns {
+    fn new(content: &str) -> Self {
+        let mut by_length: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+        let bytes = content.as_bytes();
+        let mut iter = memchr::memchr_iter(b'`', bytes).peekable();
+        while let Some(start) = iter.next() {
+            let mut end = start + 1;
+            while iter.next_if_eq(&end).is_some() {
+                end += 1;
+            }
+            by_length.entry(end - start).or_default().push(start);
         }
-        search = start + len;
+        Self { by_length }
     }
-    after
+
+    /// Where the first whole run of `length` backticks at or after `from`
+    /// starts.
+    fn next_of_length(&self, length: usize, from: usize) -> Option<usize> {
+        let starts = self.by_length.get(&length)?;
+        starts.get(starts.partition_point(|&at| at < from)).copied()
+    }
 }
 
 /// How far past its `[` a bracket's `]` is looked for: about CommonMark's 999
@@ -226,29 +239,10 @@ const MAX_LABEL_BYTES: usize = 1024;
 const MAX_DESTINATION_BYTES: usize = 64 * 1024;
 
 /// The end of a bracketed label starting at `open` (a `[`): the index of its
-/// matching `]`, nesting allowed.
-fn closing_bracket(content: &str, open: usize) -> Option<usize> {
+/// matching `]`, nesting allowed, at most [`MAX_LABEL_BYTES`] on.
+fn closing_bracket(content: &str, pairs: &Pairs, open: usize) -> Option<usize> {
     let end = (open + MAX_LABEL_BYTES).min(content.len());
-    let window = &content.as_bytes()[open..end];
-    // No `]` at all: the common case for a stray `[`, found without a loop.
-    memchr::memchr(b']', window)?;
-    let mut depth = 0usize;
-    let mut escaped = false;
-    for (i, &b) in window.iter().enumerate() {
-        match b {
-            _ if escaped => escaped = false,
-            b'\\' => escaped = true,
-            b'[' => depth += 1,
-            b']' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return Some(open + i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    pairs.brackets.first_closer(open + 1, end)
 }
 
 fn paren_at(content: &str, at: usize) -> Option<(Width, usize)> {
@@ -263,36 +257,154 @@ fn paren_at(content: &str, at: usize) -> Option<(Width, usize)> {
 }
 
 /// The inside of `( … )` from `start`: where the content ends and which
-/// paren closed it, if any on this line. Parentheses nest, as in CommonMark.
+/// paren closed it, if any on this line: the first `)` that is not closing
+/// a `(` opened after `start` (parentheses nest, as in CommonMark), or the
+/// first `）`, at most [`MAX_DESTINATION_BYTES`] on.
 fn scan_parenthesised(
     content: &str,
+    pairs: &Pairs,
     start: usize,
-    last_close: Option<usize>,
 ) -> (usize, Option<(Width, usize)>) {
-    // No closing paren anywhere after `start`: say so without scanning, so
-    // that a line of unclosed `(` stays linear.
-    if last_close.is_none_or(|close| close < start) {
-        return (content.len(), None);
-    }
-    let mut depth = 0usize;
     let mut end = (start + MAX_DESTINATION_BYTES).min(content.len());
     while !content.is_char_boundary(end) {
         end -= 1;
     }
-    for (i, c) in content[start..end].char_indices() {
-        let at = start + i;
-        match c {
-            '(' => depth += 1,
-            ')' if depth > 0 => depth -= 1,
-            ')' => return (at, Some((Width::Ascii, 1))),
-            '）' => return (at, Some((Width::FullWidth, c.len_utf8()))),
-            _ => {}
-        }
+    let ascii = pairs.parens.first_closer(start, end);
+    let full_width = pairs.full_width_close(start, end);
+    match (ascii, full_width) {
+        (Some(a), Some(f)) if f < a => (f, Some((Width::FullWidth, '）'.len_utf8()))),
+        (Some(a), _) => (a, Some((Width::Ascii, 1))),
+        (None, Some(f)) => (f, Some((Width::FullWidth, '）'.len_utf8()))),
+        (None, None) => (content.len(), None),
     }
-    (content.len(), None)
 }
 
-fn parse_image(content: &str, at: usize, last_close: Option<usize>) -> Option<Image> {
+/// Where the brackets and parentheses of one line close, worked out in one
+/// pass, so that finding the end of a link, an image or its destination is
+/// a lookup however long the line.
+struct Pairs {
+    /// `[` and `]`, a backslash escaping the next byte.
+    brackets: Nesting,
+    /// `(` and `)`, no escapes (as [`scan_parenthesised`] reads them).
+    parens: Nesting,
+    /// Where each `）` starts, in order.
+    full_width_closes: Vec<usize>,
+    /// Where each white-space character starts, in order (found when first
+    /// asked for: only a destination without a closing paren needs them).
+    whitespace: std::cell::OnceCell<Vec<usize>>,
+    /// Where each `?` and `#` is, in order (found when first asked for).
+    query_marks: std::cell::OnceCell<Vec<usize>>,
+    content_len: usize,
+}
+
+impl Pairs {
+    fn new(content: &str) -> Self {
+        let bytes = content.as_bytes();
+        Self {
+            brackets: Nesting::new(bytes, b'[', b']', true),
+            parens: Nesting::new(bytes, b'(', b')', false),
+            full_width_closes: memchr::memmem::find_iter(bytes, "）".as_bytes()).collect(),
+            whitespace: std::cell::OnceCell::new(),
+            query_marks: std::cell::OnceCell::new(),
+            content_len: content.len(),
+        }
+    }
+
+    /// The first `）` in `from..below`.
+    fn full_width_close(&self, from: usize, below: usize) -> Option<usize> {
+        let i = self.full_width_closes.partition_point(|&at| at < from);
+        self.full_width_closes
+            .get(i)
+            .copied()
+            .filter(|&at| at < below)
+    }
+
+    /// Where the first `?` or `#` in `span` is, or the span's end.
+    fn query_start(&self, content: &str, span: Span) -> usize {
+        let marks = self
+            .query_marks
+            .get_or_init(|| memchr::memchr2_iter(b'?', b'#', content.as_bytes()).collect());
+        let i = marks.partition_point(|&at| at < span.start);
+        marks
+            .get(i)
+            .copied()
+            .filter(|&at| at < span.end)
+            .unwrap_or(span.end)
+    }
+
+    /// Where the first white space at or after `from` starts, or the end.
+    fn next_whitespace(&self, content: &str, from: usize) -> usize {
+        let whitespace = self.whitespace.get_or_init(|| {
+            content
+                .char_indices()
+                .filter(|(_, c)| c.is_whitespace())
+                .map(|(at, _)| at)
+                .collect()
+        });
+        let i = whitespace.partition_point(|&at| at < from);
+        whitespace.get(i).copied().unwrap_or(self.content_len)
+    }
+}
+
+/// One kind of nesting pair on a line: for each closer, the depth before it,
+/// so that "the first closer from `s` on that is not closing an opener
+/// after `s`" is the first closer from `s` at the depth at `s`: a binary
+/// search instead of a scan.
+struct Nesting {
+    /// Each opener (`true`) and closer, in order, with the depth before it.
+    marks: Vec<(usize, isize, bool)>,
+    /// The closers at each depth, in order.
+    closers: std::collections::HashMap<isize, Vec<usize>>,
+}
+
+impl Nesting {
+    fn new(bytes: &[u8], open: u8, close: u8, escapes: bool) -> Self {
+        let mut marks = Vec::new();
+        let mut closers: std::collections::HashMap<isize, Vec<usize>> = Default::default();
+        let mut depth: isize = 0;
+        // The byte a backslash escapes (none yet).
+        let mut escaped_byte = usize::MAX;
+        // All three bytes are ASCII: never part of a longer character.
+        for at in memchr::memchr3_iter(open, close, b'\\', bytes) {
+            let b = bytes[at];
+            if at == escaped_byte {
+                continue;
+            }
+            if b == b'\\' {
+                if escapes {
+                    escaped_byte = at + 1;
+                }
+            } else if b == open {
+                marks.push((at, depth, true));
+                depth += 1;
+            } else {
+                marks.push((at, depth, false));
+                closers.entry(depth).or_default().push(at);
+                depth -= 1;
+            }
+        }
+        Self { marks, closers }
+    }
+
+    /// The depth just before `at`.
+    fn depth_at(&self, at: usize) -> isize {
+        let i = self.marks.partition_point(|&(mark, _, _)| mark < at);
+        match i.checked_sub(1).map(|i| self.marks[i]) {
+            Some((_, depth, true)) => depth + 1,
+            Some((_, depth, false)) => depth - 1,
+            None => 0,
+        }
+    }
+
+    /// The first closer in `from..below` that closes no opener after `from`.
+    fn first_closer(&self, from: usize, below: usize) -> Option<usize> {
+        let at_depth = self.closers.get(&self.depth_at(from))?;
+        let i = at_depth.partition_point(|&at| at < from);
+        at_depth.get(i).copied().filter(|&at| at < below)
+    }
+}
+
+fn parse_image(content: &str, at: usize, pairs: &Pairs) -> Option<Image> {
     let bang = if content[at..].starts_with('!') {
         Width::Ascii
     } else {
@@ -302,17 +414,19 @@ fn parse_image(content: &str, at: usize, last_close: Option<usize>) -> Option<Im
     if !content[open_bracket..].starts_with('[') {
         return None;
     }
-    let close_bracket = closing_bracket(content, open_bracket)?;
+    let close_bracket = closing_bracket(content, pairs, open_bracket)?;
     let (open_paren, paren_len) = paren_at(content, close_bracket + 1)?;
     let inner_start = close_bracket + 1 + paren_len;
     let (destination_span, angle_brackets, title_span, inner_end, close) =
-        parse_destination_and_title(content, inner_start, last_close);
+        parse_destination_and_title(content, pairs, inner_start);
     // `太棒了！[链接](http://…)` is an exclamation and a link; a full-width `！`
     // starts an image only when what follows is plainly one.
     if bang == Width::FullWidth
         && !looks_like_image(
             &content[open_bracket + 1..close_bracket],
-            &content[destination_span.clone()],
+            content,
+            destination_span.clone(),
+            pairs,
         )
     {
         return None;
@@ -334,15 +448,17 @@ fn parse_image(content: &str, at: usize, last_close: Option<usize>) -> Option<Im
 }
 
 /// An image file name, or the archive's alt text: the time it was sent.
-fn looks_like_image(alt: &str, destination: &str) -> bool {
-    let path = destination
-        .split(['?', '#'])
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+/// The path ends at the first `?` or `#`, found by a lookup (a long line of
+/// would-be images without a closing paren has destinations as long as the
+/// line).
+fn looks_like_image(alt: &str, content: &str, destination: Span, pairs: &Pairs) -> bool {
+    let path_end = pairs.query_start(content, destination.clone());
+    // The longest extension is 5 bytes: only the path's last 5 are compared.
+    let tail_start = path_end.saturating_sub(5).max(destination.start);
+    let path = content.as_bytes()[tail_start..path_end].to_ascii_lowercase();
     let image_extension = [".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg"]
         .iter()
-        .any(|ext| path.ends_with(ext));
+        .any(|ext| path.ends_with(ext.as_bytes()));
     let timestamp_alt = alt.len() == 19
         && alt.bytes().enumerate().all(|(i, b)| match i {
             4 | 7 => b == b'-',
@@ -358,27 +474,31 @@ type DestinationParts = (Span, bool, Option<Span>, usize, Option<(Width, usize)>
 /// Splits `<dest> "title")` or `dest "title")` starting after the `(`.
 fn parse_destination_and_title(
     content: &str,
+    pairs: &Pairs,
     inner_start: usize,
-    last_close: Option<usize>,
 ) -> DestinationParts {
     let leading =
         content[inner_start..].len() - content[inner_start..].trim_start_matches([' ', '\t']).len();
     let dest_start = inner_start + leading;
     if content[dest_start..].starts_with('<') {
-        if let Some(close) = content[dest_start + 1..].find(['>', '<']) {
+        // (Looked for no further than a destination may run.)
+        let window_end = crate::line_index::floor_char_boundary(
+            content,
+            (dest_start + 1 + MAX_DESTINATION_BYTES).min(content.len()),
+        );
+        if let Some(close) = content[dest_start + 1..window_end].find(['>', '<']) {
             let close = dest_start + 1 + close;
             if content[close..].starts_with('>') {
-                let (inner_end, paren) = scan_parenthesised(content, close + 1, last_close);
+                let (inner_end, paren) = scan_parenthesised(content, pairs, close + 1);
                 let title = title_in(content, close + 1, inner_end);
                 return (dest_start + 1..close, true, title, inner_end, paren);
             }
         }
     }
-    let (inner_end, paren) = scan_parenthesised(content, dest_start, last_close);
+    let (inner_end, paren) = scan_parenthesised(content, pairs, dest_start);
     if paren.is_none() {
         // No `)` on the line: the URL is the first word, what follows is text.
-        let rest = &content[dest_start..];
-        let token_end = dest_start + rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let token_end = pairs.next_whitespace(content, dest_start);
         return (dest_start..token_end, false, None, token_end, None);
     }
     let inner = &content[dest_start..inner_end];
@@ -394,6 +514,9 @@ fn parse_destination_and_title(
     (dest_start..trimmed_end, false, None, inner_end, paren)
 }
 
+/// How long a link title may be.
+const MAX_TITLE_BYTES: usize = 1024;
+
 /// A `"title"`, `'title'` or `(title)` that ends exactly at `end`.
 fn title_in(content: &str, start: usize, end: usize) -> Option<Span> {
     let region = content[start..end].trim_end();
@@ -405,7 +528,12 @@ fn title_in(content: &str, start: usize, end: usize) -> Option<Span> {
         _ => return None,
     };
     let body = &region[..region.len() - 1];
-    let open_at = body.rfind(open)?;
+    // A title is looked for in the last MAX_TITLE_BYTES only: a line of
+    // would-be images ending in one quote would otherwise search back
+    // through each of their destinations.
+    let search_from =
+        crate::line_index::floor_char_boundary(body, body.len().saturating_sub(MAX_TITLE_BYTES));
+    let open_at = search_from + body[search_from..].rfind(open)?;
     // The title must be separated from the destination by white space,
     // unless there is no destination at all.
     let before = &body[..open_at];
@@ -415,13 +543,13 @@ fn title_in(content: &str, start: usize, end: usize) -> Option<Span> {
     Some(start + open_at + 1..start + region.len() - 1)
 }
 
-fn parse_link(content: &str, at: usize, last_close: Option<usize>) -> Option<Link> {
-    let close_bracket = closing_bracket(content, at)?;
+fn parse_link(content: &str, at: usize, pairs: &Pairs) -> Option<Link> {
+    let close_bracket = closing_bracket(content, pairs, at)?;
     if !content[close_bracket + 1..].starts_with('(') {
         return None;
     }
     let dest_start = close_bracket + 2;
-    let (inner_end, paren) = scan_parenthesised(content, dest_start, last_close);
+    let (inner_end, paren) = scan_parenthesised(content, pairs, dest_start);
     let (Width::Ascii, len) = paren? else {
         return None;
     };
@@ -527,26 +655,112 @@ mod scan_tests {
         assert_eq!(MAY_OPEN_INLINE, expected);
     }
 
-    #[test]
-    fn last_closing_paren_finds_what_rfind_finds() {
-        for content in [
-            "",
-            "abc",
-            "a)b",
-            "a）b",
-            "a)b）c",
-            "a）b)c",
-            "三三）",
-            "乙\u{0089}",
-            "\u{FF09}\u{FF09}x",
-            "![a](b)（c",
-        ] {
+    /// The scans that [`Pairs`] replaced, kept as the reference: the depth
+    /// counted byte by byte from the opener.
+    fn closing_bracket_by_scan(content: &str, open: usize) -> Option<usize> {
+        let end = (open + MAX_LABEL_BYTES).min(content.len());
+        let mut depth = 0usize;
+        let mut escaped = false;
+        for (i, &b) in content.as_bytes()[open..end].iter().enumerate() {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'[' => depth += 1,
+                b']' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return Some(open + i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    fn scan_parenthesised_by_scan(content: &str, start: usize) -> (usize, Option<(Width, usize)>) {
+        let mut depth = 0usize;
+        let mut end = (start + MAX_DESTINATION_BYTES).min(content.len());
+        while !content.is_char_boundary(end) {
+            end -= 1;
+        }
+        for (i, c) in content[start..end].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' if depth > 0 => depth -= 1,
+                ')' => return (start + i, Some((Width::Ascii, 1))),
+                '）' => return (start + i, Some((Width::FullWidth, c.len_utf8()))),
+                _ => {}
+            }
+        }
+        (content.len(), None)
+    }
+
+    fn agrees_with_the_scans(content: &str) {
+        let pairs = Pairs::new(content);
+        for (at, c) in content.char_indices() {
+            if c == '[' {
+                assert_eq!(
+                    closing_bracket(content, &pairs, at),
+                    closing_bracket_by_scan(content, at),
+                    "{content:?} at {at}"
+                );
+            }
             assert_eq!(
-                last_closing_paren(content),
-                content.rfind([')', '）']),
-                "{content:?}"
+                scan_parenthesised(content, &pairs, at),
+                scan_parenthesised_by_scan(content, at),
+                "{content:?} from {at}"
             );
         }
+    }
+
+    #[test]
+    fn pairs_find_what_the_scans_find() {
+        for content in [
+            "",
+            "[a](b)",
+            "[[]",
+            "[[][[][[]",
+            "\\[a]]",
+            "\\\\[a]",
+            "[a\\]b]",
+            "((a)b)c)",
+            "(（)",
+            "一[二]（三）(四)",
+            "]][[))((",
+            "[a](<b>) ![c]（d） [e](f(g)h)",
+        ] {
+            agrees_with_the_scans(content);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn pairs_find_what_the_scans_find_on_any_line(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["[", "]", "(", ")", "（", "）", "\\", "a", "一", " "]),
+                0..60,
+            )
+        ) {
+            agrees_with_the_scans(&pieces.concat());
+        }
+    }
+
+    #[test]
+    fn the_label_and_destination_bounds_hold() {
+        let far = format!("[{}]", "a".repeat(MAX_LABEL_BYTES));
+        assert_eq!(closing_bracket(&far, &Pairs::new(&far), 0), None);
+        let near = format!("[{}]", "a".repeat(MAX_LABEL_BYTES - 2));
+        assert_eq!(
+            closing_bracket(&near, &Pairs::new(&near), 0),
+            Some(near.len() - 1)
+        );
+        let far = format!("({})", "一".repeat(MAX_DESTINATION_BYTES / 3 + 1));
+        assert_eq!(
+            scan_parenthesised(&far, &Pairs::new(&far), 1),
+            scan_parenthesised_by_scan(&far, 1)
+        );
+        assert_eq!(scan_parenthesised(&far, &Pairs::new(&far), 1).1, None);
     }
 
     #[test]
