@@ -157,7 +157,10 @@ impl ResultCache {
 
     /// [`ResultCache::open`] for the build `build`.
     fn open_as(dir: &Path, build: String) -> Self {
-        let bytes = std::fs::read(dir.join(FILE_NAME)).unwrap_or_default();
+        // Bounded like every read: a cache replaced by a FIFO, a device or a
+        // huge file is a miss, not a hang.
+        let bytes = crate::input::read_file(&dir.join(FILE_NAME), crate::input::MAX_CACHE_SIZE)
+            .unwrap_or_default();
         let decoded = checked_payload(&bytes).map(postcard::from_bytes::<CacheFile<'_>>);
         let stored = match decoded {
             Some(Ok(file)) if file.version == build => {

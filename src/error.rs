@@ -27,6 +27,24 @@ pub enum Error {
         byte: u8,
     },
 
+    /// Not a regular file: a FIFO, a device, a socket or a folder named
+    /// where a file is read. Refused before it is opened, since reading
+    /// one can block forever or never end.
+    #[error(
+        "{}: {kind}, not a regular file; chatlint reads regular files, standard input (-) \
+         and process substitution (<(command))",
+        path.display()
+    )]
+    NotAFile { path: PathBuf, kind: &'static str },
+
+    /// Larger than the most chatlint reads of one input; nothing of it was read.
+    #[error(
+        "{}: larger than {limit} bytes, the most chatlint reads of one file \
+         (--max-file-size sets it for transcripts)",
+        path.display()
+    )]
+    TooLarge { path: PathBuf, limit: u64 },
+
     #[error("{}: the file is read-only; chatlint will not replace it", path.display())]
     ReadOnly { path: PathBuf },
 

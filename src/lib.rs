@@ -48,6 +48,7 @@ pub mod convert;
 pub mod diagnostic;
 pub mod error;
 pub mod fix;
+pub mod input;
 pub mod line_index;
 pub mod linter;
 pub mod model;

@@ -59,13 +59,11 @@ impl SourceFile {
         }
     }
 
-    /// Reads a file, refusing anything that is not UTF-8 with an error that
-    /// names the file and the first bad byte's line and column.
-    pub fn read(path: &Path) -> Result<Self, Error> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    /// Reads a file of at most `limit` bytes (see [`crate::input`]),
+    /// refusing anything that is not UTF-8 with an error that names the file
+    /// and the first bad byte's line and column.
+    pub fn read(path: &Path, limit: u64) -> Result<Self, Error> {
+        let bytes = crate::input::read_file(path, limit)?;
         Self::from_bytes(path.display().to_string(), Some(path.to_path_buf()), bytes)
     }
 

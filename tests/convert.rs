@@ -537,7 +537,7 @@ fn a_folder_tree_is_mirrored_and_a_failure_stops_nothing() {
         .get_output()
         .clone();
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("Converted 2, skipped 0, failed 1 (to csv)."),
         "{stderr}"
@@ -567,11 +567,11 @@ fn a_folder_tree_is_mirrored_and_a_failure_stops_nothing() {
 
     // Again: the outputs exist; without --force they are skipped, with it replaced.
     convert_to(&["--to", "csv"], &input, &out)
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("skipped 2"))
         .stderr(predicate::str::contains("exists (--force overwrites it)"));
     convert_to(&["--force", "--to", "csv"], &input, &out)
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("Converted 2, skipped 0, failed 1"));
 }
 
@@ -591,7 +591,7 @@ fn nothing_is_written_outside_out_or_over_an_input() {
         .get_output()
         .clone();
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("leads outside the output folder"),
         "{stderr}"
@@ -606,12 +606,12 @@ fn nothing_is_written_outside_out_or_over_an_input() {
     // Clean Markdown written over the folder it comes from: never over an input.
     let md = input.join("a/2017-08-25-chat.md");
     convert_to(&["--force", "--to", "md"], &input, &input)
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains(
             "is an input file; it is never overwritten",
         ));
     assert_eq!(fs::read_to_string(&md).unwrap(), CHAT);
-    convert_to(&["--force", "--to", "md"], &md, &md).code(1);
+    convert_to(&["--force", "--to", "md"], &md, &md).code(2);
     assert_eq!(fs::read_to_string(&md).unwrap(), CHAT);
 
     // An output folder inside the input folder: its files are not inputs.

@@ -82,7 +82,8 @@ fn every_corpus_file_has_exactly_the_expected_findings() {
     let mut found = BTreeSet::new();
     let mut messages = 0;
     for path in &files {
-        let source = SourceFile::read(path).unwrap_or_else(|e| panic!("{e}"));
+        let source = SourceFile::read(path, chatlint::input::DEFAULT_MAX_FILE_SIZE)
+            .unwrap_or_else(|e| panic!("{e}"));
         let transcript = parse(source.text());
         messages += transcript.messages.len();
         let relative = path

@@ -252,6 +252,37 @@ fn root_keeps_the_owner_of_a_converted_output_it_replaces() {
     assert_eq!(metadata.permissions().mode() & 0o777, 0o600);
 }
 
+#[test]
+fn extended_attributes_are_kept_by_a_fix() {
+    use xattr::FileExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "chat.md", BROKEN);
+    // `user.*` attributes need no privilege, only a file system that has
+    // them (ext4, xfs, btrfs; tmpfs since Linux 6.6): without, this fails
+    // and says so rather than passing untested.
+    fs::File::open(&path)
+        .unwrap()
+        .set_xattr("user.chatlint.origin", b"wechat export")
+        .unwrap_or_else(|err| {
+            panic!(
+                "this test needs user extended attributes in {}: {err}",
+                dir.path().display()
+            )
+        });
+    chatlint()
+        .args(["check", "--fix", "--no-cache"])
+        .arg(&path)
+        .assert()
+        .code(0);
+    assert_eq!(fs::read_to_string(&path).unwrap(), FIXED);
+    let file = fs::File::open(&path).unwrap();
+    assert_eq!(
+        file.get_xattr("user.chatlint.origin").unwrap().as_deref(),
+        Some(&b"wechat export"[..])
+    );
+    assert_eq!(file.list_xattr().unwrap().count(), 1);
+}
+
 // --- convert -o: never rename over anything but a regular file --------------
 
 #[test]

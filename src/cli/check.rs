@@ -79,6 +79,8 @@ pub struct CheckArgs {
     #[arg(long)]
     no_cache: bool,
     #[command(flatten)]
+    size_limit: inputs::SizeLimit,
+    #[command(flatten)]
     online_options: Box<OnlineConfig>,
 }
 
@@ -577,7 +579,7 @@ fn load(
     let config_path = input.config_path(args.stdin_filename.as_deref());
     let failed = |err| Box::new(Outcome::failed(err));
     let settings = inputs::settings_for(resolver, &config_path, overrides).map_err(failed)?;
-    let source = inputs::read(input, stdin_name).map_err(failed)?;
+    let source = inputs::read(input, stdin_name, args.size_limit.max_file_size).map_err(failed)?;
     if *input == Input::Stdin
         && args.force_exclude
         && args.stdin_filename.is_some()

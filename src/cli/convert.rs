@@ -67,6 +67,8 @@ pub struct ConvertArgs {
     /// Print problems only, no summary.
     #[arg(long, short)]
     quiet: bool,
+    #[command(flatten)]
+    size_limit: inputs::SizeLimit,
 }
 
 /// One input and where its output goes.
@@ -182,10 +184,12 @@ pub fn run(args: ConvertArgs) -> Result<ExitStatus, Error> {
     // Written to stdout, one file needs no summary; problems are still said.
     let summary = !args.quiet && args.output.is_some();
     report(&args, summary, converted, &skipped, &failures, &notices);
+    // A file that could not be converted is an input or output error: 2,
+    // as in `check`. Exit 1 means findings, which `convert` does not report.
     Ok(if failures.is_empty() {
         ExitStatus::Success
     } else {
-        ExitStatus::Findings
+        ExitStatus::Error
     })
 }
 
@@ -348,7 +352,7 @@ fn run_job(
     destination: Option<&Destination>,
 ) -> Outcome {
     let convert = |out: &mut dyn Write| -> Result<Vec<Notice>, ConvertError> {
-        let source = inputs::read(&job.input, stdin_name)?;
+        let source = inputs::read(&job.input, stdin_name, args.size_limit.max_file_size)?;
         match args.from {
             InputFormat::Json => {
                 convert::convert_json(source.text(), args.to, &Options::default(), out)

@@ -13,7 +13,7 @@
 //! a file named explicitly is read even when excluded, unless
 //! `--force-exclude` says otherwise (pre-commit passes every staged file).
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -177,19 +177,27 @@ fn walk(
     inputs.extend(found.into_iter().map(Input::File));
 }
 
-/// Reads an input, checking that it is UTF-8. `stdin_name` names standard input.
-pub fn read(input: &Input, stdin_name: &str) -> Result<SourceFile, Error> {
+/// Reads an input of at most `limit` bytes, checking that it is UTF-8.
+/// `stdin_name` names standard input.
+pub fn read(input: &Input, stdin_name: &str, limit: u64) -> Result<SourceFile, Error> {
     match input {
-        Input::File(path) => SourceFile::read(path),
+        Input::File(path) => SourceFile::read(path, limit),
         Input::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|source| Error::Io {
-                    path: PathBuf::from(stdin_name),
-                    source,
-                })?;
+            let bytes = chatlint::input::read_stdin(stdin_name, limit)?;
             SourceFile::from_bytes(stdin_name.to_string(), None, bytes)
         }
     }
+}
+
+/// `--max-file-size`, shared by the commands that read transcripts.
+#[derive(Debug, clap::Args)]
+pub struct SizeLimit {
+    /// The largest input read, e.g. 500MB or 2GiB; a larger file is an error (exit 2).
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = "1GiB",
+        value_parser = chatlint::input::parse_size
+    )]
+    pub max_file_size: u64,
 }

@@ -125,9 +125,10 @@ impl LoadedConfig {
 
     /// Reads and validates `path`; every error points into the file.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        let bytes = crate::input::read_file(path, crate::input::MAX_CONFIG_SIZE)?;
+        let text = String::from_utf8(bytes).map_err(|err| Error::Io {
             path: path.to_path_buf(),
-            source,
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, err.utf8_error()),
         })?;
         Self::parse(path, &text)
     }

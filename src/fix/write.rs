@@ -19,7 +19,7 @@ const STALE_TEMPORARY_AGE: Duration = Duration::from_secs(60);
 
 /// Replaces the file at `path`, which was read as `original`, with
 /// `contents`: written to a temporary file in the same folder (created with
-/// the file's mode, given its owner and group), synced, renamed over the
+/// the file's mode, given its owner, group and extended attributes), synced, renamed over the
 /// file, and the folder synced.
 ///
 /// A symbolic link is followed: the file it leads to is replaced and the
@@ -30,7 +30,8 @@ const STALE_TEMPORARY_AGE: Duration = Duration::from_secs(60);
 /// - anything but a regular file;
 /// - a file with more than one hard link (the rename would cut it off from
 ///   its other names);
-/// - a file whose owner and group chatlint cannot give the new copy;
+/// - a file whose owner and group chatlint cannot give the new copy, or
+///   whose extended attributes (ACLs, labels) it cannot copy;
 /// - a file that no longer holds `original` (another writer changed it
 ///   since it was read), or that changes or is replaced while the new copy
 ///   is written ([`Error::ChangedDuringRun`]).
@@ -112,6 +113,9 @@ pub fn replace_file(path: &Path, original: &[u8], contents: &str) -> Result<(), 
         .as_file()
         .set_permissions(std::fs::Permissions::from_mode(mode & 0o7777))
         .map_err(io_error)?;
+    // Last, since a chown may clear some (file capabilities) and an ACL
+    // is kept with the mode it belongs to.
+    copy_extended_attributes(&file, temporary.as_file()).map_err(refuse)?;
     temporary.as_file().sync_all().map_err(io_error)?;
 
     // A last look just before the rename: the file at the path is still the
@@ -125,6 +129,51 @@ pub fn replace_file(path: &Path, original: &[u8], contents: &str) -> Result<(), 
         .persist(&target)
         .map_err(|err| io_error(err.error))?;
     sync_folder(folder).map_err(io_error)?;
+    Ok(())
+}
+
+/// Gives `copy` exactly the extended attributes of `file` (ACLs, SELinux
+/// labels and `user.*` attributes are all extended attributes): those it
+/// has are set, and those it got from its folder (a default ACL) but `file`
+/// lacks are removed. `Err` is the reason the file must be refused: one
+/// could not be copied (a `security.*` or `trusted.*` name this user may
+/// not set), so the new copy would not be what the file is.
+fn copy_extended_attributes(file: &File, copy: &File) -> Result<(), String> {
+    use xattr::FileExt;
+    let names = |f: &File| -> Result<Vec<std::ffi::OsString>, String> {
+        match f.list_xattr() {
+            Ok(names) => Ok(names.collect()),
+            // A file system without extended attributes: there are none.
+            Err(err) if err.kind() == ErrorKind::Unsupported => Ok(Vec::new()),
+            Err(err) => Err(format!(
+                "chatlint cannot list its extended attributes ({err})"
+            )),
+        }
+    };
+    let wanted = names(file)?;
+    for name in names(copy)?.iter().filter(|name| !wanted.contains(name)) {
+        copy.remove_xattr(name).map_err(|err| {
+            format!(
+                "the new copy got the extended attribute {} from its folder and chatlint cannot remove it ({err})",
+                name.to_string_lossy()
+            )
+        })?;
+    }
+    for name in &wanted {
+        let cannot = |err: std::io::Error| {
+            format!(
+                "chatlint cannot copy its extended attribute {} ({err})",
+                name.to_string_lossy()
+            )
+        };
+        // Gone since it was listed: nothing to copy.
+        let Some(value) = file.get_xattr(name).map_err(cannot)? else {
+            continue;
+        };
+        if copy.get_xattr(name).map_err(cannot)?.as_deref() != Some(&value[..]) {
+            copy.set_xattr(name, &value).map_err(cannot)?;
+        }
+    }
     Ok(())
 }
 
@@ -252,6 +301,26 @@ fn remove_stale_temporaries(folder: &Path, owner: u32, keep: &Path, now: SystemT
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extended_attributes_are_copied_and_extra_ones_removed() {
+        use xattr::FileExt;
+        let dir = tempfile::tempdir().unwrap();
+        let original = File::create(dir.path().join("a")).unwrap();
+        let copy = File::create(dir.path().join("b")).unwrap();
+        original.set_xattr("user.kept", b"1").unwrap();
+        original.set_xattr("user.same", b"2").unwrap();
+        copy.set_xattr("user.same", b"2").unwrap();
+        copy.set_xattr("user.inherited", b"3").unwrap();
+        copy_extended_attributes(&original, &copy).unwrap();
+        let mut names: Vec<_> = copy.list_xattr().unwrap().collect();
+        names.sort();
+        assert_eq!(names, ["user.kept", "user.same"]);
+        assert_eq!(
+            copy.get_xattr("user.kept").unwrap().as_deref(),
+            Some(&b"1"[..])
+        );
+    }
 
     #[test]
     fn replaces_contents_and_keeps_permissions() {

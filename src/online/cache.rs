@@ -40,9 +40,11 @@ impl Cache {
     pub(crate) fn open(settings: &CacheSettings, now: SystemTime) -> Self {
         let now = unix_seconds(now);
         let mut entries: BTreeMap<String, Entry> =
-            std::fs::read_to_string(settings.dir.join(FILE_NAME))
+            // Bounded like every read: a cache replaced by a FIFO or a huge
+            // file is a miss, not a hang.
+            crate::input::read_file(&settings.dir.join(FILE_NAME), crate::input::MAX_CACHE_SIZE)
                 .ok()
-                .and_then(|text| serde_json::from_str(&text).ok())
+                .and_then(|bytes| serde_json::from_slice(&bytes).ok())
                 .unwrap_or_default();
         entries.retain(|_, entry| {
             now.saturating_sub(entry.checked) < settings.max_age.as_secs()
