@@ -88,9 +88,9 @@ pub struct LineColumn {
 /// The start offset of every line of a text.
 #[derive(Debug)]
 pub struct LineIndex {
-    /// Byte offset at which each line starts; `line_starts[0]` skips a BOM so
+    /// Byte offset at which each line starts; the first skips a BOM so
     /// that columns on the first line count what a reader sees.
-    line_starts: Vec<usize>,
+    line_starts: LineStarts,
     /// The last offset whose column was counted, and that column: findings
     /// come in order, so the next column on the same line is counted from
     /// there, not from the line's start (a 900 KB line with thousands of
@@ -110,14 +110,29 @@ impl Clone for LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
-        line_starts.push(bom);
         let bytes = text.as_bytes();
-        line_starts.extend(
-            memchr::memchr2_iter(b'\n', b'\r', bytes)
-                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
-                .map(|i| i + 1),
-        );
+        let starts = || {
+            std::iter::once(bom).chain(
+                memchr::memchr2_iter(b'\n', b'\r', bytes)
+                    .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                    .map(|i| i + 1),
+            )
+        };
+        // Counted first, so that the table is allocated once at its size.
+        let count = starts().count();
+        let line_starts = match u32::try_from(text.len()) {
+            // Every offset fits in 32 bits: half the memory.
+            Ok(_) => {
+                let mut narrow = Vec::with_capacity(count);
+                narrow.extend(starts().map(|start| start as u32));
+                LineStarts::Narrow(narrow)
+            }
+            Err(_) => {
+                let mut wide = Vec::with_capacity(count);
+                wide.extend(starts());
+                LineStarts::Wide(wide)
+            }
+        };
         Self {
             line_starts,
             last_column: std::sync::Mutex::new((usize::MAX, 0)),
@@ -132,7 +147,9 @@ impl LineIndex {
 
     /// The byte offset at which the given 0-based line starts.
     pub fn line_start(&self, line0: usize) -> usize {
-        self.line_starts[line0.min(self.line_starts.len() - 1)]
+        self.line_starts
+            .get(line0.min(self.line_starts.len() - 1))
+            .unwrap_or(0)
     }
 
     /// The byte offset at which the given 0-based line's text ends (before
@@ -140,8 +157,8 @@ impl LineIndex {
     /// the line, however long. `bytes` is the indexed text.
     pub fn line_end(&self, bytes: &[u8], line0: usize) -> usize {
         match self.line_starts.get(line0 + 1) {
-            Some(&next) if next >= 2 && bytes.get(next - 2..next) == Some(b"\r\n") => next - 2,
-            Some(&next) => next - 1,
+            Some(next) if next >= 2 && bytes.get(next - 2..next) == Some(b"\r\n") => next - 2,
+            Some(next) => next - 1,
             None => bytes.len(),
         }
     }
@@ -164,7 +181,7 @@ impl LineIndex {
     pub fn line_column(&self, text: &str, offset: usize) -> LineColumn {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line0 = self.line0(offset);
-        let start = self.line_starts[line0].min(offset);
+        let start = self.line_starts.get(line0).unwrap_or(0).min(offset);
         // A poisoned memo only loses the shortcut.
         let mut last = self.last_column.lock().unwrap_or_else(|e| e.into_inner());
         let (last_offset, last_column) = *last;
@@ -177,6 +194,41 @@ impl LineIndex {
         LineColumn {
             line: line0 + 1,
             column,
+        }
+    }
+}
+
+/// The start of each line, in 32 bits when the text is under 4 GiB.
+#[derive(Debug, Clone)]
+enum LineStarts {
+    Narrow(Vec<u32>),
+    Wide(Vec<usize>),
+}
+
+impl LineStarts {
+    /// Never 0: the first line always starts somewhere.
+    fn len(&self) -> usize {
+        match self {
+            LineStarts::Narrow(starts) => starts.len(),
+            LineStarts::Wide(starts) => starts.len(),
+        }
+    }
+
+    fn get(&self, line0: usize) -> Option<usize> {
+        match self {
+            LineStarts::Narrow(starts) => starts.get(line0).map(|&start| start as usize),
+            LineStarts::Wide(starts) => starts.get(line0).copied(),
+        }
+    }
+
+    fn binary_search(&self, offset: &usize) -> Result<usize, usize> {
+        match self {
+            LineStarts::Narrow(starts) => match u32::try_from(*offset) {
+                Ok(offset) => starts.binary_search(&offset),
+                // Past every start (they all fit in 32 bits).
+                Err(_) => Err(starts.len()),
+            },
+            LineStarts::Wide(starts) => starts.binary_search(offset),
         }
     }
 }

@@ -150,7 +150,8 @@ pub fn fix_in(
     threshold: Applicability,
     surroundings: Surroundings<'_>,
 ) -> Result<FixOutcome, Error> {
-    let mut current = text.to_string();
+    // Borrowed until a round changes it: no copy of a large file up front.
+    let mut current: std::borrow::Cow<'_, str> = std::borrow::Cow::Borrowed(text);
     let mut fixed = Vec::new();
     let mut rejected: Vec<RejectedFix> = Vec::new();
     // Fixes refused once are not tried again in later rounds.
@@ -203,7 +204,7 @@ pub fn fix_in(
                 check_in(&current, settings, surroundings)
             };
             return Ok(FixOutcome {
-                text: current,
+                text: current.into_owned(),
                 fixed,
                 remaining,
                 rejected,
@@ -217,7 +218,7 @@ pub fn fix_in(
             intended.line_endings |=
                 replaced.contains(['\r', '\n']) || edit.content.contains(['\r', '\n']);
         }
-        current = round.text;
+        current = std::borrow::Cow::Owned(round.text);
     }
     Err(Error::FixDidNotConverge {
         name: name.to_string(),
@@ -323,8 +324,8 @@ fn verify_whole(
     removed_messages: usize,
     intended: IntendedChanges,
 ) -> Result<(), Error> {
-    let before = parser::parse(original).messages.len();
-    let after = parser::parse(fixed).messages.len();
+    let before = parser::header_starts(original).len();
+    let after = parser::header_starts(fixed).len();
     if before.checked_sub(removed_messages) != Some(after) {
         return Err(verification_error(
             name,
@@ -538,16 +539,8 @@ fn verify_messages(
     edits: &[Edit],
     removed_messages: usize,
 ) -> Result<(), Error> {
-    let headers_before: Vec<usize> = parser::parse(before)
-        .messages
-        .iter()
-        .map(|m| m.header.span.start)
-        .collect();
-    let headers_after: Vec<usize> = parser::parse(after)
-        .messages
-        .iter()
-        .map(|m| m.header.span.start)
-        .collect();
+    let headers_before = parser::header_starts(before);
+    let headers_after = parser::header_starts(after);
     let mut edits: Vec<&Edit> = edits.iter().collect();
     edits.sort_by_key(|e| (e.span.start, e.span.end));
     // (start and end of each edit's content in the text after, end before).

@@ -122,8 +122,11 @@ impl std::fmt::Display for Time {
 #[derive(Debug, Clone)]
 pub struct Message {
     pub header: Header,
-    /// Every line after the header, separator lines included.
-    pub body: Vec<BodyLine>,
+    /// Every line after the header, separator lines included. A boxed
+    /// slice, allocated once at its exact length: a large transcript holds
+    /// millions of these, and a `Vec`'s spare capacity would cost more than
+    /// the text.
+    pub body: Box<[BodyLine]>,
 }
 
 impl Message {
@@ -203,8 +206,9 @@ pub struct BodyLine {
     pub is_blank: bool,
     /// Inside a fenced code block (the fence lines themselves included).
     pub in_code_fence: bool,
-    /// Images, links, mentions and emoji codes, in order; empty in code fences.
-    pub inlines: Vec<Inline>,
+    /// Images, links, mentions and emoji codes, in order; empty in code
+    /// fences. Exactly as long as it needs to be (see [`Message::body`]).
+    pub inlines: Box<[Inline]>,
 }
 
 impl BodyLine {

@@ -82,12 +82,9 @@ pub fn replace_file(path: &Path, original: &[u8], contents: &str) -> Result<(), 
     }
     // Still the text that was fixed? (An editor's save or an append since
     // the read would otherwise be overwritten with the fixed old text.)
-    let mut current = Vec::with_capacity(original.len());
-    file.read_to_end(&mut current).map_err(io_error)?;
-    if current != original {
+    if !holds_exactly(&mut file, original).map_err(io_error)? {
         return Err(changed());
     }
-    drop(current);
 
     let folder = folder_of(&target);
     let mode = opened.permissions().mode();
@@ -175,6 +172,30 @@ fn copy_extended_attributes(file: &File, copy: &File) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Whether `file`, read from where it stands to its end, holds exactly
+/// `expected`. Compared a block at a time: a second copy of a large file
+/// is never held.
+fn holds_exactly(file: &mut File, expected: &[u8]) -> std::io::Result<bool> {
+    let mut block = vec![0; 64 * 1024];
+    let mut compared = 0;
+    loop {
+        let read = match file.read(&mut block) {
+            Ok(0) => return Ok(compared == expected.len()),
+            Ok(read) => read,
+            Err(err) if err.kind() == ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        let Some(expected_block) = expected.get(compared..compared + read) else {
+            // Longer than what was read.
+            return Ok(false);
+        };
+        if block[..read] != *expected_block {
+            return Ok(false);
+        }
+        compared += read;
+    }
 }
 
 /// The same file: the same device and inode.
@@ -301,6 +322,25 @@ fn remove_stale_temporaries(folder: &Path, owner: u32, keep: &Path, now: SystemT
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_holds_exactly_its_text_or_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a");
+        let text: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &text).unwrap();
+        let check =
+            |expected: &[u8]| holds_exactly(&mut File::open(&path).unwrap(), expected).unwrap();
+        assert!(check(&text));
+        assert!(!check(&text[..text.len() - 1]), "the file is longer");
+        let mut longer = text.clone();
+        longer.push(0);
+        assert!(!check(&longer), "the file is shorter");
+        let mut other = text.clone();
+        other[150_000] ^= 1;
+        assert!(!check(&other), "one byte differs in a later block");
+        assert!(check(b"") == text.is_empty());
+    }
 
     #[test]
     fn extended_attributes_are_copied_and_extra_ones_removed() {

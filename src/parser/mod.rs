@@ -26,6 +26,16 @@ pub fn parse(text: &str) -> Transcript {
         ..Transcript::default()
     };
 
+    // Reserved once: a `Vec` that doubles as it grows would hold up to
+    // twice the messages' size, and three times while it moves. Every
+    // header line but the first follows a `\n>` (a quote line that is no
+    // header only makes this a little generous).
+    transcript
+        .messages
+        .reserve(memchr::memmem::find_iter(text.as_bytes(), b"\n>").count() + 1);
+    // The current message's body lines, moved into an exact-size slice
+    // when the message ends; the buffer is reused.
+    let mut body: Vec<BodyLine> = Vec::new();
     let mut fence = FenceState::default();
     for line in lines {
         let content = &text[line.clone()];
@@ -38,9 +48,10 @@ pub fn parse(text: &str) -> Transcript {
         if let Some(header) = header {
             // A message never continues a code fence left open by the one before.
             fence = FenceState::default();
+            close_body(&mut transcript, &mut body);
             transcript.messages.push(Message {
                 header,
-                body: Vec::new(),
+                body: Box::default(),
             });
             continue;
         }
@@ -52,12 +63,38 @@ pub fn parse(text: &str) -> Transcript {
             continue;
         }
         let body_line = body_line(text, line, &mut fence);
-        match transcript.messages.last_mut() {
-            Some(message) => message.body.push(body_line),
-            None => transcript.preamble.push(body_line),
+        if transcript.messages.is_empty() {
+            transcript.preamble.push(body_line);
+        } else {
+            body.push(body_line);
         }
     }
+    close_body(&mut transcript, &mut body);
     transcript
+}
+
+/// Where each message header starts, as [`parse`] finds them, without
+/// building the model: the fix engine's verification compares these
+/// before and after a round, and a model of a large file costs several
+/// times its text.
+pub fn header_starts(text: &str) -> Vec<usize> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = Lines::new(text, start).peekable();
+    // The front matter's lines are never headers, as in `parse`.
+    front_matter::parse(text, &mut lines);
+    lines
+        .filter(|line| {
+            text[line.clone()].starts_with('>') && parse_header(text, line.clone()).is_some()
+        })
+        .map(|line| line.start)
+        .collect()
+}
+
+/// Gives the last message the body lines gathered since its header.
+fn close_body(transcript: &mut Transcript, body: &mut Vec<BodyLine>) {
+    if let Some(message) = transcript.messages.last_mut() {
+        message.body = body.drain(..).collect();
+    }
 }
 
 /// A line that shapes the messages after it.
@@ -114,9 +151,9 @@ fn body_line(text: &str, span: Span, fence: &mut FenceState) -> BodyLine {
     BodyLine {
         is_blank: is_blank(content),
         inlines: if in_code_fence {
-            Vec::new()
+            Box::default()
         } else {
-            inline::parse_inlines(text, span.clone())
+            inline::parse_inlines(text, span.clone()).into_boxed_slice()
         },
         in_code_fence,
         span,

@@ -214,3 +214,25 @@ fn next_header_line_finds_where_the_parser_starts_messages() {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    /// `header_starts` finds exactly the headers `parse` finds, whatever
+    /// the line breaks, front matter, BOM or fences around them.
+    #[test]
+    fn header_starts_are_the_headers_of_parse(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "---\n", "title: x\n", "> 07:50:02  右军  ", "> 7:50:02  a", ">08:00:00 b",
+                "> 2017-05-05 09:00:00  钟", "## 2017-05-05", "```", "\n", "\r\n", "\r",
+                "   ", "text", "\u{feff}", "> quote", ">", " ",
+            ]),
+            0..40,
+        )
+    ) {
+        let text: String = pieces.concat();
+        let expected: Vec<usize> =
+            parse(&text).messages.iter().map(|m| m.header.span.start).collect();
+        proptest::prop_assert_eq!(header_starts(&text), expected, "{:?}", text);
+    }
+}
