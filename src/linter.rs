@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::fix::{apply_selected, Applicability, AppliedFixes, Edit, Fix};
 use crate::parser;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, Rule, WholeFile};
 use crate::source::LineEnding;
 
 /// How many rounds of fixing before giving up: each round applies every
@@ -43,16 +43,151 @@ pub struct Surroundings<'a> {
 }
 
 /// [`check_with`] for a text in its [`Surroundings`].
+///
+/// A text larger than [`PART_BYTES`] is checked a part at a time (each
+/// part starting at a message header), so that only one part's model is
+/// held at once: the model costs several times the text it describes.
+/// Each part is parsed with the part before it, and with more while a rule
+/// needs more ([`Rule::sees_enough_before`]), so that every message is
+/// judged with what comes before it; a part keeps
+/// the findings on its own lines (or about them, through a related
+/// span), and suppression comments apply across parts. The result is the
+/// same as checking the text whole, which a test asserts on every file of
+/// the archive with parts of one message each.
 pub fn check_in(
     text: &str,
     settings: &Settings,
     surroundings: Surroundings<'_>,
 ) -> Vec<Diagnostic> {
+    check_in_parts(text, settings, surroundings, PART_BYTES)
+}
+
+/// How far before its own lines a part may need to be parsed from; beyond,
+/// the text is checked whole.
+const MAX_BYTES_BACK: usize = 8 << 20;
+
+/// About how many bytes of a large text are checked at a time.
+pub const PART_BYTES: usize = 1 << 18;
+
+/// [`check_in`] in parts of about `part_bytes` (public for the test that
+/// compares it with a whole check; use [`check_in`]).
+#[doc(hidden)]
+pub fn check_in_parts(
+    text: &str,
+    settings: &Settings,
+    surroundings: Surroundings<'_>,
+    part_bytes: usize,
+) -> Vec<Diagnostic> {
+    let parts = part_ranges(text, part_bytes);
+    if parts.len() <= 1 {
+        return check_whole(text, settings, surroundings);
+    }
+    let whole_file = WholeFile::new(text, parser::headers(text));
+    let mut front_matter = None;
+    let mut suppressions = crate::suppression::Gathered::new(text);
+    let mut diagnostics = Vec::new();
+    for (i, own) in parts.iter().enumerate() {
+        // The part before, and more for as long as a rule needs more.
+        let mut first = i.saturating_sub(1);
+        let mut transcript = loop {
+            let transcript = parser::parse_range(text, parts[first].start..own.end);
+            let enough = || {
+                settings
+                    .rules()
+                    .iter()
+                    .all(|rule| rule.sees_enough_before(&transcript, own.start, settings))
+            };
+            if first == 0 || enough() {
+                break transcript;
+            }
+            if own.start - parts[first].start >= MAX_BYTES_BACK {
+                // A rule reads far back (a huge `max-distance`, megabytes
+                // of messages without a valid time): parts would parse the
+                // same text again and again, so the text is checked whole.
+                return check_whole(text, settings, surroundings);
+            }
+            first -= 1;
+        };
+        if i == 0 {
+            front_matter.clone_from(&transcript.front_matter);
+        } else {
+            // Every part sees the file's front matter, as a whole check does.
+            transcript.front_matter.clone_from(&front_matter);
+        }
+        let last = i + 1 == parts.len();
+        let is_own = |at: usize| at >= own.start && (at < own.end || last);
+        let context = Context {
+            text,
+            path: surroundings.path,
+            transcript: &transcript,
+            whole_file: &whole_file,
+            settings,
+            online: surroundings.online,
+        };
+        let mut found = Vec::new();
+        for rule in settings.rules() {
+            rule.check(&context, &mut found);
+        }
+        // A finding belongs to the part its span starts in; one that starts
+        // earlier belongs here when it is about a line of this part (a
+        // duplicate kept here whose earlier twin is removed): the part
+        // before did not see this part's lines, so did not find it.
+        diagnostics.extend(found.into_iter().filter(|d| {
+            is_own(d.span.start)
+                || (d.span.start < own.start && d.related.iter().any(|r| is_own(r.span.start)))
+        }));
+        suppressions.add(
+            text,
+            transcript
+                .body_lines()
+                .filter(|line| is_own(line.span.start)),
+        );
+    }
+    finish(text, settings, suppressions, diagnostics)
+}
+
+/// Where each part of a text starts and ends: the first at 0, each other
+/// at a message header line about `part_bytes` after the one before.
+fn part_ranges(text: &str, part_bytes: usize) -> Vec<std::ops::Range<usize>> {
+    let mut starts = vec![0];
+    // The first part holds the first message, so that it sees the file as
+    // a whole check does (a file with messages, not a preamble alone).
+    let Some(first_header) = parser::next_header_line(text, 0) else {
+        return std::iter::once(0..text.len()).collect();
+    };
+    let mut at = part_bytes.max(first_header + 1);
+    while at < text.len() {
+        let Some(start) = parser::next_header_line(text, at) else {
+            break;
+        };
+        if start > *starts.last().unwrap_or(&0) {
+            starts.push(start);
+        }
+        at = start + part_bytes.max(1);
+    }
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    starts
+        .iter()
+        .copied()
+        .zip(ends)
+        .map(|(s, e)| s..e)
+        .collect()
+}
+
+fn check_whole(text: &str, settings: &Settings, surroundings: Surroundings<'_>) -> Vec<Diagnostic> {
     let transcript = parser::parse(text);
+    let whole_file = WholeFile::new(
+        text,
+        transcript
+            .messages
+            .iter()
+            .map(|message| message.header.clone()),
+    );
     let context = Context {
         text,
         path: surroundings.path,
         transcript: &transcript,
+        whole_file: &whole_file,
         settings,
         online: surroundings.online,
     };
@@ -60,10 +195,24 @@ pub fn check_in(
     for rule in settings.rules() {
         rule.check(&context, &mut diagnostics);
     }
+    let mut suppressions = crate::suppression::Gathered::new(text);
+    suppressions.add(text, transcript.body_lines());
+    drop(transcript);
+    finish(text, settings, suppressions, diagnostics)
+}
+
+/// The configured severities, the suppression comments, and the order:
+/// by position, then code.
+fn finish(
+    text: &str,
+    settings: &Settings,
+    suppressions: crate::suppression::Gathered,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     for diagnostic in &mut diagnostics {
         diagnostic.severity = settings.severity(diagnostic.rule);
     }
-    let mut diagnostics = crate::suppression::apply(text, &transcript, diagnostics, settings);
+    let mut diagnostics = suppressions.apply(text, diagnostics, settings);
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.span.end, a.rule.code).cmp(&(b.span.start, b.span.end, b.rule.code))
     });
@@ -170,27 +319,36 @@ pub fn fix_in(
                 refused.is_empty() || !refused.contains(&refusal_key(&current, fix, rule))
             })
             .collect();
-        let first = apply_selected(&current, &candidates);
-        let round = match verify_round(name, &current, &first) {
-            Ok(()) => first,
-            Err(_) => {
-                let taken: Vec<(&Fix, &'static str)> = first
-                    .taken
-                    .iter()
-                    .zip(first.applied.iter().copied())
-                    .collect();
-                let (round, left_out) = apply_verified(name, &current, &taken);
-                for (fix, rule, reason) in left_out {
-                    refused.insert(refusal_key(&current, fix, rule));
-                    let at = fix.span().start;
-                    rejected.push(RejectedFix {
-                        rule,
-                        title: fix.title.clone(),
-                        line: line_of(&current, at),
-                        reason,
-                    });
+        // Nothing to apply: the text is settled (and not copied once more).
+        let first = if candidates.is_empty() {
+            AppliedFixes::default()
+        } else {
+            apply_selected(&current, &candidates)
+        };
+        let round = if first.applied.is_empty() {
+            first
+        } else {
+            match verify_round(name, &current, &first) {
+                Ok(()) => first,
+                Err(_) => {
+                    let taken: Vec<(&Fix, &'static str)> = first
+                        .taken
+                        .iter()
+                        .zip(first.applied.iter().copied())
+                        .collect();
+                    let (round, left_out) = apply_verified(name, &current, &taken);
+                    for (fix, rule, reason) in left_out {
+                        refused.insert(refusal_key(&current, fix, rule));
+                        let at = fix.span().start;
+                        rejected.push(RejectedFix {
+                            rule,
+                            title: fix.title.clone(),
+                            line: line_of(&current, at),
+                            reason,
+                        });
+                    }
+                    round
                 }
-                round
             }
         };
         if round.applied.is_empty() {

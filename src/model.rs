@@ -10,9 +10,15 @@ use std::ops::Range;
 /// A half-open byte range into the source text.
 pub type Span = Range<usize>;
 
-/// A whole transcript file.
+/// A whole transcript file, or a part of a large one (see
+/// [`crate::parser::parse_range`]).
 #[derive(Debug, Clone, Default)]
 pub struct Transcript {
+    /// Where the parsed text starts: 0, or a part's first header line.
+    pub start: usize,
+    /// Where the parsed text ends: the text's length, or the end of the
+    /// part. The last message's block runs to here, not to the text's end.
+    pub end: usize,
     pub front_matter: Option<FrontMatter>,
     /// Lines after the front matter and before the first message.
     pub preamble: Vec<BodyLine>,

@@ -9,7 +9,7 @@ use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
 use crate::line_index::LineIndex;
-use crate::model::{Span, Transcript};
+use crate::model::{BodyLine, Span, Transcript};
 use crate::rules::{registry, Rule, RuleMeta, UnusedSuppression};
 
 const MARKER: &str = "chatlint-";
@@ -78,12 +78,57 @@ pub fn apply(
     diagnostics: Vec<Diagnostic>,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
-    // Most files have no suppression at all: skip the line index for them.
-    if !may_hold_directives(text) {
-        return diagnostics;
+    let mut gathered = Gathered::new(text);
+    gathered.add(text, transcript.body_lines());
+    gathered.apply(text, diagnostics, settings)
+}
+
+/// [`apply`] for a text whose model is built a part at a time: the
+/// directives of every part are gathered first ([`Gathered::add`]), then
+/// applied to the findings of all parts at once, so that a `disable` in
+/// one part reaches into the next.
+pub(crate) struct Gathered {
+    /// Built only when the text may hold a directive at all.
+    index: Option<LineIndex>,
+    directives: Vec<Directive>,
+}
+
+impl Gathered {
+    pub(crate) fn new(text: &str) -> Self {
+        // Most files have no suppression at all: no line index for them.
+        Self {
+            index: may_hold_directives(text).then(|| LineIndex::new(text)),
+            directives: Vec::new(),
+        }
     }
-    let index = LineIndex::new(text);
-    let mut directives = parse_directives(text, transcript, &index);
+
+    /// Gathers the directives of `lines` (each line once over all parts).
+    pub(crate) fn add<'a>(&mut self, text: &str, lines: impl Iterator<Item = &'a BodyLine>) {
+        if let Some(index) = &self.index {
+            self.directives.extend(parse_directives(text, lines, index));
+        }
+    }
+
+    pub(crate) fn apply(
+        self,
+        text: &str,
+        diagnostics: Vec<Diagnostic>,
+        settings: &Settings,
+    ) -> Vec<Diagnostic> {
+        match self.index {
+            Some(index) => apply_directives(text, &index, self.directives, diagnostics, settings),
+            None => diagnostics,
+        }
+    }
+}
+
+fn apply_directives(
+    text: &str,
+    index: &LineIndex,
+    mut directives: Vec<Directive>,
+    diagnostics: Vec<Diagnostic>,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
     if directives.is_empty() {
         return diagnostics;
     }
@@ -320,9 +365,13 @@ fn selector_removal(text: &str, span: &Span, first: bool) -> Edit {
     Edit::replace(start..span.end, "")
 }
 
-fn parse_directives(text: &str, transcript: &Transcript, index: &LineIndex) -> Vec<Directive> {
+fn parse_directives<'a>(
+    text: &str,
+    lines: impl Iterator<Item = &'a BodyLine>,
+    index: &LineIndex,
+) -> Vec<Directive> {
     let mut directives = Vec::new();
-    for line in transcript.body_lines().filter(|l| !l.in_code_fence) {
+    for line in lines.filter(|l| !l.in_code_fence) {
         let content = &text[line.span.clone()];
         let mut search = 0;
         while let Some(open) = content[search..].find("<!--") {

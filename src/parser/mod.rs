@@ -19,12 +19,31 @@ pub(crate) use inline::code_spans;
 /// Parses a whole transcript. Offsets in the result index `text` itself
 /// (a leading BOM is skipped, not removed).
 pub fn parse(text: &str) -> Transcript {
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut lines = Lines::new(text, start).peekable();
+    parse_range(text, 0..text.len())
+}
+
+/// Parses the lines of `text` that start in `range`, with offsets into the
+/// whole `text`. `range` starts at 0 (the front matter and preamble are
+/// read as [`parse`] reads them) or at a message header line (see
+/// [`next_header_line`]): every header starts a message afresh, so the
+/// messages of a range are those of a whole parse that start in it.
+pub fn parse_range(text: &str, range: Span) -> Transcript {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let start = range.start.max(bom);
+    let mut all_lines = Lines::new(text, start).peekable();
+    let front_matter = if range.start == 0 {
+        front_matter::parse(text, &mut all_lines)
+    } else {
+        None
+    };
+    let lines = all_lines.take_while(|line| line.start < range.end || range.end == text.len());
     let mut transcript = Transcript {
-        front_matter: front_matter::parse(text, &mut lines),
+        start: range.start,
+        end: range.end,
+        front_matter,
         ..Transcript::default()
     };
+    let text_in_range = text.get(start..range.end).unwrap_or_default();
 
     // Reserved once: a `Vec` that doubles as it grows would hold up to
     // twice the messages' size, and three times while it moves. Every
@@ -32,7 +51,7 @@ pub fn parse(text: &str) -> Transcript {
     // header only makes this a little generous).
     transcript
         .messages
-        .reserve(memchr::memmem::find_iter(text.as_bytes(), b"\n>").count() + 1);
+        .reserve(memchr::memmem::find_iter(text_in_range.as_bytes(), b"\n>").count() + 1);
     // The current message's body lines, moved into an exact-size slice
     // when the message ends; the buffer is reused.
     let mut body: Vec<BodyLine> = Vec::new();
@@ -78,16 +97,23 @@ pub fn parse(text: &str) -> Transcript {
 /// before and after a round, and a model of a large file costs several
 /// times its text.
 pub fn header_starts(text: &str) -> Vec<usize> {
+    headers(text).map(|header| header.span.start).collect()
+}
+
+/// The message headers of `text`, as [`parse`] finds them, one at a time:
+/// nothing else of the model is built or kept.
+pub fn headers(text: &str) -> impl Iterator<Item = crate::model::Header> + '_ {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut lines = Lines::new(text, start).peekable();
     // The front matter's lines are never headers, as in `parse`.
     front_matter::parse(text, &mut lines);
-    lines
-        .filter(|line| {
-            text[line.clone()].starts_with('>') && parse_header(text, line.clone()).is_some()
-        })
-        .map(|line| line.start)
-        .collect()
+    lines.filter_map(move |line| {
+        if text[line.clone()].starts_with('>') {
+            parse_header(text, line)
+        } else {
+            None
+        }
+    })
 }
 
 /// Gives the last message the body lines gathered since its header.

@@ -84,6 +84,20 @@ impl Rule for DuplicateMessage {
             diagnostics.push(finding(text, transcript, earlier, later, &keep));
         }
     }
+
+    /// `max-distance` messages before the first one judged.
+    fn sees_enough_before(
+        &self,
+        transcript: &Transcript,
+        start: usize,
+        settings: &crate::config::Settings,
+    ) -> bool {
+        let max_distance: usize = settings.option(&Self::META, "max-distance");
+        let before = transcript
+            .messages
+            .partition_point(|m| m.header.span.start < start);
+        before >= max_distance
+    }
 }
 
 /// The text lines, trimmed, without blank ones.
@@ -187,7 +201,9 @@ fn block_span(text: &str, transcript: &Transcript, index: usize) -> std::ops::Ra
         .into_iter()
         .flatten()
         .min()
-        .unwrap_or(text.len());
+        // The end of the transcript, which for a part of a large file is
+        // where the next part's first header starts.
+        .unwrap_or(transcript.end);
     // The last block of a file that does not end with a line break: the
     // break before the header goes with it, so that whole lines are removed
     // (from the end of the line before to the end of the file) and the file

@@ -49,6 +49,9 @@ impl Rule for InvisibleCharacter {
 
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         let text = context.text;
+        // Only the part of the file this model covers (all of it, unless the
+        // file is large and checked in parts).
+        let range = context.transcript.start..context.transcript.end;
         let found = |span: std::ops::Range<usize>,
                      message: &str,
                      label: &str,
@@ -68,8 +71,9 @@ impl Rule for InvisibleCharacter {
             .flat_map(|c| {
                 let mut utf8 = [0; 4];
                 let needle = c.encode_utf8(&mut utf8).as_bytes().to_vec();
-                memchr::memmem::find_iter(text.as_bytes(), &needle)
-                    .map(move |at| (at, c))
+                let start = range.start;
+                memchr::memmem::find_iter(&text.as_bytes()[range.clone()], &needle)
+                    .map(move |at| (start + at, c))
                     .collect::<Vec<_>>()
             })
             .collect();
@@ -182,16 +186,19 @@ impl Rule for InvisibleCharacter {
                 );
             }
         }
-        check_line_endings(text, diagnostics);
+        if let Some(counts) = context.whole_file.line_breaks() {
+            check_line_endings(text, range, counts, diagnostics);
+        }
     }
 }
 
-/// The three line breaks CommonMark knows.
+/// The three line breaks CommonMark knows (the order of the counts in
+/// [`count_line_breaks`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LineBreak {
-    Lf,
-    CrLf,
-    Cr,
+    Lf = 0,
+    CrLf = 1,
+    Cr = 2,
 }
 
 impl LineBreak {
@@ -220,33 +227,62 @@ impl LineBreak {
     }
 }
 
-/// Line breaks of a kind other than the file's usual one. A lone CR ends a
-/// line (CommonMark says so), so it is never removed: like a minority CRLF or
-/// LF it becomes the file's usual break, and the lines stay the lines.
-fn check_line_endings(text: &str, diagnostics: &mut Vec<Diagnostic>) {
+/// How many LF, CRLF and lone CR line breaks `text` has (as CommonMark
+/// ends lines); `None` when it has no carriage return at all, and so no
+/// line endings to mix (most files).
+pub(crate) fn count_line_breaks(text: &str) -> Option<[usize; 3]> {
     let bytes = text.as_bytes();
-    // Most files have no carriage return at all, and then nothing to mix.
-    if memchr::memchr(b'\r', bytes).is_none() {
-        return;
-    }
-    let mut breaks: Vec<(std::ops::Range<usize>, LineBreak)> = Vec::new();
-    let mut at = 0;
-    while at < bytes.len() {
+    memchr::memchr(b'\r', bytes)?;
+    let mut counts = [0; 3];
+    for_each_line_break(bytes, 0..bytes.len(), |_, kind| counts[kind as usize] += 1);
+    Some(counts)
+}
+
+/// Calls `each` with the span and kind of every line break that starts in
+/// `range` of `bytes`; `range` starts at a line start.
+fn for_each_line_break(
+    bytes: &[u8],
+    range: std::ops::Range<usize>,
+    mut each: impl FnMut(std::ops::Range<usize>, LineBreak),
+) {
+    let mut at = range.start;
+    while at < range.end {
         let (end, next) = crate::line_index::next_line_break(bytes, at);
-        if end == bytes.len() {
+        // A part ends where a line starts, and the text's end is no break.
+        if end >= range.end {
             break;
         }
-        breaks.push((end..next, LineBreak::of(&bytes[end..next])));
+        each(end..next, LineBreak::of(&bytes[end..next]));
         at = next;
     }
-    let count = |kind: LineBreak| breaks.iter().filter(|(_, k)| *k == kind).count();
+}
+
+/// Line breaks of a kind other than the file's usual one, in `range` of
+/// the text; `counts` are the file's (see [`count_line_breaks`]). A lone
+/// CR ends a line (CommonMark says so), so it is never removed: like a
+/// minority CRLF or LF it becomes the file's usual break, and the lines
+/// stay the lines.
+fn check_line_endings(
+    text: &str,
+    range: std::ops::Range<usize>,
+    counts: [usize; 3],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let bytes = text.as_bytes();
+    let count = |kind: LineBreak| counts[kind as usize];
     // The usual break: the most frequent, LF before CRLF before CR on a tie.
     let usual = [LineBreak::Lf, LineBreak::CrLf, LineBreak::Cr]
         .into_iter()
         .rev()
         .max_by_key(|&kind| count(kind))
         .unwrap_or(LineBreak::Lf);
-    for (span, kind) in breaks.into_iter().filter(|(_, kind)| *kind != usual) {
+    let mut breaks = Vec::new();
+    for_each_line_break(bytes, range, |span, kind| {
+        if kind != usual {
+            breaks.push((span, kind));
+        }
+    });
+    for (span, kind) in breaks {
         let (label, title) = match (kind, usual) {
             (LineBreak::CrLf, LineBreak::Lf) => {
                 ("stray carriage return", "Remove the carriage return")

@@ -95,22 +95,20 @@ impl Rule for LostCharacter {
                 );
             }
         }
-        let mut reported: Vec<&str> = Vec::new();
         for message in &context.transcript.messages {
             let speaker = message.header.speaker(text);
-            if reported.contains(&speaker) {
-                continue;
-            }
             let Some(run) = find_question_run(speaker) else {
                 continue;
             };
-            reported.push(speaker);
-            let count = context
-                .transcript
-                .messages
-                .iter()
-                .filter(|m| m.header.speaker(text) == speaker)
-                .count();
+            // Reported at the speaker's first header in the file, with the
+            // number of headers in the whole file.
+            let Some(headers) = context.whole_file.speaker(speaker) else {
+                continue;
+            };
+            if headers.first != message.header.span.start {
+                continue;
+            }
+            let count = headers.count;
             let start = message.header.speaker_span.start + run.start;
             let more = if count > 1 {
                 format!(" ({count} headers)")

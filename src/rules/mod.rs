@@ -125,13 +125,68 @@ impl RuleMeta {
     }
 }
 
+/// Facts about the whole file that rules need even when they see one part
+/// of a large file (see [`crate::linter::check_in`]): each worked out once
+/// per check, in one pass, without the model.
+#[derive(Debug, Default)]
+pub struct WholeFile<'a> {
+    speakers: std::collections::HashMap<&'a str, SpeakerHeaders>,
+    /// How many line breaks of each kind (LF, CRLF, lone CR) the file has;
+    /// `None` when it has no carriage return, so nothing to mix.
+    line_breaks: Option<[usize; 3]>,
+}
+
+/// One speaker's headers in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpeakerHeaders {
+    /// Where the first header with this speaker starts.
+    pub first: usize,
+    pub count: usize,
+}
+
+impl<'a> WholeFile<'a> {
+    /// The facts of `text`, whose message headers are `headers`.
+    pub fn new(text: &'a str, headers: impl IntoIterator<Item = crate::model::Header>) -> Self {
+        let mut speakers = std::collections::HashMap::new();
+        for header in headers {
+            speakers
+                .entry(header.speaker(text))
+                .and_modify(|seen: &mut SpeakerHeaders| seen.count += 1)
+                .or_insert(SpeakerHeaders {
+                    first: header.span.start,
+                    count: 1,
+                });
+        }
+        Self {
+            speakers,
+            line_breaks: invisible_character::count_line_breaks(text),
+        }
+    }
+
+    /// The headers of one speaker, by name.
+    pub fn speaker(&self, name: &str) -> Option<SpeakerHeaders> {
+        self.speakers.get(name).copied()
+    }
+
+    /// How many LF, CRLF and lone CR line breaks the file has; `None` when
+    /// it has no carriage return.
+    pub fn line_breaks(&self) -> Option<[usize; 3]> {
+        self.line_breaks
+    }
+}
+
 /// What a rule sees of one file.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     pub text: &'a str,
     /// The file, when there is one (stdin may name one with `--stdin-filename`).
     pub path: Option<&'a std::path::Path>,
+    /// The file's model, or for a large file the model of the part being
+    /// checked (with the messages before it that the rules need). A rule
+    /// that scans `text` itself scans `transcript.start..transcript.end`.
     pub transcript: &'a Transcript,
+    /// What the rules need to know of the whole file.
+    pub whole_file: &'a WholeFile<'a>,
     /// Severities and options from the configuration.
     pub settings: &'a Settings,
     /// The online pass's verdicts on image URLs (`check --online`), which
@@ -142,6 +197,22 @@ pub struct Context<'a> {
 pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>);
+
+    /// Whether `transcript`, parsed from some message before `start` to
+    /// the end of a part of a large text that begins at `start`, holds all
+    /// this rule reads to judge the messages from `start` on. A large
+    /// transcript is checked a part at a time (see
+    /// [`crate::linter::check_in`]), each part with the one before it and
+    /// more for as long as a rule says no here. Most rules judge each
+    /// message, line or image on its own: yes.
+    fn sees_enough_before(
+        &self,
+        _transcript: &Transcript,
+        _start: usize,
+        _settings: &Settings,
+    ) -> bool {
+        true
+    }
 }
 
 /// Declares a rule type and its [`RuleMeta`], keeping the doc comment.

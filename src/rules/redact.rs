@@ -56,8 +56,10 @@ impl Rule for Redact {
             .filter(|(term, _)| !term.is_empty())
             .collect();
         let text = context.text;
-        // Most files hold none of the terms: look at no line for those.
-        terms.retain(|(term, _)| memchr::memmem::find(text.as_bytes(), term.as_bytes()).is_some());
+        // Most files hold none of the terms: look at no line for those. (In
+        // the part of the file this model covers: see `Context::transcript`.)
+        let covered = &text.as_bytes()[context.transcript.start..context.transcript.end];
+        terms.retain(|(term, _)| memchr::memmem::find(covered, term.as_bytes()).is_some());
         if terms.is_empty() {
             return;
         }

@@ -1,6 +1,6 @@
 use super::{declare_rule, Context, OptionKind, Rule, RuleMeta, RuleOption};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Date, Time};
+use crate::model::{Date, Time, Transcript};
 
 declare_rule! {
     /// ## What it does
@@ -104,5 +104,30 @@ impl Rule for TimeRunsBackwards {
             }
             previous = Some((date, time, header.time_span.clone()));
         }
+    }
+
+    /// What the first message judged with a valid time is compared with:
+    /// the last message before it with a valid time, unless a day heading
+    /// comes in between. Enough when one of those two is in `transcript`.
+    fn sees_enough_before(
+        &self,
+        transcript: &Transcript,
+        start: usize,
+        _settings: &crate::config::Settings,
+    ) -> bool {
+        let Some(first_judged) = transcript
+            .messages
+            .iter()
+            .find(|m| m.header.span.start >= start && m.header.time.is_some())
+        else {
+            return true;
+        };
+        let at = first_judged.header.span.start;
+        transcript.day_headings.iter().any(|h| h.span.start < at)
+            || transcript
+                .messages
+                .iter()
+                .take_while(|m| m.header.span.start < start)
+                .any(|m| m.header.time.is_some())
     }
 }
