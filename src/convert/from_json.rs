@@ -424,7 +424,7 @@ fn difference(ours: &MessageDoc<'_>, theirs: &MessageDoc<'_>) -> Option<(&'stati
         (ours && !same).then(|| {
             (
                 field,
-                "disagree with the text: they are read from it".to_string(),
+                "disagree with the text, which they are read from: edit the text, and update or empty the list".to_string(),
             )
         })
     };
