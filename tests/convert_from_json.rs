@@ -690,3 +690,21 @@ proptest! {
         prop_assert!(json_invariant::exercise_json(&json.to_string()), "{markdown}");
     }
 }
+
+/// Found by the fuzz target from its first seed: the safe fixes removed an
+/// unused suppression comment from the preamble, and nothing said so.
+#[test]
+fn a_fix_outside_the_messages_is_told_too() {
+    let path = "fixtures/unused-suppression/disable-file.md";
+    let text = std::fs::read_to_string(path).unwrap();
+    let (json, _) = convert_text(path, &text, Format::Json, &Options::default());
+    let json: Value = serde_json::from_str(&json).unwrap();
+    let (_, notices) = convert_json(&json).unwrap();
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.line == 0 && n.message.starts_with("preamble: changed by a safe fix")),
+        "{notices:?}"
+    );
+    assert!(json_invariant::exercise_json(&json.to_string()));
+}

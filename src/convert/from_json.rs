@@ -453,9 +453,9 @@ fn preamble_lines<'p>(preamble: Option<&'p str>) -> Vec<&'p str> {
 /// Reads `markdown` (the document laid out, before any fix) back and
 /// refuses the document unless it gives the same front matter, preamble,
 /// messages and trailing day headings.
-pub fn compare(document: &Document<'_>, markdown: &str) -> Result<(), JsonError> {
-    let source = SourceFile::from_string(document.source.as_ref(), markdown);
-    let again = Document::build(&source, None);
+/// The first difference before the messages (front matter, preamble)
+/// between the document and the one read back.
+fn head_difference(document: &Document<'_>, again: &Document<'_>) -> Result<(), JsonError> {
     match (&document.front_matter, &again.front_matter) {
         (None, None) => {}
         (None, Some(_)) => {
@@ -509,6 +509,33 @@ pub fn compare(document: &Document<'_>, markdown: &str) -> Result<(), JsonError>
     if preamble_lines(document.preamble.as_deref()) != preamble_lines(again.preamble.as_deref()) {
         return Err(outside("preamble", "would not read back the same"));
     }
+    Ok(())
+}
+
+/// Whether the day headings after the last message read back the same.
+fn trailing_difference(document: &Document<'_>, again: &Document<'_>) -> Result<(), JsonError> {
+    let trailing = |d: &Document<'_>| -> Vec<(String, Option<usize>)> {
+        d.trailing_day_headings
+            .iter()
+            .map(|h| {
+                let (text, within) = heading_key(h);
+                (text.to_string(), within)
+            })
+            .collect()
+    };
+    if trailing(document) != trailing(again) {
+        return Err(outside(
+            "trailing_day_headings",
+            format!("read back as {}", quoted(&format!("{:?}", trailing(again)))),
+        ));
+    }
+    Ok(())
+}
+
+pub fn compare(document: &Document<'_>, markdown: &str) -> Result<(), JsonError> {
+    let source = SourceFile::from_string(document.source.as_ref(), markdown);
+    let again = Document::build(&source, None);
+    head_difference(document, &again)?;
     let mut theirs = again.messages.iter();
     let mut count = 0;
     for (index, ours) in document.messages.iter().enumerate() {
@@ -532,25 +559,7 @@ pub fn compare(document: &Document<'_>, markdown: &str) -> Result<(), JsonError>
             None => outside("preamble", problem),
         });
     }
-    let trailing = |d: &Document<'_>| -> Vec<(String, Option<usize>)> {
-        d.trailing_day_headings
-            .iter()
-            .map(|h| {
-                let (text, within) = heading_key(h);
-                (text.to_string(), within)
-            })
-            .collect()
-    };
-    if trailing(document) != trailing(&again) {
-        return Err(outside(
-            "trailing_day_headings",
-            format!(
-                "read back as {}",
-                quoted(&format!("{:?}", trailing(&again)))
-            ),
-        ));
-    }
-    Ok(())
+    trailing_difference(document, &again)
 }
 
 /// What the safe fixes changed: the messages of `markdown` (the Markdown
@@ -603,6 +612,19 @@ pub fn changes(document: &Document<'_>, markdown: &str) -> Vec<Notice> {
                     news.len() - paired
                 ),
             );
+        }
+    }
+    // Outside the messages, a notice without a message: the fixes may
+    // remove an unused suppression comment from the preamble, say.
+    for difference in [
+        head_difference(document, &again),
+        trailing_difference(document, &again),
+    ] {
+        if let Err(err) = difference {
+            notices.push(Notice {
+                line: 0,
+                message: format!("{}: changed by a safe fix: {}", err.field, err.problem),
+            });
         }
     }
     notices

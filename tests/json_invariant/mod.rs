@@ -175,24 +175,28 @@ fn assert_reads_back(document: &Document<'_>, markdown: &str, notices: &[Notice]
         })
     };
     let context = || format!("Markdown:\n{markdown}\nnotices: {notices:?}");
-    // The front matter and the preamble: the safe fixes leave them alone.
+    // Outside the messages: the same, unless a notice names the part (the
+    // fixes remove an unused suppression comment from a preamble, say).
+    let told = |part: &str| notices.iter().any(|n| n.message.starts_with(part));
     let front = |d: &Document<'_>| {
         d.front_matter
             .as_ref()
             .map(|f| (raw_lines(&f.raw), f.closed))
     };
-    assert_eq!(
-        front(document),
-        front(&again),
-        "front matter; {}",
-        context()
-    );
-    assert_eq!(
-        lines(document.preamble.as_deref()),
-        lines(again.preamble.as_deref()),
-        "preamble; {}",
-        context()
-    );
+    if !told("front_matter.") && !told("preamble:") {
+        assert_eq!(
+            front(document),
+            front(&again),
+            "front matter; {}",
+            context()
+        );
+        assert_eq!(
+            lines(document.preamble.as_deref()),
+            lines(again.preamble.as_deref()),
+            "preamble; {}",
+            context()
+        );
+    }
     let ours: Vec<Seen> = document.messages.iter().map(|m| seen(&m, true)).collect();
     let theirs: Vec<Seen> = again.messages.iter().map(|m| seen(&m, true)).collect();
     if ours.len() != theirs.len() {
@@ -220,7 +224,7 @@ fn assert_reads_back(document: &Document<'_>, markdown: &str, notices: &[Notice]
             .map(|h| (h.text.trim_end().to_string(), h.within_previous))
             .collect()
     };
-    if notices.is_empty() {
+    if !told("trailing_day_headings:") {
         assert_eq!(trailing(document), trailing(&again), "{}", context());
     }
 }
