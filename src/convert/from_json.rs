@@ -445,7 +445,7 @@ fn difference(ours: &MessageDoc<'_>, theirs: &MessageDoc<'_>) -> Option<(&'stati
 }
 
 /// The preamble's lines as Markdown keeps them: without blank lines around.
-fn preamble_lines<'p>(preamble: Option<&'p str>) -> Vec<&'p str> {
+fn preamble_lines(preamble: Option<&str>) -> Vec<&str> {
     let lines: Vec<&str> = preamble.map(|p| lines_of(p).collect()).unwrap_or_default();
     trim_blank(&lines, |line| line.trim().is_empty()).to_vec()
 }
