@@ -320,7 +320,10 @@ fn json_that_markdown_cannot_hold_is_refused() {
         &mut Vec::new(),
     )
     .unwrap_err();
-    assert!(err.to_string().contains("would not read back"), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "message 0: speaker: \"two\\nlines\" holds a line break"
+    );
     let mut json = json_of(CHAT);
     json["messages"][0]["text"] = "a\n> 08:00:00  impostor\nb".into();
     assert!(chatlint::convert::convert_json(

@@ -418,7 +418,11 @@ fn report(
 ) {
     let mut err = std::io::stderr().lock();
     for (name, notice) in notices {
-        let _ = writeln!(err, "{name}:{}: {}", notice.line, notice.message);
+        if notice.line == 0 {
+            let _ = writeln!(err, "{name}: {}", notice.message);
+        } else {
+            let _ = writeln!(err, "{name}:{}: {}", notice.line, notice.message);
+        }
     }
     for (name, reason) in failures {
         // Most reasons name the file already.

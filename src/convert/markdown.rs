@@ -280,15 +280,7 @@ fn render_message(
             day_heading(out, heading);
         }
     }
-    out.push_str("> ");
-    if let Some(date) = &message.header_date {
-        out.push_str(date.trim());
-        out.push(' ');
-    }
-    out.push_str(message.written_time().trim());
-    out.push_str("  ");
-    out.push_str(message.speaker.trim());
-    line(out, "  ");
+    header_line(out, message);
     line(out, SEPARATOR);
     let body = body_lines(&message.text);
     let inside = |at: usize| {
@@ -312,6 +304,19 @@ fn render_message(
     if !body.is_empty() {
         line(out, SEPARATOR);
     }
+}
+
+/// A message's header line, with its line break.
+pub(super) fn header_line(out: &mut String, message: &MessageDoc<'_>) {
+    out.push_str("> ");
+    if let Some(date) = &message.header_date {
+        out.push_str(date.trim());
+        out.push(' ');
+    }
+    out.push_str(message.written_time().trim());
+    out.push_str("  ");
+    out.push_str(message.speaker.trim());
+    line(out, "  ");
 }
 
 fn day_heading(out: &mut String, heading: &DayHeadingDoc<'_>) {

@@ -26,6 +26,7 @@
 pub mod batch;
 mod csv;
 pub mod document;
+pub mod from_json;
 mod json;
 mod json_lines;
 pub mod markdown;
@@ -34,6 +35,7 @@ mod xml;
 use std::io::Write;
 
 pub use document::{Document, MessageDoc, Offset};
+pub use from_json::JsonError;
 
 use crate::config::Settings;
 use crate::output::json::findings;
@@ -88,7 +90,9 @@ pub struct Options {
 /// output is complete, but not character for character the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
-    /// The 1-based line in the source the change concerns (0: the file name).
+    /// The 1-based line in the source the change concerns (0: the file as a
+    /// whole, or a document read by `--from json`, whose notices name the
+    /// message).
     pub line: usize,
     pub message: String,
 }
@@ -104,6 +108,10 @@ pub enum ConvertError {
     /// `--from json`: the JSON is not a transcript document.
     #[error("not a transcript document: {0}")]
     Json(#[from] serde_json::Error),
+    /// `--from json`: a field of the document that Markdown cannot hold, or
+    /// that would not read back the same.
+    #[error(transparent)]
+    Invalid(#[from] JsonError),
     /// `--from json`: the document holds what Markdown cannot write.
     #[error("{0}")]
     Unrepresentable(String),
@@ -136,6 +144,12 @@ pub fn convert(
 
 /// Reads a document written by `--to json` and writes it as `format`
 /// (Markdown only: the other formats are read from Markdown).
+///
+/// Every field is checked, and the Markdown is read back: it must give the
+/// document's messages (count; header date, time, speaker, text, date, day
+/// headings), else a [`JsonError`] names the message and the field, and
+/// nothing is written. What the safe fixes of `--to md` then change is
+/// returned as notices, one per message and field.
 pub fn convert_json(
     json: &str,
     format: Format,
@@ -149,7 +163,19 @@ pub fn convert_json(
         )));
     }
     let document: Document<'_> = serde_json::from_str(json)?;
-    write(&document, format, options, out)
+    from_json::validate(&document)?;
+    let laid_out = markdown::render(&document);
+    from_json::compare(&document, &laid_out)?;
+    // Written whole before any of it goes out: a document that fails
+    // leaves nothing behind, not even on standard output.
+    let mut written = Vec::new();
+    write(&document, format, options, &mut written)?;
+    let notices = match std::str::from_utf8(&written) {
+        Ok(text) if text != laid_out => from_json::changes(&document, text),
+        _ => Vec::new(),
+    };
+    out.write_all(&written)?;
+    Ok(notices)
 }
 
 /// Writes a document in a format.

@@ -82,7 +82,7 @@ pub(crate) fn parse_strict_time(word: &str) -> Option<Time> {
 
 /// `YYYY-M-D` with one or two digits for month and day;
 /// `YYYY/M/D` is read as a date too, so that `malformed-timestamp` can say so.
-fn is_date_shape(word: &str) -> bool {
+pub(crate) fn is_date_shape(word: &str) -> bool {
     // Cheap necessary conditions first: every header's time word comes here.
     let bytes = word.as_bytes();
     if !(8..=10).contains(&bytes.len()) || !matches!(bytes[4], b'-' | b'/') {
@@ -116,7 +116,7 @@ pub(crate) fn parse_date(word: &str) -> Option<Date> {
 }
 
 /// `## 2017-05-05` (any heading level, trailing spaces allowed).
-pub(super) fn parse_day_heading(content: &str) -> Option<Date> {
+pub(crate) fn parse_day_heading(content: &str) -> Option<Date> {
     let hashes = content.bytes().take_while(|&b| b == b'#').count();
     if !(1..=6).contains(&hashes) {
         return None;
