@@ -362,7 +362,7 @@ fn a_refused_file_fails_naming_file_message_and_field_and_writes_nothing() {
         .args(["convert", "--from", "json", "--to", "md"])
         .arg(&bad)
         .assert()
-        .code(1)
+        .code(2)
         .stdout("")
         .stderr(predicate::str::contains(format!(
             "failed: {}: message 2: time: \"08:05:00  Mallory\" is not a time",
@@ -376,7 +376,7 @@ fn a_refused_file_fails_naming_file_message_and_field_and_writes_nothing() {
         .arg("-o")
         .arg(&out)
         .assert()
-        .code(1);
+        .code(2);
     assert!(!out.exists());
     // In a folder with a good one: the good one is written, the bad one is
     // not, and the summary counts it.
@@ -395,7 +395,7 @@ fn a_refused_file_fails_naming_file_message_and_field_and_writes_nothing() {
         .arg("-o")
         .arg(&folder)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains(
             "bad.json: message 0: text: line 2 \"> 9:00:00  x\" would read as a message header",
         ))
