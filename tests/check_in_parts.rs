@@ -9,48 +9,13 @@
 use std::path::{Path, PathBuf};
 
 use chatlint::config::{ConfigResolver, Overrides};
-use chatlint::linter::check_in_parts;
-use chatlint::{registry, Diagnostic, Settings, Surroundings};
+use chatlint::{registry, Settings};
 use proptest::prelude::*;
 
-/// Everything a finding says, fix included, in one comparable string.
-fn described(diagnostics: &[Diagnostic]) -> Vec<String> {
-    diagnostics
-        .iter()
-        .map(|d| {
-            let related: Vec<_> = d.related.iter().map(|r| (&r.span, &r.text)).collect();
-            format!(
-                "{} {:?} {:?} {} {:?} {:?} {:?} {:?}",
-                d.rule.name, d.severity, d.span, d.message, d.label, related, d.help, d.fix
-            )
-        })
-        .collect()
-}
+mod invariants;
 
 fn assert_parts_agree(text: &str, settings: &Settings, path: Option<&Path>, what: &str) {
-    assert_parts_of_agree(text, settings, path, what, &[1, 300]);
-}
-
-/// Compared with parts of each of `sizes` bytes (1: a part per message).
-fn assert_parts_of_agree(
-    text: &str,
-    settings: &Settings,
-    path: Option<&Path>,
-    what: &str,
-    sizes: &[usize],
-) {
-    let surroundings = Surroundings { path, online: None };
-    let whole = described(&check_in_parts(text, settings, surroundings, usize::MAX));
-    for &part_bytes in sizes {
-        let parts = described(&check_in_parts(text, settings, surroundings, part_bytes));
-        let missing: Vec<_> = whole.iter().filter(|d| !parts.contains(d)).collect();
-        let extra: Vec<_> = parts.iter().filter(|d| !whole.contains(d)).collect();
-        assert!(
-            parts == whole,
-            "{what}: checked in parts of {part_bytes} bytes, the findings differ from a whole check\n\
-             missing: {missing:#?}\nextra: {extra:#?}"
-        );
-    }
+    invariants::assert_parts_agree_with(text, settings, path, &[1, 300], what);
 }
 
 /// Every rule, with the options that reach furthest across messages.
@@ -116,12 +81,12 @@ fn every_corpus_file_gives_the_same_findings_in_parts() {
             // options that reach further back (a part per message there
             // adds time, not cases).
             let sizes: &[usize] = if i == 0 { &[1] } else { &[300] };
-            assert_parts_of_agree(
+            invariants::assert_parts_agree_with(
                 &text,
                 settings,
                 Some(path),
-                &format!("{} ({name})", path.display()),
                 sizes,
+                &format!("{} ({name})", path.display()),
             );
         }
     });

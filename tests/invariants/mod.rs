@@ -393,10 +393,66 @@ pub fn fix_and_check_core(text: &str, threshold: Applicability, keeps_text: bool
 
 /// Everything this file checks, for one text.
 pub fn exercise(text: &str) {
+    assert_parts_agree(text);
     exercise_safe(text);
     // Unsafe fixes (`%20`, a `http://` prefix, …) change more, but the rest holds.
     fix_and_check_core(text, Applicability::Unsafe, false);
     fix_and_check(text, registry::all(), Applicability::Unsafe);
+}
+
+/// Checked a part at a time (parts of one message, and of 64 bytes), the
+/// findings of every rule are exactly those of a whole check
+/// (`linter::check_in`).
+pub fn assert_parts_agree(text: &str) {
+    let settings = chatlint::Settings::from_rules(registry::all().to_vec());
+    assert_parts_agree_with(text, &settings, None, &[1, 64], "");
+}
+
+/// Checked in parts of each of `sizes` bytes (1: a part per message) with
+/// `settings`, the findings are exactly those of a whole check; `what`
+/// names the case when they are not.
+pub fn assert_parts_agree_with(
+    text: &str,
+    settings: &chatlint::Settings,
+    path: Option<&std::path::Path>,
+    sizes: &[usize],
+    what: &str,
+) {
+    let check = |part_bytes| {
+        let surroundings = chatlint::Surroundings { path, online: None };
+        describe(&chatlint::linter::check_in_parts(
+            text,
+            settings,
+            surroundings,
+            part_bytes,
+        ))
+    };
+    let whole = check(usize::MAX);
+    for &part_bytes in sizes {
+        let parts = check(part_bytes);
+        let missing: Vec<_> = whole.iter().filter(|d| !parts.contains(d)).collect();
+        let extra: Vec<_> = parts.iter().filter(|d| !whole.contains(d)).collect();
+        assert!(
+            parts == whole,
+            "{what} {}: checked in parts of {part_bytes} bytes, the findings differ \
+             from a whole check\nmissing: {missing:#?}\nextra: {extra:#?}",
+            preview(text)
+        );
+    }
+}
+
+/// Everything a finding says, fix included, one string each.
+pub fn describe(diagnostics: &[Diagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let related: Vec<_> = d.related.iter().map(|r| (&r.span, &r.text)).collect();
+            format!(
+                "{} {:?} {:?} {} {:?} {:?} {:?} {:?}",
+                d.rule.name, d.severity, d.span, d.message, d.label, related, d.help, d.fix
+            )
+        })
+        .collect()
 }
 
 /// [`exercise`] without the unsafe fixes, for inputs too large to fix twice
