@@ -10,7 +10,8 @@
 # to target/release/chatlint.
 set -euo pipefail
 old=${1:?usage: pathological.sh OLD_BINARY [NEW_BINARY] [TIMEOUT]}
-new=${2:-target/release/chatlint}
+new=$(realpath "${2:-target/release/chatlint}")
+old=$(realpath "$old")
 limit=${3:-120}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -62,4 +63,4 @@ for input in deep-yaml entities suppressions brackets; do
 done
 printf '| config select | check | %s | %s |\n' \
   "$(cd "$work/cfg" && run "$old" check --no-cache chat.md)" \
-  "$(cd "$work/cfg" && run "$(realpath "$new")" check --no-cache chat.md)"
+  "$(cd "$work/cfg" && run "$new" check --no-cache chat.md)"

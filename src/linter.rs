@@ -421,7 +421,9 @@ const REFUSAL_CONTEXT: usize = 80;
 /// Applies the largest set of `fixes` found by halving that passes
 /// verification: a set that fails is split in two and each half tried on
 /// top of what was accepted; a single fix that fails is left out, with the
-/// reason. Only the fixes responsible for a failure are lost.
+/// reason, unless it passes on its own: then it only clashes with fixes
+/// taken this round, and waits for the next round instead. Only the fixes
+/// responsible for a failure are lost.
 #[allow(clippy::type_complexity)]
 fn apply_verified<'f>(
     name: &str,
@@ -441,6 +443,15 @@ fn apply_verified<'f>(
         match verify_round(name, text, &applied) {
             Ok(()) => accepted = trial,
             Err(err) if set.len() == 1 => {
+                // Alone it may pass: it clashes only with fixes taken
+                // before it (one removes what stood before it on its line,
+                // so that its text now starts the line). Left for the next
+                // round, whose rules judge the text as it has become.
+                if !accepted.is_empty()
+                    && verify_round(name, text, &apply_selected(text, set)).is_ok()
+                {
+                    continue;
+                }
                 let reason = match err {
                     Error::FixVerification { reason, .. } => reason,
                     other => other.to_string(),
@@ -857,6 +868,20 @@ mod tests {
             verify_line_structure("t", text, &after, std::slice::from_ref(&edit))
                 .unwrap_or_else(|err| panic!("{text:?} -> {after:?}: {err}"));
         }
+    }
+
+    #[test]
+    fn a_fix_that_clashes_only_with_another_waits_for_the_next_round() {
+        // Removing the unused comment makes the entity start the line; the
+        // entity fix made for the line as it was (a literal `>`) would then
+        // make it a header. It waits a round, and is made for the line as
+        // it has become.
+        let text = "<!-- chatlint-disable-line malformed-timestamp -->&amp;amp;gt;20170825_115130http://";
+        let outcome = fix_text("t", text, crate::rules::registry::all(), Applicability::Safe)
+            .unwrap();
+        assert!(outcome.rejected.is_empty(), "{:?}", outcome.rejected);
+        assert_eq!(outcome.text, "&gt;20170825_115130http://");
+        assert!(outcome.remaining.is_empty(), "{:?}", outcome.remaining);
     }
 
     #[test]
