@@ -62,6 +62,12 @@ fn next_opener_byte(bytes: &[u8], from: usize) -> Option<usize> {
 
 pub(super) fn parse_inlines(text: &str, line: Span) -> Vec<Inline> {
     let content = &text[line.clone()];
+    // Offsets within a line are kept in 32 bits ([`Nesting`]); a line of
+    // 4 GiB or more (which `--max-file-size` must be raised to allow) is
+    // read as text without inlines.
+    if u32::try_from(content.len()).is_err() {
+        return Vec::new();
+    }
     let base = line.start;
     let mut inlines = Vec::new();
     // Where each bracket and paren closes, found once and only for a line
@@ -349,19 +355,22 @@ impl Pairs {
 /// One kind of nesting pair on a line: for each closer, the depth before it,
 /// so that "the first closer from `s` on that is not closing an opener
 /// after `s`" is the first closer from `s` at the depth at `s`: a binary
-/// search instead of a scan.
+/// search instead of a scan. Positions and depths in 32 bits (a line
+/// longer than 4 GiB gets no inlines, see [`parse_inlines`]): a line of
+/// nothing but brackets costs about eight bytes a bracket, once.
 struct Nesting {
-    /// Each opener (`true`) and closer, in order, with the depth before it.
-    marks: Vec<(usize, isize, bool)>,
-    /// The closers at each depth, in order.
-    closers: std::collections::HashMap<isize, Vec<usize>>,
+    /// Each opener and closer, in order: its position and the depth after it.
+    marks: Vec<(u32, i32)>,
+    /// Each closer as (the depth before it, its position), sorted: the
+    /// closers of one depth are together, in order.
+    closers: Vec<(i32, u32)>,
 }
 
 impl Nesting {
     fn new(bytes: &[u8], open: u8, close: u8, escapes: bool) -> Self {
         let mut marks = Vec::new();
-        let mut closers: std::collections::HashMap<isize, Vec<usize>> = Default::default();
-        let mut depth: isize = 0;
+        let mut closers = Vec::new();
+        let mut depth: i32 = 0;
         // The byte a backslash escapes (none yet).
         let mut escaped_byte = usize::MAX;
         // All three bytes are ASCII: never part of a longer character.
@@ -370,37 +379,41 @@ impl Nesting {
             if at == escaped_byte {
                 continue;
             }
+            // Within 32 bits: `parse_inlines` takes no longer line.
+            let position = at as u32;
             if b == b'\\' {
                 if escapes {
                     escaped_byte = at + 1;
                 }
             } else if b == open {
-                marks.push((at, depth, true));
                 depth += 1;
+                marks.push((position, depth));
             } else {
-                marks.push((at, depth, false));
-                closers.entry(depth).or_default().push(at);
+                closers.push((depth, position));
                 depth -= 1;
+                marks.push((position, depth));
             }
         }
+        closers.sort_unstable();
         Self { marks, closers }
     }
 
     /// The depth just before `at`.
-    fn depth_at(&self, at: usize) -> isize {
-        let i = self.marks.partition_point(|&(mark, _, _)| mark < at);
-        match i.checked_sub(1).map(|i| self.marks[i]) {
-            Some((_, depth, true)) => depth + 1,
-            Some((_, depth, false)) => depth - 1,
-            None => 0,
-        }
+    fn depth_at(&self, at: usize) -> i32 {
+        let i = self.marks.partition_point(|&(mark, _)| (mark as usize) < at);
+        i.checked_sub(1).map_or(0, |i| self.marks[i].1)
     }
 
     /// The first closer in `from..below` that closes no opener after `from`.
     fn first_closer(&self, from: usize, below: usize) -> Option<usize> {
-        let at_depth = self.closers.get(&self.depth_at(from))?;
-        let i = at_depth.partition_point(|&at| at < from);
-        at_depth.get(i).copied().filter(|&at| at < below)
+        let depth = self.depth_at(from);
+        let i = self
+            .closers
+            .partition_point(|&(d, at)| (d, at as usize) < (depth, from));
+        self.closers
+            .get(i)
+            .filter(|&&(d, at)| d == depth && (at as usize) < below)
+            .map(|&(_, at)| at as usize)
     }
 }
 
