@@ -876,9 +876,15 @@ mod tests {
         // entity fix made for the line as it was (a literal `>`) would then
         // make it a header. It waits a round, and is made for the line as
         // it has become.
-        let text = "<!-- chatlint-disable-line malformed-timestamp -->&amp;amp;gt;20170825_115130http://";
-        let outcome = fix_text("t", text, crate::rules::registry::all(), Applicability::Safe)
-            .unwrap();
+        let text =
+            "<!-- chatlint-disable-line malformed-timestamp -->&amp;amp;gt;20170825_115130http://";
+        let outcome = fix_text(
+            "t",
+            text,
+            crate::rules::registry::all(),
+            Applicability::Safe,
+        )
+        .unwrap();
         assert!(outcome.rejected.is_empty(), "{:?}", outcome.rejected);
         assert_eq!(outcome.text, "&gt;20170825_115130http://");
         assert!(outcome.remaining.is_empty(), "{:?}", outcome.remaining);

@@ -54,7 +54,7 @@ fn assert_root(dir: &Path) {
     assert_eq!(
         my_uid(dir),
         0,
-        "this test needs root; it is run with --ignored only as root"
+        "this test needs root; it runs only in a build made as root"
     );
 }
 
@@ -212,7 +212,10 @@ fn a_file_this_user_may_not_write_is_refused() {
 }
 
 #[test]
-#[ignore = "needs root (to own a file as another user): run as root with --ignored"]
+#[cfg_attr(
+    not(tests_as_root),
+    ignore = "needs root (to own a file as another user): build and run the tests as root"
+)]
 fn root_fixing_another_users_file_keeps_its_owner_group_and_mode() {
     let dir = tempfile::tempdir().unwrap();
     assert_root(dir.path());
@@ -231,7 +234,10 @@ fn root_fixing_another_users_file_keeps_its_owner_group_and_mode() {
 }
 
 #[test]
-#[ignore = "needs root (to own a file as another user): run as root with --ignored"]
+#[cfg_attr(
+    not(tests_as_root),
+    ignore = "needs root (to own a file as another user): build and run the tests as root"
+)]
 fn root_keeps_the_owner_of_a_converted_output_it_replaces() {
     let dir = tempfile::tempdir().unwrap();
     assert_root(dir.path());
@@ -281,6 +287,39 @@ fn extended_attributes_are_kept_by_a_fix() {
         Some(&b"wechat export"[..])
     );
     assert_eq!(file.list_xattr().unwrap().count(), 1);
+}
+
+#[test]
+#[cfg_attr(
+    not(tests_as_root),
+    ignore = "needs root (to set a trusted.* attribute): build and run the tests as root"
+)]
+fn root_keeps_trusted_extended_attributes_of_another_users_file() {
+    use xattr::FileExt;
+    let dir = tempfile::tempdir().unwrap();
+    assert_root(dir.path());
+    let path = write(dir.path(), "chat.md", BROKEN);
+    std::os::unix::fs::chown(&path, Some(1234), Some(5678)).unwrap();
+    let file = fs::File::open(&path).unwrap();
+    file.set_xattr("trusted.chatlint", b"root only").unwrap();
+    file.set_xattr("user.note", b"anyone").unwrap();
+    chatlint()
+        .args(["check", "--fix", "--no-cache"])
+        .arg(&path)
+        .assert()
+        .code(0);
+    assert_eq!(fs::read_to_string(&path).unwrap(), FIXED);
+    let file = fs::File::open(&path).unwrap();
+    assert_eq!(
+        file.get_xattr("trusted.chatlint").unwrap().as_deref(),
+        Some(&b"root only"[..])
+    );
+    assert_eq!(
+        file.get_xattr("user.note").unwrap().as_deref(),
+        Some(&b"anyone"[..])
+    );
+    let metadata = fs::metadata(&path).unwrap();
+    assert_eq!((metadata.uid(), metadata.gid()), (1234, 5678));
 }
 
 // --- convert -o: never rename over anything but a regular file --------------

@@ -400,7 +400,9 @@ impl Nesting {
 
     /// The depth just before `at`.
     fn depth_at(&self, at: usize) -> i32 {
-        let i = self.marks.partition_point(|&(mark, _)| (mark as usize) < at);
+        let i = self
+            .marks
+            .partition_point(|&(mark, _)| (mark as usize) < at);
         i.checked_sub(1).map_or(0, |i| self.marks[i].1)
     }
 
