@@ -83,13 +83,12 @@ pub fn check_in_parts(
         return check_whole(text, settings, surroundings);
     }
     let whole_file = WholeFile::new(text, parser::headers(text));
-    let mut front_matter = None;
     let mut suppressions = crate::suppression::Gathered::new(text);
     let mut diagnostics = Vec::new();
     for (i, own) in parts.iter().enumerate() {
         // The part before, and more for as long as a rule needs more.
         let mut first = i.saturating_sub(1);
-        let mut transcript = loop {
+        let transcript = loop {
             let transcript = parser::parse_range(text, parts[first].start..own.end);
             let enough = || {
                 settings
@@ -108,12 +107,10 @@ pub fn check_in_parts(
             }
             first -= 1;
         };
-        if i == 0 {
-            front_matter.clone_from(&transcript.front_matter);
-        } else {
-            // Every part sees the file's front matter, as a whole check does.
-            transcript.front_matter.clone_from(&front_matter);
-        }
+        // Only the first part holds the front matter: the findings about it
+        // are that part's, and no rule reads it to judge a message (parsing
+        // its YAML again in every part would cost time for nothing). A rule
+        // that did would fail the test that compares parts with the whole.
         let last = i + 1 == parts.len();
         let is_own = |at: usize| at >= own.start && (at < own.end || last);
         let context = Context {

@@ -50,8 +50,10 @@ impl Rule for EscapedHtmlEntity {
         let text = context.text;
         // Built once: `str::find` would set up its searcher on every line.
         let amp = memchr::memmem::Finder::new("&amp;");
-        // Most files have no `&amp;` at all.
-        if amp.find(text.as_bytes()).is_none() {
+        // Most files have no `&amp;` at all. (Looked for in the part of the
+        // file this model covers: see `Context::transcript`.)
+        let covered = &text.as_bytes()[context.transcript.start..context.transcript.end];
+        if amp.find(covered).is_none() {
             return;
         }
         for line in context.transcript.body_lines().filter(|l| !l.in_code_fence) {
