@@ -693,6 +693,31 @@ proptest! {
 
 /// Found by the fuzz target from its first seed: the safe fixes removed an
 /// unused suppression comment from the preamble, and nothing said so.
+/// Found by cargo-fuzz: two messages' texts changed by safe fixes (unused
+/// suppression comments removed) were paired by a diff as a removal and an
+/// addition, so no notice named the `text` field of message 1.
+#[test]
+fn each_changed_text_is_told_when_no_message_is_removed() {
+    let input =
+        std::fs::read_to_string("tests/data/fuzz-convert-from-json-unsaid-text-change.json")
+            .unwrap();
+    let json: Value = serde_json::from_str(&input).unwrap();
+    let (_, notices) = convert_json(&json).unwrap();
+    for index in [0, 1] {
+        assert!(
+            notices.iter().any(|n| n
+                .message
+                .starts_with(&format!("message {index}: text: changed by a safe fix"))),
+            "message {index}: {notices:?}"
+        );
+    }
+    assert!(
+        !notices.iter().any(|n| n.message.contains("messages:")),
+        "{notices:?}"
+    );
+    assert!(json_invariant::exercise_json(&input));
+}
+
 #[test]
 fn a_fix_outside_the_messages_is_told_too() {
     let path = "fixtures/unused-suppression/disable-file.md";

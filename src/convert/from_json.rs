@@ -594,7 +594,21 @@ pub fn changes(document: &Document<'_>, markdown: &str) -> Vec<Notice> {
             );
         }
     };
-    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new) {
+    // As many messages as before: the fixes removed none (only a duplicate's
+    // removal does), so each is compared with its own. A diff could pair
+    // them otherwise, and tell a changed text as a removal and an addition.
+    let same_count = old.len() == new.len();
+    if same_count {
+        for i in 0..old.len() {
+            pair(&mut notices, i, i);
+        }
+    }
+    let ops = if same_count {
+        Vec::new()
+    } else {
+        similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new)
+    };
+    for op in ops {
         let (_, olds, news) = op.as_tag_tuple();
         for (i, j) in olds.clone().zip(news.clone()) {
             pair(&mut notices, i, j);
