@@ -368,8 +368,13 @@ struct Nesting {
 
 impl Nesting {
     fn new(bytes: &[u8], open: u8, close: u8, escapes: bool) -> Self {
-        let mut marks = Vec::new();
-        let mut closers = Vec::new();
+        // Counted first, so that each table is allocated once at its size
+        // (a growing vector would hold up to twice as much, and three times
+        // while it moves).
+        let closes = memchr::memchr_iter(close, bytes).count();
+        let opens = memchr::memchr_iter(open, bytes).count();
+        let mut marks = Vec::with_capacity(opens + closes);
+        let mut closers = Vec::with_capacity(closes);
         let mut depth: i32 = 0;
         // The byte a backslash escapes (none yet).
         let mut escaped_byte = usize::MAX;
