@@ -24,7 +24,7 @@ use crate::parser::{self, FenceState};
 use crate::source::SourceFile;
 
 /// About how many bytes of messages are parsed at a time.
-const CHUNK_BYTES: usize = 1 << 20;
+const CHUNK_BYTES: usize = 1 << 18;
 
 /// A transcript as data.
 #[derive(Debug, Serialize, Deserialize)]

@@ -29,7 +29,7 @@ use crate::source::SourceFile;
 const SEPARATOR: &str = "   ";
 
 /// About how many bytes of Markdown are rendered and fixed at a time.
-const CHUNK_BYTES: usize = 1 << 20;
+const CHUNK_BYTES: usize = 1 << 18;
 
 pub(super) fn write(document: &Document<'_>, out: &mut dyn Write) -> Result<(), ConvertError> {
     write_in_chunks(document, out, CHUNK_BYTES)
