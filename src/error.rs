@@ -80,6 +80,20 @@ pub enum Error {
     /// A configuration file is invalid; it renders as a miette report.
     #[error(transparent)]
     Config(Box<crate::config::ConfigError>),
+    /// Options that cannot be carried out together, or that need another.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// Whether the message starts with the file it concerns (a path or the
+    /// name of standard input), so that no caller needs to name it again.
+    pub fn names_a_file(&self) -> bool {
+        !matches!(
+            self,
+            Error::UnknownRule(_) | Error::Config(_) | Error::Usage(_)
+        )
+    }
 }
 
 impl From<crate::config::ConfigError> for Error {

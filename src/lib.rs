@@ -55,6 +55,7 @@ pub mod model;
 pub mod online;
 pub mod output;
 pub mod parser;
+pub mod pipeline;
 pub mod rules;
 pub mod source;
 pub mod suppression;

@@ -13,7 +13,11 @@ use predicates::prelude::*;
 
 fn chatlint() -> Command {
     let mut command = Command::cargo_bin("chatlint").unwrap();
-    command.env("NO_COLOR", "1");
+    // The findings cache goes to the build's folder, not the repository.
+    command.env("NO_COLOR", "1").env(
+        "CHATLINT_CACHE_DIR",
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/findings-cache"),
+    );
     command
 }
 

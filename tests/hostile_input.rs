@@ -11,7 +11,11 @@ fn chatlint() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_chatlint"));
     command
         .env("NO_COLOR", "1")
-        .env_remove("CHATLINT_CACHE_DIR");
+        // The findings cache goes to the build's folder, not the repository.
+        .env(
+            "CHATLINT_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/findings-cache"),
+        );
     command
 }
 

@@ -3,7 +3,6 @@
 mod check;
 mod completions;
 mod convert;
-mod inputs;
 mod rule;
 
 use clap::{Parser, Subcommand};
@@ -13,16 +12,7 @@ use crate::cli::completions::CompletionsArgs;
 use crate::cli::convert::ConvertArgs;
 use crate::cli::rule::RuleArgs;
 
-/// The process exit status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitStatus {
-    /// Nothing found (or everything fixed).
-    Success = 0,
-    /// Findings remain.
-    Findings = 1,
-    /// A usage, input or output error.
-    Error = 2,
-}
+pub use chatlint::pipeline::ExitStatus;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -88,5 +78,24 @@ pub fn report_error(err: &chatlint::Error) {
             return;
         }
     }
-    eprintln!("chatlint: {err}");
+    // A usage error reads `chatlint convert: …`, like clap's.
+    let separator = if matches!(err, chatlint::Error::Usage(_)) {
+        " "
+    } else {
+        ": "
+    };
+    eprintln!("chatlint{separator}{err}");
+}
+
+/// `--max-file-size`, shared by the commands that read transcripts.
+#[derive(Debug, clap::Args)]
+pub struct SizeLimit {
+    /// The largest input read, e.g. 500MB or 2GiB; a larger file is an error (exit 2).
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = "1GiB",
+        value_parser = chatlint::input::parse_size
+    )]
+    pub max_file_size: u64,
 }

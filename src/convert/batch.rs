@@ -25,7 +25,25 @@ pub enum Outcome {
     Converted(Vec<Notice>),
     /// Not converted, on purpose (an existing output without `force`).
     Skipped(String),
-    Failed(String),
+    Failed(WriteError),
+}
+
+/// Why an output was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The conversion failed (reading the input, or the document).
+    #[error(transparent)]
+    Convert(ConvertError),
+    /// The output may not or could not be written there; the message names
+    /// the output, or the folder on its way.
+    #[error("{0}")]
+    Output(String),
+}
+
+impl From<String> for WriteError {
+    fn from(message: String) -> Self {
+        WriteError::Output(message)
+    }
 }
 
 /// Where converted files go.
@@ -110,7 +128,7 @@ impl Destination {
         &self,
         path: &Path,
         convert: impl FnOnce(&mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
-    ) -> Result<Outcome, String> {
+    ) -> Result<Outcome, WriteError> {
         let shown = path.display();
         let parent = folder_of(path);
         match &self.folder {
@@ -126,7 +144,7 @@ impl Destination {
                 .canonicalize()
                 .is_ok_and(|real| self.inputs.contains(&real))
             {
-                return Err(format!("{shown} is an input file; it is never overwritten"));
+                return Err(format!("{shown} is an input file; it is never overwritten").into());
             }
             // A symbolic link is followed: what it leads to is written, the
             // link is kept.
@@ -139,7 +157,7 @@ impl Destination {
             };
             let kind = metadata.file_type();
             if kind.is_dir() {
-                return Err(format!("{shown} is a folder"));
+                return Err(format!("{shown} is a folder").into());
             }
             if kind.is_char_device() || kind.is_fifo() {
                 // `/dev/stdout`, `/dev/null`, a named pipe: written into,
@@ -150,7 +168,8 @@ impl Destination {
                 return Err(format!(
                     "{shown} is neither a regular file, a character device nor a FIFO; \
                      nothing is written there"
-                ));
+                )
+                .into());
             }
             if !self.force {
                 return Ok(Outcome::Skipped(format!(
@@ -164,7 +183,8 @@ impl Destination {
                         return Err(format!(
                             "{shown} leads outside the output folder {}; nothing is written there",
                             folder.display()
-                        ));
+                        )
+                        .into());
                     }
                 }
             }
@@ -181,7 +201,7 @@ impl Destination {
         }
         let notices = {
             let mut out = BufWriter::with_capacity(1 << 16, temporary.as_file_mut());
-            let notices = convert(&mut out).map_err(|e| e.to_string())?;
+            let notices = convert(&mut out).map_err(WriteError::Convert)?;
             out.flush().map_err(|e| format!("{shown}: {e}"))?;
             notices
         };
@@ -198,7 +218,7 @@ impl Destination {
             Err(err) if err.error.kind() == ErrorKind::AlreadyExists => Ok(Outcome::Skipped(
                 format!("{shown} exists (--force overwrites it)"),
             )),
-            Err(err) => Err(format!("{shown}: {}", err.error)),
+            Err(err) => Err(format!("{shown}: {}", err.error).into()),
         }
     }
 }
@@ -229,7 +249,7 @@ fn keep_owner(
 fn write_into(
     path: &Path,
     convert: impl FnOnce(&mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, WriteError> {
     let shown = path.display();
     let file = std::fs::OpenOptions::new()
         .write(true)
@@ -240,8 +260,8 @@ fn write_into(
         Ok(notices) => notices,
         // A reader that went away (`-o /dev/stdout | head`) is not a failure.
         Err(ConvertError::Io(err)) if err.kind() == ErrorKind::BrokenPipe => Vec::new(),
-        Err(ConvertError::Io(err)) => return Err(format!("{shown}: {err}")),
-        Err(err) => return Err(err.to_string()),
+        Err(ConvertError::Io(err)) => return Err(format!("{shown}: {err}").into()),
+        Err(err) => return Err(WriteError::Convert(err)),
     };
     Ok(Outcome::Converted(notices))
 }
@@ -326,7 +346,7 @@ mod tests {
             Ok(Vec::new())
         });
         assert!(
-            matches!(&outcome, Outcome::Failed(reason) if reason.contains("outside")),
+            matches!(&outcome, Outcome::Failed(reason) if reason.to_string().contains("outside")),
             "{outcome:?}"
         );
         assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);

@@ -5,6 +5,7 @@
 //! the source's line index.
 
 pub mod concise;
+pub mod diff;
 mod excerpt;
 pub mod full;
 pub mod github;
@@ -12,6 +13,7 @@ pub mod json;
 pub mod json_lines;
 pub mod junit;
 pub mod sarif;
+pub mod statistics;
 
 use crate::diagnostic::Diagnostic;
 use crate::line_index::LineColumn;

@@ -17,8 +17,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chatlint::config::{absolute, is_excluded, ConfigResolver, Overrides};
-use chatlint::{Error, Settings, SourceFile};
+use crate::config::{absolute, is_excluded, ConfigResolver, Overrides};
+use crate::{Error, Settings, SourceFile};
 
 /// One thing to read.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -183,21 +183,8 @@ pub fn read(input: &Input, stdin_name: &str, limit: u64) -> Result<SourceFile, E
     match input {
         Input::File(path) => SourceFile::read(path, limit),
         Input::Stdin => {
-            let bytes = chatlint::input::read_stdin(stdin_name, limit)?;
+            let bytes = crate::input::read_stdin(stdin_name, limit)?;
             SourceFile::from_bytes(stdin_name.to_string(), None, bytes)
         }
     }
-}
-
-/// `--max-file-size`, shared by the commands that read transcripts.
-#[derive(Debug, clap::Args)]
-pub struct SizeLimit {
-    /// The largest input read, e.g. 500MB or 2GiB; a larger file is an error (exit 2).
-    #[arg(
-        long,
-        value_name = "SIZE",
-        default_value = "1GiB",
-        value_parser = chatlint::input::parse_size
-    )]
-    pub max_file_size: u64,
 }

@@ -1,0 +1,218 @@
+//! One file of `check`: read it with its settings, then check, fix or diff it.
+
+use std::path::PathBuf;
+
+use super::{CheckPlan, Mode};
+use crate::cache::{CacheKey, ResultCache};
+use crate::fix::write::replace_file;
+use crate::linter::RejectedFix;
+use crate::online::Verdicts;
+use crate::output::diff::unified_diff;
+use crate::output::FileReport;
+use crate::pipeline::inputs::{self, Input};
+use crate::{check_in, fix_in, Error, Settings, SourceFile, Surroundings};
+
+/// What became of one input.
+pub(crate) enum Outcome {
+    /// The findings (after fixing, those that remain).
+    Done {
+        report: FileReport,
+        fixed: Vec<&'static str>,
+        /// The fixes that could not be applied (their findings remain).
+        rejected: Vec<RejectedFix>,
+        /// For stdin with --fix: the text to print; for --diff: the diff.
+        output: Option<String>,
+    },
+    /// Excluded by the configuration (only stdin gets here).
+    Skipped { echo: Option<String> },
+    /// Not processed. With --fix on stdin, `echo` is the text as it came
+    /// in: a filter that fails must not turn its input into nothing.
+    Failed { error: Error, echo: Option<String> },
+}
+
+impl Outcome {
+    fn failed(error: Error) -> Self {
+        Outcome::Failed { error, echo: None }
+    }
+}
+
+/// An input read, with the settings that govern it.
+pub(crate) struct Loaded {
+    pub source: SourceFile,
+    pub settings: Settings,
+    /// The path the rules see (file-name checks): none for an unnamed stdin.
+    pub rule_path: Option<PathBuf>,
+}
+
+/// Reads an input and resolves its settings. `Err` is the outcome already
+/// known: the input failed, or is skipped.
+pub(crate) fn load(input: &Input, plan: &CheckPlan) -> Result<Loaded, Box<Outcome>> {
+    let stdin_filename = plan.stdin_filename.as_deref();
+    // The path whose configuration applies.
+    let config_path = input.config_path(stdin_filename);
+    let failed = |err| Box::new(Outcome::failed(err));
+    let settings =
+        inputs::settings_for(&plan.resolver, &config_path, &plan.overrides).map_err(failed)?;
+    let stdin_name = inputs::stdin_name(stdin_filename);
+    let source = inputs::read(input, &stdin_name, plan.max_file_size).map_err(failed)?;
+    if *input == Input::Stdin
+        && plan.force_exclude
+        && stdin_filename.is_some()
+        && inputs::excluded(&plan.resolver, &config_path).map_err(failed)?
+    {
+        let echo = matches!(plan.mode, Mode::Fix(_)).then(|| source.text().to_string());
+        return Err(Box::new(Outcome::Skipped { echo }));
+    }
+    let rule_path = match input {
+        Input::File(path) => Some(path.clone()),
+        Input::Stdin => plan.stdin_filename.clone(),
+    };
+    Ok(Loaded {
+        source,
+        settings,
+        rule_path,
+    })
+}
+
+/// Checks, fixes or diffs one loaded input as `mode` says.
+pub(crate) fn process(
+    loaded: Loaded,
+    mode: Mode,
+    cache: Option<&ResultCache>,
+    online: Option<&Verdicts>,
+) -> Outcome {
+    let Loaded {
+        source,
+        settings,
+        rule_path,
+    } = loaded;
+    let surroundings = Surroundings {
+        path: rule_path.as_deref(),
+        online,
+    };
+    let threshold = match mode {
+        Mode::Check => {
+            let text = source.text();
+            let diagnostics = match cache.zip(source.path()) {
+                Some((cache, path)) => {
+                    let key = CacheKey::new(path, text.as_bytes(), &settings);
+                    cache.get(&key).unwrap_or_else(|| {
+                        let diagnostics = check_in(text, &settings, surroundings);
+                        cache.put(&key, &diagnostics);
+                        diagnostics
+                    })
+                }
+                None => check_in(text, &settings, surroundings),
+            };
+            return Outcome::Done {
+                report: FileReport {
+                    source,
+                    diagnostics,
+                },
+                fixed: Vec::new(),
+                rejected: Vec::new(),
+                output: None,
+            };
+        }
+        Mode::Fix(threshold) | Mode::Diff(threshold) => threshold,
+    };
+    let outcome = match fix_in(
+        source.name(),
+        source.text(),
+        &settings,
+        threshold,
+        surroundings,
+    ) {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            // On stdin the text goes back out as it came in.
+            let echo = (source.path().is_none() && matches!(mode, Mode::Fix(_)))
+                .then(|| source.text().to_string());
+            return Outcome::Failed { error, echo };
+        }
+    };
+    let mut output = None;
+    if let Mode::Diff(_) = mode {
+        if outcome.changed() {
+            output = Some(unified_diff(source.name(), source.text(), &outcome.text));
+        }
+    } else if let Some(path) = source.path() {
+        if outcome.changed() {
+            if let Err(err) = replace_file(path, source.text().as_bytes(), &outcome.text) {
+                return Outcome::failed(err);
+            }
+        }
+    } else {
+        // Standard input: the (possibly unchanged) text goes to stdout.
+        output = Some(outcome.text.clone());
+    }
+    let report_source = if matches!(mode, Mode::Diff(_)) {
+        source
+    } else {
+        SourceFile::from_string(source.name(), outcome.text)
+    };
+    Outcome::Done {
+        report: FileReport {
+            source: report_source,
+            diagnostics: outcome.remaining,
+        },
+        fixed: outcome.fixed,
+        rejected: outcome.rejected,
+        output,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Applicability, Diagnostic, Edit, Fix, Rule, RuleMeta};
+
+    /// A rule whose fix never settles: `a` becomes `b` and `b` becomes `a`.
+    struct Flip;
+
+    static FLIP: RuleMeta = RuleMeta {
+        code: "CL998",
+        name: "flip",
+        severity: crate::Severity::Warning,
+        fix: crate::rules::FixAvailability::Always,
+        default_enabled: true,
+        options: &[],
+        doc: "",
+    };
+
+    impl Rule for Flip {
+        fn meta(&self) -> &'static RuleMeta {
+            &FLIP
+        }
+
+        fn check(&self, context: &crate::rules::Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
+            for (at, found) in context.text.match_indices(['a', 'b']) {
+                let other = if found == "a" { "b" } else { "a" };
+                let fix = Fix::safe("flip", vec![Edit::replace(at..at + 1, other)]);
+                diagnostics.push(Diagnostic::new(&FLIP, at..at + 1, found).with_fix(Some(fix)));
+            }
+        }
+    }
+
+    #[test]
+    fn a_failed_fix_of_stdin_gives_the_text_back_unchanged() {
+        let loaded = |text: &str| Loaded {
+            source: SourceFile::from_string("-", text),
+            settings: Settings::from_rules(vec![&Flip]),
+            rule_path: None,
+        };
+        let fix = Mode::Fix(Applicability::Safe);
+        match process(loaded("a b\n"), fix, None, None) {
+            Outcome::Failed { error, echo } => {
+                assert!(matches!(error, Error::FixDidNotConverge { .. }), "{error}");
+                assert_eq!(echo.as_deref(), Some("a b\n"));
+            }
+            _ => panic!("the fix should not settle"),
+        }
+        // --diff prints a diff, not the text.
+        match process(loaded("a b\n"), Mode::Diff(Applicability::Safe), None, None) {
+            Outcome::Failed { echo, .. } => assert_eq!(echo, None),
+            _ => panic!("the fix should not settle"),
+        }
+    }
+}

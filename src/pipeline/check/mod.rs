@@ -1,0 +1,475 @@
+//! `chatlint check`: report findings, or fix them (`--fix`), or show the
+//! fixes as a diff (`--diff`).
+//!
+//! [`CheckPlan::resolve`] turns what was asked ([`CheckOptions`]) into every
+//! decision of the run, failing once on a configuration or selector error;
+//! [`run`] then reads, checks and reports each file, in parallel, in order.
+
+mod file;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use self::file::{load, process, Loaded, Outcome};
+use super::driver;
+use super::inputs::{self, Input};
+use super::summary::{describe_fixes, CheckSummary, ExitPolicy, ExitStatus, Tally};
+use crate::cache::ResultCache;
+use crate::config::{ConfigResolver, Overrides};
+use crate::online::{self, OnlineConfig, OnlineSettings, Verdicts};
+use crate::output::full::Color;
+use crate::output::{statistics, OutputFormat};
+use crate::rules::UnreachableImage;
+use crate::{Applicability, Error, Settings};
+
+/// What a `check` run is asked to do, as the command line says it.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Files, folders (walked for transcripts), or `-` for standard input.
+    pub paths: Vec<PathBuf>,
+    /// `--fix`: apply the fixes in place.
+    pub fix: bool,
+    /// `--diff`: print the fixes as a diff instead.
+    pub diff: bool,
+    /// `--unsafe-fixes`: apply unsafe fixes too.
+    pub unsafe_fixes: bool,
+    pub show_fixes: bool,
+    pub output_format: OutputFormat,
+    /// Whether the report's stream is a terminal, given where it goes
+    /// (stderr when stdout carries text): colours follow it.
+    pub color: fn(report_to_stderr: bool) -> Color,
+    /// `--config`: this configuration file only.
+    pub config: Option<PathBuf>,
+    pub overrides: Overrides,
+    pub statistics: bool,
+    pub quiet: bool,
+    pub exit_zero: bool,
+    pub exit_non_zero_on_fix: bool,
+    pub stdin_filename: Option<PathBuf>,
+    pub force_exclude: bool,
+    /// `--online`, with its command-line options.
+    pub online: Option<OnlineConfig>,
+    pub no_cache: bool,
+    pub max_file_size: u64,
+}
+
+/// Whether files are checked, fixed, or diffed, and at which threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Check,
+    Fix(Applicability),
+    Diff(Applicability),
+}
+
+/// Every decision of a `check` run, made once before any file is read.
+#[derive(Debug)]
+pub struct CheckPlan {
+    pub paths: Vec<PathBuf>,
+    pub resolver: Arc<ConfigResolver>,
+    pub overrides: Overrides,
+    pub mode: Mode,
+    /// Applied by `--fix` and counted as fixable in the summary.
+    pub threshold: Applicability,
+    pub format: OutputFormat,
+    pub color: Color,
+    /// The full format without `--quiet`: the summary and fix lines.
+    pub human: bool,
+    pub statistics: bool,
+    pub show_fixes: bool,
+    pub exit: ExitPolicy,
+    pub stdin_filename: Option<PathBuf>,
+    pub force_exclude: bool,
+    pub max_file_size: u64,
+    /// Findings of unchanged files come from the last run.
+    pub cache: bool,
+    /// `--online`: the settings of the image checks.
+    pub online: Option<OnlineSettings>,
+    /// Each file's findings are written as soon as those before it are out;
+    /// otherwise every report is gathered first.
+    pub streams: bool,
+    /// Findings go to stderr, as stdout carries text (a diff, or the fixed
+    /// standard input).
+    pub report_to_stderr: bool,
+}
+
+impl CheckPlan {
+    /// Resolves the options: the configuration named by `--config` is read
+    /// and the command line's selectors checked here, once.
+    pub fn resolve(options: CheckOptions) -> Result<Self, Error> {
+        let resolver = Arc::new(ConfigResolver::new(options.config.as_deref())?);
+        Settings::resolve(&[], None, &options.overrides)?;
+        let threshold = if options.unsafe_fixes {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        };
+        let mode = if options.fix {
+            Mode::Fix(threshold)
+        } else if options.diff {
+            Mode::Diff(threshold)
+        } else {
+            Mode::Check
+        };
+        let online = match &options.online {
+            // The `online:` options come from the current folder's configuration.
+            Some(command_line) => {
+                let chain = resolver.chain_for_folder(Path::new("."))?;
+                Some(OnlineSettings::resolve(
+                    &chain,
+                    command_line,
+                    !options.no_cache,
+                ))
+            }
+            None => None,
+        };
+        let reads_stdin = options.paths.iter().any(|path| path.as_os_str() == "-");
+        let report_to_stderr = (mode != Mode::Check && reads_stdin) || options.diff;
+        Ok(Self {
+            // Only a plain check reads cached findings (`--online` asks the
+            // network each time).
+            cache: mode == Mode::Check && online.is_none() && !options.no_cache,
+            streams: mode == Mode::Check
+                && online.is_none()
+                && !options.statistics
+                && options.output_format.renders_per_file(),
+            color: (options.color)(report_to_stderr),
+            human: options.output_format == OutputFormat::Full && !options.quiet,
+            exit: ExitPolicy {
+                exit_zero: options.exit_zero,
+                exit_non_zero_on_fix: options.exit_non_zero_on_fix,
+                diff: options.diff,
+            },
+            paths: options.paths,
+            resolver,
+            overrides: options.overrides,
+            mode,
+            threshold,
+            format: options.output_format,
+            statistics: options.statistics,
+            show_fixes: options.show_fixes,
+            stdin_filename: options.stdin_filename,
+            force_exclude: options.force_exclude,
+            max_file_size: options.max_file_size,
+            online,
+            report_to_stderr,
+        })
+    }
+}
+
+/// Where a run writes.
+pub struct Sinks<'a> {
+    /// The findings and the summary (stdout, or stderr per
+    /// [`CheckPlan::report_to_stderr`]).
+    pub report: &'a mut (dyn Write + Send),
+    /// Text: each diff, or the fixed standard input (stdout).
+    pub text: &'a mut (dyn Write + Send),
+    /// Warnings: a fix not applied, a cache not written (stderr).
+    pub warnings: &'a mut (dyn Write + Send),
+}
+
+/// What a run did, and the errors to tell, in order (each file's after all
+/// files are done: none stops the others).
+#[derive(Debug)]
+pub struct CheckRun {
+    pub summary: CheckSummary,
+    pub errors: Vec<Error>,
+}
+
+impl CheckRun {
+    pub fn exit_status(&self, plan: &CheckPlan) -> ExitStatus {
+        self.summary.exit_status(plan.exit)
+    }
+}
+
+/// Reads, checks (or fixes) and reports every file of the plan.
+pub fn run(plan: &CheckPlan, sinks: Sinks<'_>) -> CheckRun {
+    // The cache is read while the folders are walked.
+    let ((inputs, mut errors), cache) = rayon::join(
+        || inputs::collect(&plan.paths, &plan.resolver, plan.force_exclude),
+        || {
+            plan.cache
+                .then(|| ResultCache::open(&ResultCache::default_dir()))
+        },
+    );
+    let one = |input: &Input, online: Option<&Verdicts>| match load(input, plan) {
+        Ok(loaded) => process(loaded, plan.mode, cache.as_ref(), online),
+        Err(known) => *known,
+    };
+    let mut report = Report {
+        written: Written::default(),
+        out: sinks.report,
+    };
+    let mut summary = if plan.streams {
+        stream(
+            plan,
+            &inputs,
+            |input| one(input, None),
+            &mut report,
+            &mut errors,
+        )
+    } else {
+        let outcomes: Vec<Outcome> = match &plan.online {
+            Some(settings) => {
+                // Every file is read before any is checked: the online pass
+                // requests the images of all of them at once.
+                let loaded: Vec<Result<Loaded, Box<Outcome>>> =
+                    inputs.par_iter().map(|input| load(input, plan)).collect();
+                let verdicts = online_pass(settings, &loaded, &mut errors);
+                loaded
+                    .into_par_iter()
+                    .map(|loaded| match loaded {
+                        Ok(loaded) => process(loaded, plan.mode, None, Some(&verdicts)),
+                        Err(known) => *known,
+                    })
+                    .collect()
+            }
+            None => inputs.par_iter().map(|input| one(input, None)).collect(),
+        };
+        gather(
+            plan,
+            outcomes,
+            &mut report,
+            sinks.text,
+            sinks.warnings,
+            &mut errors,
+        )
+    };
+
+    if let Some(cache) = cache {
+        // A cache that cannot be written costs the next run time, not this
+        // run its result.
+        if let Err(err) = cache.save() {
+            let _ = writeln!(
+                sinks.warnings,
+                "chatlint: warning: the cache was not written: {err}"
+            );
+        }
+    }
+    if let Mode::Diff(_) = plan.mode {
+        if plan.human {
+            report.write(summary.diff_line().as_bytes(), &mut errors);
+        }
+    } else if plan.human && (errors.is_empty() || summary.tally.files > 0) {
+        let line = summary.line();
+        if report.written.any
+            && !report.written.ends_with_blank_line()
+            && summary.tally.findings > 0
+            && !plan.statistics
+        {
+            report.write(b"\n", &mut errors);
+        }
+        report.write(line.as_bytes(), &mut errors);
+        report.write(b"\n", &mut errors);
+    }
+    if let Err(source) = report.out.flush() {
+        note_write_error(source, &mut errors);
+    }
+    summary.failed = !errors.is_empty();
+    CheckRun { summary, errors }
+}
+
+/// The report's stream, and what has gone to it.
+struct Report<'a> {
+    written: Written,
+    out: &'a mut (dyn Write + Send),
+}
+
+impl Report<'_> {
+    fn write(&mut self, bytes: &[u8], errors: &mut Vec<Error>) {
+        self.written.write(bytes, self.out, errors);
+    }
+}
+
+/// What has gone to the report so far: whether anything, and its last two
+/// bytes (the summary follows a blank line).
+#[derive(Debug, Default)]
+struct Written {
+    any: bool,
+    tail: [u8; 2],
+}
+
+impl Written {
+    fn write(&mut self, bytes: &[u8], out: &mut dyn Write, errors: &mut Vec<Error>) {
+        if bytes.is_empty() {
+            return;
+        }
+        if let Err(source) = out.write_all(bytes) {
+            note_write_error(source, errors);
+        }
+        self.tail = match bytes {
+            [.., a, b] => [*a, *b],
+            [b] => [self.tail[1], *b],
+            [] => self.tail,
+        };
+        self.any = true;
+    }
+
+    fn ends_with_blank_line(&self) -> bool {
+        self.tail == *b"\n\n"
+    }
+}
+
+/// A plain check: each file is checked and rendered by a worker, and its
+/// report written as soon as those before it are out; nothing of a file is
+/// kept once it is written.
+fn stream(
+    plan: &CheckPlan,
+    inputs: &[Input],
+    check: impl Fn(&Input) -> Outcome + Sync,
+    report: &mut Report<'_>,
+    errors: &mut Vec<Error>,
+) -> CheckSummary {
+    enum Piece {
+        Report { rendered: Vec<u8>, tally: Tally },
+        Failed(Error),
+        Skipped,
+    }
+    let render = |outcome: Outcome| match outcome {
+        Outcome::Done { report, .. } => {
+            // A report without findings renders as nothing.
+            let mut rendered = Vec::new();
+            plan.format
+                .write(std::slice::from_ref(&report), plan.color, &mut rendered)
+                .expect("writing to memory cannot fail");
+            let tally = Tally::of(&report, plan.threshold);
+            Piece::Report { rendered, tally }
+        }
+        Outcome::Failed { error, .. } => Piece::Failed(error),
+        Outcome::Skipped { .. } => Piece::Skipped,
+    };
+    let separator = plan.format.file_separator();
+    let mut tally = Tally::default();
+    driver::in_order(
+        inputs,
+        |input| render(check(input)),
+        |piece| match piece {
+            Piece::Report {
+                rendered,
+                tally: one,
+            } => {
+                tally = tally.merge(one);
+                if !rendered.is_empty() {
+                    if report.written.any {
+                        report.write(separator, errors);
+                    }
+                    report.write(&rendered, errors);
+                }
+            }
+            Piece::Failed(err) => errors.push(err),
+            Piece::Skipped => {}
+        },
+    );
+    CheckSummary {
+        tally,
+        ..CheckSummary::default()
+    }
+}
+
+/// Takes the outcomes in order: writes the text (a diff, the fixed text of
+/// standard input) and the warnings, then the report of every file at once
+/// (fix lines, findings or statistics); failures go to `errors`.
+fn gather(
+    plan: &CheckPlan,
+    outcomes: Vec<Outcome>,
+    report: &mut Report<'_>,
+    text: &mut (dyn Write + Send),
+    warnings: &mut (dyn Write + Send),
+    errors: &mut Vec<Error>,
+) -> CheckSummary {
+    let mut summary = CheckSummary::default();
+    let mut reports = Vec::new();
+    let mut fix_lines = String::new();
+    for outcome in outcomes {
+        let (echo, error) = match outcome {
+            Outcome::Done {
+                report,
+                fixed,
+                rejected,
+                output,
+            } => {
+                // The file's other fixes were applied; these findings remain reported.
+                for rejected in &rejected {
+                    let _ = writeln!(
+                        warnings,
+                        "warning: {}:{}: a {} fix was not applied ({}): {}",
+                        report.source.name(),
+                        rejected.line,
+                        rejected.rule,
+                        rejected.title,
+                        rejected.reason
+                    );
+                }
+                if output.is_some() && matches!(plan.mode, Mode::Diff(_)) {
+                    summary.diffs += 1;
+                }
+                if !fixed.is_empty() {
+                    let name = report.source.name();
+                    fix_lines.push_str(&describe_fixes(name, &fixed, plan.show_fixes));
+                }
+                summary.fixed += fixed.len();
+                summary.tally.add(&report, plan.threshold);
+                reports.push(report);
+                (output, None)
+            }
+            Outcome::Skipped { echo } => (echo, None),
+            Outcome::Failed { error, echo } => (echo, Some(error)),
+        };
+        if let Some(echo) = echo {
+            if let Err(source) = text.write_all(echo.as_bytes()).and_then(|()| text.flush()) {
+                note_write_error(source, errors);
+            }
+        }
+        errors.extend(error);
+    }
+    if !matches!(plan.mode, Mode::Diff(_)) {
+        let mut buffer = Vec::new();
+        if plan.human && (plan.show_fixes || plan.mode != Mode::Check) {
+            buffer.extend_from_slice(fix_lines.as_bytes());
+        }
+        if plan.statistics {
+            statistics::write(&reports, plan.format, plan.threshold, &mut buffer);
+        } else {
+            plan.format
+                .write(&reports, plan.color, &mut buffer)
+                .expect("writing to memory cannot fail");
+        }
+        report.write(&buffer, errors);
+    }
+    // The process ends right after: freeing thousands of texts and
+    // findings one by one would only delay the exit.
+    std::mem::forget(reports);
+    summary
+}
+
+/// `--online`: checks the images of every file that `unreachable-image` is
+/// on for, and returns the verdicts for the rule to report from.
+fn online_pass(
+    settings: &OnlineSettings,
+    loaded: &[Result<Loaded, Box<Outcome>>],
+    errors: &mut Vec<Error>,
+) -> Verdicts {
+    let texts = loaded
+        .iter()
+        .flatten()
+        .filter(|loaded| loaded.settings.is_enabled(&UnreachableImage::META))
+        .map(|loaded| loaded.source.text());
+    let (verdicts, cache_error) = online::check(texts, settings);
+    errors.extend(cache_error);
+    verdicts
+}
+
+fn note_write_error(source: std::io::Error, errors: &mut Vec<Error>) {
+    // A closed pipe (`chatlint check | head`) is not worth a report.
+    if source.kind() != std::io::ErrorKind::BrokenPipe {
+        errors.push(Error::Io {
+            path: PathBuf::from("<stdout>"),
+            source,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,514 @@
+//! `chatlint convert --to json|jsonl|csv|xml|md [PATHS…] [-o OUT]`: one input
+//! to standard output, or to a file, or a whole archive mirrored under a
+//! folder; `--from json --to md` writes Markdown back from JSON.
+//!
+//! [`ConvertPlan::resolve`] checks what was asked; [`run`] finds the inputs,
+//! decides where each output goes, converts them in parallel and tells what
+//! happened, each file in the inputs' order.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::driver;
+use super::inputs::{self, Input};
+use super::ExitStatus;
+use crate::config::{ConfigResolver, Overrides};
+use crate::convert::batch::{Destination, Outcome, WriteError};
+use crate::convert::{self, ConvertError, Format, Notice, Offset, Options};
+use crate::Error;
+
+/// What a `convert` run is asked to do, as the command line says it.
+#[derive(Debug, Clone)]
+pub struct ConvertOptions {
+    pub paths: Vec<PathBuf>,
+    pub to: Format,
+    /// `--from json`: the inputs are documents written by `--to json`.
+    pub from_json: bool,
+    /// `-o OUT`: the output file, or the folder to mirror the inputs in.
+    pub output: Option<PathBuf>,
+    pub force: bool,
+    pub timezone: Option<Offset>,
+    pub with_diagnostics: bool,
+    pub bom: bool,
+    pub excel_safe: bool,
+    pub stdin_filename: Option<PathBuf>,
+    pub quiet: bool,
+    pub max_file_size: u64,
+}
+
+/// A request that cannot be carried out as asked: nothing is read or written.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(String);
+
+/// Every decision of a `convert` run that can be made before the inputs
+/// are found.
+#[derive(Debug)]
+pub struct ConvertPlan {
+    pub options: ConvertOptions,
+    pub resolver: Arc<ConfigResolver>,
+    /// What standard input is called in messages.
+    pub stdin_name: String,
+}
+
+impl ConvertPlan {
+    /// Options that do nothing with the formats asked for are mistakes.
+    pub fn resolve(options: ConvertOptions) -> Result<Self, Error> {
+        let only = |set: bool, option: &str, formats: &[Format]| {
+            if set && !formats.contains(&options.to) {
+                let names: Vec<&str> = formats.iter().map(|f| f.extension()).collect();
+                Err(Error::Usage(format!(
+                    "{option} applies to --to {} only",
+                    names.join(", ")
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        only(
+            options.with_diagnostics,
+            "--with-diagnostics",
+            &[Format::Json],
+        )?;
+        only(options.bom, "--bom", &[Format::Csv])?;
+        only(options.excel_safe, "--excel-safe", &[Format::Csv])?;
+        let with_datetime = [Format::Json, Format::Jsonl, Format::Xml];
+        only(options.timezone.is_some(), "--timezone", &with_datetime)?;
+        if options.from_json && options.to != Format::Md {
+            return Err(Error::Usage(
+                "--from json converts to --to md only".to_string(),
+            ));
+        }
+        Ok(Self {
+            resolver: Arc::new(ConfigResolver::new(None)?),
+            stdin_name: inputs::stdin_name(options.stdin_filename.as_deref()),
+            options,
+        })
+    }
+}
+
+/// Why one input was not converted.
+#[derive(Debug, thiserror::Error)]
+pub enum FileFailure {
+    /// The path could not be walked or read.
+    #[error(transparent)]
+    Input(Error),
+    /// Reading or converting the file.
+    #[error(transparent)]
+    Convert(#[from] ConvertError),
+    /// Its output may not or could not be written (the message names the
+    /// output), or the conversion failed on its way there.
+    #[error(transparent)]
+    Output(WriteError),
+    /// Refused before it was read: its output is another's, or outside the
+    /// output folder.
+    #[error("{0}")]
+    Refused(String),
+    /// The paths given hold nothing to convert.
+    #[error("the paths given hold no input")]
+    NoInput,
+}
+
+impl FileFailure {
+    /// Whether the message names the input already: an error of reading
+    /// names the file read; an output problem names the output, which is
+    /// the input only when `output` is the input's own name.
+    fn names_the_input(&self, name: &str, output: Option<&Path>) -> bool {
+        match self {
+            FileFailure::Input(error)
+            | FileFailure::Convert(ConvertError::Chatlint(error))
+            | FileFailure::Output(WriteError::Convert(ConvertError::Chatlint(error))) => {
+                error.names_a_file()
+            }
+            FileFailure::Output(WriteError::Output(_)) => {
+                output.is_some_and(|output| output.display().to_string() == name)
+            }
+            FileFailure::Convert(_)
+            | FileFailure::Output(WriteError::Convert(_))
+            | FileFailure::Refused(_)
+            | FileFailure::NoInput => false,
+        }
+    }
+}
+
+/// One input that was not converted.
+#[derive(Debug)]
+pub struct Failed {
+    /// The input's name in messages.
+    pub name: String,
+    /// Where its output was to go.
+    pub output: Option<PathBuf>,
+    pub failure: FileFailure,
+}
+
+/// What became of every input, in order.
+#[derive(Debug, Default)]
+pub struct ConvertRun {
+    pub converted: usize,
+    pub skipped: Vec<String>,
+    /// Each input that failed, by name, with its output path if it had one.
+    pub failures: Vec<Failed>,
+    pub notices: Vec<(String, Notice)>,
+}
+
+impl ConvertRun {
+    /// 2 when an input failed (after the others are converted), else 0:
+    /// `convert` reports no findings.
+    pub fn exit_status(&self) -> ExitStatus {
+        if self.failures.is_empty() {
+            ExitStatus::Success
+        } else {
+            ExitStatus::Error
+        }
+    }
+}
+
+/// One input and where its output goes.
+struct Job {
+    input: Input,
+    /// The name shown in messages.
+    name: String,
+    output: Output,
+}
+
+enum Output {
+    Stdout,
+    File(PathBuf),
+    /// Decided before reading it: the input will not be converted.
+    Refused(String),
+}
+
+/// How far a run is, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// The number of files to convert, once they are found.
+    Files(usize),
+    /// One more is done.
+    Done,
+    /// All are done; the messages come next.
+    Finished,
+}
+
+/// Converts the inputs of the plan. Problems and (unless quiet, and when
+/// writing files) the summary go to `messages`; `progress` is told how many
+/// files there are and of each file done. `Err` is a usage error found once
+/// the inputs are known, or an output folder that cannot be made.
+pub fn run(
+    plan: &ConvertPlan,
+    messages: &mut dyn Write,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<ConvertRun, Error> {
+    let options = &plan.options;
+    let mut done = ConvertRun::default();
+    let found = find_inputs(plan, &mut done.failures);
+    // Nothing to convert is a failure, said before any folder is made.
+    if found.is_empty() {
+        if done.failures.is_empty() {
+            done.failures.push(Failed {
+                name: "chatlint convert".into(),
+                output: None,
+                failure: FileFailure::NoInput,
+            });
+        }
+        report(options, false, &done, messages);
+        return Ok(done);
+    }
+
+    // One named input (not a folder) may go to stdout or to a named file.
+    let named_one = options.paths.len() == 1 && !options.paths[0].is_dir();
+    let (destination, jobs) = match &options.output {
+        None if named_one => {
+            let jobs = found
+                .first()
+                .map(|(input, _)| new_job(input, &plan.stdin_name, Output::Stdout));
+            (None, jobs.into_iter().collect())
+        }
+        None => {
+            return Err(Error::Usage(
+                "several inputs or a directory need -o OUT, a folder to write them in".into(),
+            ))
+        }
+        Some(out) if named_one && !out.is_dir() => {
+            let destination = Destination::files(options.force, input_paths(&found));
+            let jobs = found
+                .first()
+                .map(|(input, _)| new_job(input, &plan.stdin_name, Output::File(out.clone())));
+            (Some(destination), jobs.into_iter().collect())
+        }
+        Some(out) => {
+            if out.exists() && !out.is_dir() {
+                return Err(Error::Usage(format!(
+                    "{} is a file; several inputs or a directory need a folder",
+                    out.display()
+                )));
+            }
+            let found = leave_out_outputs(found, out);
+            let destination = Destination::folder(out, options.force, input_paths(&found))
+                .map_err(|source| Error::Io {
+                    path: out.clone(),
+                    source,
+                })?;
+            let jobs = plan_tree(&destination, &found, plan);
+            (Some(destination), jobs)
+        }
+    };
+
+    progress(Progress::Files(jobs.len()));
+    driver::in_order(
+        &jobs,
+        |job| {
+            let outcome = run_job(job, plan, destination.as_ref());
+            progress(Progress::Done);
+            (job, outcome)
+        },
+        |(job, outcome)| {
+            let failure = match outcome {
+                Ok(Outcome::Converted(found)) => {
+                    done.converted += 1;
+                    let name = &job.name;
+                    done.notices
+                        .extend(found.into_iter().map(|n| (name.clone(), n)));
+                    return;
+                }
+                Ok(Outcome::Skipped(reason)) => return done.skipped.push(reason),
+                Ok(Outcome::Failed(error)) => FileFailure::Output(error),
+                Err(failure) => failure,
+            };
+            let output = match &job.output {
+                Output::File(path) => Some(path.clone()),
+                Output::Stdout | Output::Refused(_) => None,
+            };
+            done.failures.push(Failed {
+                name: job.name.clone(),
+                output,
+                failure,
+            });
+        },
+    );
+    progress(Progress::Finished);
+    // Written to stdout, one file needs no summary; problems are still said.
+    let summary = !options.quiet && options.output.is_some();
+    report(options, summary, &done, messages);
+    Ok(done)
+}
+
+/// The inputs, each with the folder it was found in (none when named);
+/// the paths that could not be read go to `failures`.
+fn find_inputs(plan: &ConvertPlan, failures: &mut Vec<Failed>) -> Vec<(Input, Option<PathBuf>)> {
+    let mut found = Vec::new();
+    for path in &plan.options.paths {
+        let is_folder = path.is_dir();
+        let (inputs, errors) = if is_folder && plan.options.from_json {
+            (json_files(path), Vec::new())
+        } else {
+            inputs::collect(std::slice::from_ref(path), &plan.resolver, false)
+        };
+        let root = is_folder.then(|| path.clone());
+        found.extend(inputs.into_iter().map(|input| (input, root.clone())));
+        failures.extend(errors.into_iter().map(|err| Failed {
+            name: path.display().to_string(),
+            output: None,
+            failure: FileFailure::Input(err),
+        }));
+    }
+    found
+}
+
+/// The `*.json` files under a folder, in a stable order.
+fn json_files(folder: &Path) -> Vec<Input> {
+    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(folder)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+        .map(ignore::DirEntry::into_path)
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files.into_iter().map(Input::File).collect()
+}
+
+fn input_paths(found: &[(Input, Option<PathBuf>)]) -> impl Iterator<Item = &Path> {
+    found.iter().filter_map(|(input, _)| match input {
+        Input::File(path) => Some(path.as_path()),
+        Input::Stdin => None,
+    })
+}
+
+fn new_job(input: &Input, stdin_name: &str, output: Output) -> Job {
+    let name = match input {
+        Input::File(path) => path.display().to_string(),
+        Input::Stdin => stdin_name.to_string(),
+    };
+    Job {
+        input: input.clone(),
+        name,
+        output,
+    }
+}
+
+/// When OUT is a folder inside an input folder, the files under it (an
+/// earlier run's outputs) are not inputs.
+fn leave_out_outputs(
+    found: Vec<(Input, Option<PathBuf>)>,
+    out: &Path,
+) -> Vec<(Input, Option<PathBuf>)> {
+    let Ok(real_out) = out.canonicalize() else {
+        return found;
+    };
+    found
+        .into_iter()
+        .filter(|(input, root)| {
+            let (Input::File(path), Some(root)) = (input, root) else {
+                return true;
+            };
+            let out_inside_root = root
+                .canonicalize()
+                .is_ok_and(|root| real_out != root && real_out.starts_with(root));
+            !(out_inside_root && path.canonicalize().is_ok_and(|p| p.starts_with(&real_out)))
+        })
+        .collect()
+}
+
+/// Each input's place under OUT: its path below the folder it was found in,
+/// or its file name when it was named.
+fn plan_tree(
+    destination: &Destination,
+    found: &[(Input, Option<PathBuf>)],
+    plan: &ConvertPlan,
+) -> Vec<Job> {
+    let mut taken: HashMap<PathBuf, String> = HashMap::new();
+    let mut jobs = Vec::new();
+    for (input, root) in found {
+        let relative = match (input, root) {
+            // `inputs::collect` names files under `.` without the `./`.
+            (Input::File(path), Some(root)) => {
+                path.strip_prefix(root).unwrap_or(path).to_path_buf()
+            }
+            (Input::File(path), None) => PathBuf::from(path.file_name().unwrap_or_default()),
+            (Input::Stdin, _) => plan
+                .options
+                .stdin_filename
+                .as_ref()
+                .and_then(|p| p.file_name())
+                .map_or_else(|| PathBuf::from("stdin"), PathBuf::from),
+        };
+        let mut job = new_job(input, &plan.stdin_name, Output::Stdout);
+        job.output = match destination.output_path(&relative, plan.options.to) {
+            Ok(path) => match taken.get(&path) {
+                Some(first) => Output::Refused(format!(
+                    "{} is already the output of {first}",
+                    path.display()
+                )),
+                None => {
+                    taken.insert(path.clone(), job.name.clone());
+                    Output::File(path)
+                }
+            },
+            Err(reason) => Output::Refused(reason),
+        };
+        jobs.push(job);
+    }
+    jobs
+}
+
+fn run_job(
+    job: &Job,
+    plan: &ConvertPlan,
+    destination: Option<&Destination>,
+) -> Result<Outcome, FileFailure> {
+    let options = &plan.options;
+    let convert = |out: &mut dyn Write| -> Result<Vec<Notice>, ConvertError> {
+        let source = inputs::read(&job.input, &plan.stdin_name, options.max_file_size)?;
+        if options.from_json {
+            convert::convert_json(source.text(), options.to, &Options::default(), out)
+        } else {
+            let convert_options = options_for(&job.input, plan)?;
+            convert::convert(source, options.to, &convert_options, out)
+        }
+    };
+    match (&job.output, destination) {
+        (Output::Refused(reason), _) => Err(FileFailure::Refused(reason.clone())),
+        (Output::File(path), Some(destination)) => Ok(destination.write(path, convert)),
+        _ => {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            match convert(&mut stdout).and_then(|notices| Ok(stdout.flush().map(|()| notices)?)) {
+                Ok(notices) => Ok(Outcome::Converted(notices)),
+                Err(ConvertError::Io(err)) if err.kind() == std::io::ErrorKind::BrokenPipe => {
+                    Ok(Outcome::Converted(Vec::new()))
+                }
+                Err(err) => Err(err.into()),
+            }
+        }
+    }
+}
+
+/// The options for one file; the findings (`--with-diagnostics`) follow the
+/// configuration that applies to it, as `chatlint check` does.
+fn options_for(input: &Input, plan: &ConvertPlan) -> Result<Options, Error> {
+    let options = &plan.options;
+    let path = input.config_path(options.stdin_filename.as_deref());
+    let diagnostics = if options.with_diagnostics {
+        Some(inputs::settings_for(
+            &plan.resolver,
+            &path,
+            &Overrides::default(),
+        )?)
+    } else {
+        None
+    };
+    Ok(Options {
+        timezone: options.timezone.clone(),
+        diagnostics,
+        // Standard input has no path of its own; a named one is what the
+        // rules see, as in `check`.
+        path: (*input == Input::Stdin && options.stdin_filename.is_some()).then_some(path),
+        bom: options.bom,
+        excel_safe: options.excel_safe,
+    })
+}
+
+/// Problems, then the summary if asked for. A closed or failing stream
+/// for messages stops nothing.
+fn report(options: &ConvertOptions, summary: bool, done: &ConvertRun, out: &mut dyn Write) {
+    for (name, notice) in &done.notices {
+        if notice.line == 0 {
+            let _ = writeln!(out, "{name}: {}", notice.message);
+        } else {
+            let _ = writeln!(out, "{name}:{}: {}", notice.line, notice.message);
+        }
+    }
+    for failed in &done.failures {
+        let failure = &failed.failure;
+        if failure.names_the_input(&failed.name, failed.output.as_deref()) {
+            let _ = writeln!(out, "failed: {failure}");
+        } else {
+            let _ = writeln!(out, "failed: {}: {failure}", failed.name);
+        }
+    }
+    if !summary {
+        return;
+    }
+    for reason in &done.skipped {
+        let _ = writeln!(out, "skipped: {reason}");
+    }
+    if !done.notices.is_empty() {
+        let files: std::collections::HashSet<&str> =
+            done.notices.iter().map(|(name, _)| name.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "Changed by the conversion (see above): {} places in {} files.",
+            done.notices.len(),
+            files.len(),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Converted {}, skipped {}, failed {} (to {}).",
+        done.converted,
+        done.skipped.len(),
+        done.failures.len(),
+        options.to.extension(),
+    );
+}
