@@ -1,6 +1,9 @@
 //! The `check` pipeline run on files in a temporary folder, its output in memory.
 
 use super::*;
+use crate::config::Overrides;
+use crate::output::full::Color;
+use crate::output::OutputFormat;
 
 /// A transcript with two safe fixes (a timestamp without its leading zero,
 /// a heading without its space) and a clean one.

@@ -1,0 +1,146 @@
+//! What a `check` run is asked ([`CheckOptions`]) and every decision made
+//! of it before any file is read ([`CheckPlan`]).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::{ConfigResolver, Overrides};
+use crate::online::{OnlineConfig, OnlineSettings};
+use crate::output::full::Color;
+use crate::output::OutputFormat;
+use crate::pipeline::summary::ExitPolicy;
+use crate::{Applicability, Error, Settings};
+
+/// What a `check` run is asked to do, as the command line says it.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Files, folders (walked for transcripts), or `-` for standard input.
+    pub paths: Vec<PathBuf>,
+    /// `--fix`: apply the fixes in place.
+    pub fix: bool,
+    /// `--diff`: print the fixes as a diff instead.
+    pub diff: bool,
+    /// `--unsafe-fixes`: apply unsafe fixes too.
+    pub unsafe_fixes: bool,
+    pub show_fixes: bool,
+    pub output_format: OutputFormat,
+    /// Whether the report's stream is a terminal, given where it goes
+    /// (stderr when stdout carries text): colours follow it.
+    pub color: fn(report_to_stderr: bool) -> Color,
+    /// `--config`: this configuration file only.
+    pub config: Option<PathBuf>,
+    pub overrides: Overrides,
+    pub statistics: bool,
+    pub quiet: bool,
+    pub exit_zero: bool,
+    pub exit_non_zero_on_fix: bool,
+    pub stdin_filename: Option<PathBuf>,
+    pub force_exclude: bool,
+    /// `--online`, with its command-line options.
+    pub online: Option<OnlineConfig>,
+    pub no_cache: bool,
+    pub max_file_size: u64,
+}
+
+/// Whether files are checked, fixed, or diffed, and at which threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Check,
+    Fix(Applicability),
+    Diff(Applicability),
+}
+
+/// Every decision of a `check` run, made once before any file is read.
+#[derive(Debug)]
+pub struct CheckPlan {
+    pub paths: Vec<PathBuf>,
+    pub resolver: Arc<ConfigResolver>,
+    pub overrides: Overrides,
+    pub mode: Mode,
+    /// Applied by `--fix` and counted as fixable in the summary.
+    pub threshold: Applicability,
+    pub format: OutputFormat,
+    pub color: Color,
+    /// The full format without `--quiet`: the summary and fix lines.
+    pub human: bool,
+    pub statistics: bool,
+    pub show_fixes: bool,
+    pub exit: ExitPolicy,
+    pub stdin_filename: Option<PathBuf>,
+    pub force_exclude: bool,
+    pub max_file_size: u64,
+    /// Findings of unchanged files come from the last run.
+    pub cache: bool,
+    /// `--online`: the settings of the image checks.
+    pub online: Option<OnlineSettings>,
+    /// Each file's findings are written as soon as those before it are out;
+    /// otherwise every report is gathered first.
+    pub streams: bool,
+    /// Findings go to stderr, as stdout carries text (a diff, or the fixed
+    /// standard input).
+    pub report_to_stderr: bool,
+}
+
+impl CheckPlan {
+    /// Resolves the options: the configuration named by `--config` is read
+    /// and the command line's selectors checked here, once.
+    pub fn resolve(options: CheckOptions) -> Result<Self, Error> {
+        let resolver = Arc::new(ConfigResolver::new(options.config.as_deref())?);
+        Settings::resolve(&[], None, &options.overrides)?;
+        let threshold = if options.unsafe_fixes {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        };
+        let mode = if options.fix {
+            Mode::Fix(threshold)
+        } else if options.diff {
+            Mode::Diff(threshold)
+        } else {
+            Mode::Check
+        };
+        let online = match &options.online {
+            // The `online:` options come from the current folder's configuration.
+            Some(command_line) => {
+                let chain = resolver.chain_for_folder(Path::new("."))?;
+                Some(OnlineSettings::resolve(
+                    &chain,
+                    command_line,
+                    !options.no_cache,
+                ))
+            }
+            None => None,
+        };
+        let reads_stdin = options.paths.iter().any(|path| path.as_os_str() == "-");
+        let report_to_stderr = (mode != Mode::Check && reads_stdin) || options.diff;
+        Ok(Self {
+            // Only a plain check reads cached findings (`--online` asks the
+            // network each time).
+            cache: mode == Mode::Check && online.is_none() && !options.no_cache,
+            streams: mode == Mode::Check
+                && online.is_none()
+                && !options.statistics
+                && options.output_format.renders_per_file(),
+            color: (options.color)(report_to_stderr),
+            human: options.output_format == OutputFormat::Full && !options.quiet,
+            exit: ExitPolicy {
+                exit_zero: options.exit_zero,
+                exit_non_zero_on_fix: options.exit_non_zero_on_fix,
+                diff: options.diff,
+            },
+            paths: options.paths,
+            resolver,
+            overrides: options.overrides,
+            mode,
+            threshold,
+            format: options.output_format,
+            statistics: options.statistics,
+            show_fixes: options.show_fixes,
+            stdin_filename: options.stdin_filename,
+            force_exclude: options.force_exclude,
+            max_file_size: options.max_file_size,
+            online,
+            report_to_stderr,
+        })
+    }
+}
