@@ -58,6 +58,7 @@ pub mod parser;
 pub mod rules;
 pub mod source;
 pub mod suppression;
+mod xml_escape;
 pub mod yaml;
 
 pub use config::Settings;
