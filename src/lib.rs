@@ -59,6 +59,7 @@ pub mod pipeline;
 pub mod rules;
 pub mod source;
 pub mod suppression;
+mod xml_escape;
 pub mod yaml;
 
 pub use config::Settings;

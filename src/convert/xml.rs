@@ -15,7 +15,7 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use super::document::DayHeadingDoc;
 use super::{Document, Notice};
-use crate::output::junit::{xml_allows, xml_safe};
+use crate::xml_escape::{xml_allows, xml_safe};
 
 pub(super) fn write(document: &Document<'_>, out: &mut dyn Write) -> std::io::Result<Vec<Notice>> {
     let mut xml = Xml {

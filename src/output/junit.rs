@@ -8,6 +8,8 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
 use super::FileReport;
+// The escaping `--to xml` shares, still public here where it was first.
+pub use crate::xml_escape::{xml_allows, xml_safe};
 
 pub fn write(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
     let failures: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
@@ -64,35 +66,4 @@ pub fn write(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()>
     writer.write_event(Event::End(BytesEnd::new("testsuites")))?;
     out.write_all(&writer.into_inner())?;
     writeln!(out)
-}
-
-/// Whether XML 1.0 allows a character: no control characters but tab, LF
-/// and CR, and neither U+FFFE nor U+FFFF.
-pub fn xml_allows(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
-}
-
-/// XML 1.0 allows no control characters but tab, LF and CR: others are
-/// written as `\u{..}` so that the report stays well-formed.
-pub fn xml_safe(text: &str) -> String {
-    if text.chars().all(xml_allows) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| {
-            if xml_allows(c) {
-                c.to_string()
-            } else {
-                format!("\\u{{{:x}}}", c as u32)
-            }
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn control_characters_are_spelled_out() {
-        assert_eq!(super::xml_safe("a\u{1}b\tc"), "a\\u{1}b\tc");
-    }
 }

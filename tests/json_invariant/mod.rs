@@ -10,7 +10,7 @@
 //! error, never a silent change.
 //!
 //! The comparison here is written apart from the library's own
-//! (`src/convert/from_json.rs`), so that each checks the other.
+//! (`src/convert/from_json/`), so that each checks the other.
 
 #![allow(dead_code)]
 

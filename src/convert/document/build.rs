@@ -1,339 +1,25 @@
-//! The one document every format is written from.
-//!
-//! A [`Document`] is built once from the model and fed to each writer; it is
-//! also what `--to json` writes and what `--from json` reads back, so it
-//! carries what the Markdown needs besides the data: the front matter's raw
-//! text, the day headings, a header time as written when it is not valid, the
-//! preamble.
-//!
-//! A large transcript is never held in the model all at once: the messages are
-//! parsed a chunk at a time (a chunk starts at a header line, where the parser
-//! starts afresh anyway) while a writer iterates over them, so that converting
-//! a file costs its text, its line index and one chunk's model.
+//! Building a document from a source: its head at once, its messages a
+//! chunk at a time as they are iterated.
 
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
+use super::{
+    canonical_line, trim_blank, DayHeadingDoc, Document, FieldDoc, FrontMatterDoc, ImageDoc,
+    LinkDoc, MessageDoc, Messages, Offset,
+};
 use crate::line_index::LineIndex;
 use crate::model::{BodyLine, Date, DayHeading, Inline, Message, Transcript};
-use crate::output::json::JsonFinding;
-use crate::parser::{self, FenceState};
+use crate::parser;
 use crate::source::SourceFile;
 
 /// About how many bytes of messages are parsed at a time.
 const CHUNK_BYTES: usize = 1 << 18;
 
-/// A transcript as data.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Document<'a> {
-    /// The file as given on the command line, or `<stdin>`.
-    pub source: Cow<'a, str>,
-    #[serde(default)]
-    pub front_matter: Option<FrontMatterDoc<'a>>,
-    /// The lines between the front matter and the first message, if any are
-    /// not blank, as written.
-    #[serde(default)]
-    pub preamble: Option<Cow<'a, str>>,
-    pub messages: Messages<'a>,
-    /// Day headings after the last message (or in a file without messages).
-    #[serde(default)]
-    pub trailing_day_headings: Vec<DayHeadingDoc<'a>>,
-    /// The findings, with `--with-diagnostics`.
-    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
-    pub diagnostics: Option<Vec<JsonFinding<'a>>>,
-}
-
-/// The Jekyll front matter.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FrontMatterDoc<'a> {
-    /// The YAML between the `---` lines, exactly as written.
-    pub raw: Cow<'a, str>,
-    /// Whether a closing `---` was found.
-    #[serde(default = "yes")]
-    pub closed: bool,
-    /// Each top-level key with its value's raw text (trimmed, quotes kept).
-    #[serde(default)]
-    pub fields: Vec<FieldDoc<'a>>,
-    /// The YAML as parsed; null when it does not parse.
-    #[serde(default)]
-    pub parsed: Option<serde_json::Value>,
-    /// Why the YAML does not parse.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FieldDoc<'a> {
-    pub key: Cow<'a, str>,
-    pub raw: Cow<'a, str>,
-    #[serde(default)]
-    pub line: usize,
-}
-
-/// A `## YYYY-MM-DD` line.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DayHeadingDoc<'a> {
-    #[serde(default)]
-    pub line: usize,
-    #[serde(default)]
-    pub date: Cow<'a, str>,
-    /// The heading as written, without trailing white space.
-    pub text: Cow<'a, str>,
-    /// When the heading stands between lines of the previous message's text
-    /// (the parser gives the lines after a day heading, up to the next
-    /// header, to the message before it): how many of those text lines come
-    /// before it, so that the Markdown keeps the heading where it was.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub within_previous: Option<usize>,
-}
-
-/// One message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MessageDoc<'a> {
-    /// 0-based position in the file.
-    #[serde(default)]
-    pub index: usize,
-    /// The header's 1-based line in the file.
-    #[serde(default)]
-    pub line: usize,
-    /// `HH:MM:SS`, when the header's time is valid.
-    #[serde(default)]
-    pub time: Option<Cow<'a, str>>,
-    /// The header's time as written, when it is not a valid `HH:MM:SS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_as_written: Option<Cow<'a, str>>,
-    /// The date written in a full-date header (`> YYYY-MM-DD HH:MM:SS  …`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_date: Option<Cow<'a, str>>,
-    /// `YYYY-MM-DD`: from a full-date header, else the day heading above,
-    /// else the front matter's `date`, else the file name.
-    #[serde(default)]
-    pub date: Option<Cow<'a, str>>,
-    /// `YYYY-MM-DDTHH:MM:SS`, with the `--timezone` offset if given.
-    #[serde(default)]
-    pub datetime: Option<String>,
-    pub speaker: Cow<'a, str>,
-    /// The body lines joined by `\n`, without hard-break spaces (lines in
-    /// code fences as written).
-    pub text: Cow<'a, str>,
-    #[serde(default)]
-    pub images: Vec<ImageDoc<'a>>,
-    #[serde(default)]
-    pub links: Vec<LinkDoc<'a>>,
-    /// The names after `@`.
-    #[serde(default)]
-    pub mentions: Vec<Cow<'a, str>>,
-    /// Emoji codes without their brackets: `强` for `[强]`.
-    #[serde(default)]
-    pub emoji: Vec<Cow<'a, str>>,
-    /// Day headings written just before this message.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub day_headings: Vec<DayHeadingDoc<'a>>,
-}
-
-impl MessageDoc<'_> {
-    /// The header's time as the file writes it.
-    pub fn written_time(&self) -> &str {
-        self.time_as_written
-            .as_deref()
-            .or(self.time.as_deref())
-            .unwrap_or_default()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ImageDoc<'a> {
-    pub alt: Cow<'a, str>,
-    pub url: Cow<'a, str>,
-    #[serde(default)]
-    pub title: Option<Cow<'a, str>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LinkDoc<'a> {
-    pub text: Cow<'a, str>,
-    pub url: Cow<'a, str>,
-}
-
-/// A UTC offset for `datetime`: `Z`, `+08:00`, `-05:30` (at most 14 hours).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Offset(String);
-
-impl std::str::FromStr for Offset {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, String> {
-        if text == "Z" {
-            return Ok(Offset(text.to_string()));
-        }
-        let bytes = text.as_bytes();
-        let digits = |r: Range<usize>| bytes[r].iter().all(u8::is_ascii_digit);
-        let well_formed = bytes.len() == 6
-            && matches!(bytes[0], b'+' | b'-')
-            && bytes[3] == b':'
-            && digits(1..3)
-            && digits(4..6);
-        let minutes = |r: Range<usize>| text[r].parse::<u32>().unwrap_or(u32::MAX);
-        if !well_formed || minutes(4..6) >= 60 || minutes(1..3) * 60 + minutes(4..6) > 14 * 60 {
-            return Err(format!(
-                "`{text}` is not a UTC offset such as `+08:00`, `-05:30` or `Z` (at most 14 hours)"
-            ));
-        }
-        Ok(Offset(text.to_string()))
-    }
-}
-
-impl std::fmt::Display for Offset {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// A message body line as the document keeps it: without its hard-break
-/// spaces, except in a code fence, where every character is content.
-pub fn canonical_line(line: &str, in_code_fence: bool) -> &str {
-    if in_code_fence {
-        line
-    } else {
-        line.trim_end_matches([' ', '\t'])
-    }
-}
-
-/// A message text's lines as the Markdown writes them: each with whether it
-/// is in a code fence, without the blank lines before and after.
-pub fn body_lines(text: &str) -> Vec<(&str, bool)> {
-    let mut fence = FenceState::default();
-    let mut lines: Vec<(&str, bool)> = text
-        .split('\n')
-        .map(|line| {
-            let fenced = fence.update(line);
-            (canonical_line(line, fenced), fenced)
-        })
-        .collect();
-    // Trimmed in place: this runs for every message written.
-    let is_blank = |(line, _): &(&str, bool)| line.trim().is_empty();
-    let end = lines
-        .iter()
-        .rposition(|line| !is_blank(line))
-        .map_or(0, |last| last + 1);
-    lines.truncate(end);
-    let start = lines.iter().position(|line| !is_blank(line)).unwrap_or(0);
-    lines.drain(..start);
-    lines
-}
-
-/// `items` less the blank ones at either end.
-pub fn trim_blank<T>(items: &[T], is_blank: impl Fn(&T) -> bool) -> &[T] {
-    let first = items.iter().position(|item| !is_blank(item));
-    let last = items.iter().rposition(|item| !is_blank(item));
-    match (first, last) {
-        (Some(first), Some(last)) => &items[first..=last],
-        _ => &[],
-    }
-}
-
-/// The messages: read back from JSON, or built from the source as they are
-/// iterated.
-#[derive(Debug)]
-pub enum Messages<'a> {
-    List(Vec<MessageDoc<'a>>),
-    Source(Box<SourceMessages<'a>>),
-}
-
-impl<'a> Messages<'a> {
-    /// Whether some message may hold a suppression comment
-    /// ([`crate::suppression`]); false means none does.
-    pub fn may_hold_suppressions(&self) -> bool {
-        use crate::suppression::may_hold_directives;
-        match self {
-            Messages::List(list) => list
-                .iter()
-                .any(|m| may_hold_directives(&m.text) || may_hold_directives(&m.speaker)),
-            Messages::Source(source) => may_hold_directives(source.text),
-        }
-    }
-
-    /// Every message in order; from a source, built a chunk at a time.
-    pub fn iter(&self) -> MessageIter<'_, 'a> {
-        MessageIter(match self {
-            Messages::List(list) => Inner::List(list.iter()),
-            Messages::Source(source) => Inner::Source {
-                source,
-                next_chunk: 0,
-                built: Vec::new().into_iter(),
-                state: DayState::default(),
-            },
-        })
-    }
-}
-
-impl Serialize for Messages<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter())
-    }
-}
-
-impl<'de> Deserialize<'de> for Messages<'_> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Vec::deserialize(deserializer).map(Messages::List)
-    }
-}
-
-/// The iterator of [`Messages::iter`].
-pub struct MessageIter<'d, 'a>(Inner<'d, 'a>);
-
-enum Inner<'d, 'a> {
-    List(std::slice::Iter<'d, MessageDoc<'a>>),
-    Source {
-        source: &'d SourceMessages<'a>,
-        next_chunk: usize,
-        built: std::vec::IntoIter<MessageDoc<'a>>,
-        state: DayState<'a>,
-    },
-}
-
-impl<'d, 'a> Iterator for MessageIter<'d, 'a> {
-    type Item = Cow<'d, MessageDoc<'a>>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        match &mut self.0 {
-            Inner::List(list) => list.next().map(Cow::Borrowed),
-            Inner::Source {
-                source,
-                next_chunk,
-                built,
-                state,
-            } => loop {
-                if let Some(message) = built.next() {
-                    return Some(Cow::Owned(message));
-                }
-                let range = source.chunks.get(*next_chunk)?.clone();
-                let parsed;
-                let transcript = if *next_chunk == 0 {
-                    &source.first
-                } else {
-                    parsed = parser::parse(&source.text[range.clone()]);
-                    &parsed
-                };
-                *next_chunk += 1;
-                *built = source
-                    .build_chunk(transcript, range.start, state)
-                    .into_iter();
-            },
-        }
-    }
-}
-
 /// What carries over from one message to the next while building.
 #[derive(Debug, Default)]
-struct DayState<'a> {
+pub(super) struct DayState<'a> {
     index: usize,
     /// The date of the last day heading.
     day: Option<Date>,
@@ -344,13 +30,13 @@ struct DayState<'a> {
 /// The messages of a source, parsed a chunk at a time.
 #[derive(Debug)]
 pub struct SourceMessages<'a> {
-    text: &'a str,
+    pub(super) text: &'a str,
     lines: &'a LineIndex,
     /// Consecutive ranges covering the text; each but the first starts at a
     /// header line.
-    chunks: Vec<Range<usize>>,
+    pub(super) chunks: Vec<Range<usize>>,
     /// The first chunk's model, which the document's head came from.
-    first: Transcript,
+    pub(super) first: Transcript,
     /// The date of messages with no other: front matter, else file name.
     fallback_date: Option<Date>,
     timezone: Option<Offset>,
@@ -484,7 +170,7 @@ impl<'a> SourceMessages<'a> {
 
     /// The documents of one chunk's messages; `base` is where the chunk
     /// starts in the text (the model's spans are relative to it).
-    fn build_chunk(
+    pub(super) fn build_chunk(
         &self,
         transcript: &Transcript,
         base: usize,
@@ -670,30 +356,5 @@ mod tests {
         assert_eq!(no_front_matter[0].time, None);
         assert_eq!(no_front_matter[0].time_as_written.as_deref(), Some("7:00"));
         assert_eq!(no_front_matter[0].datetime, None);
-    }
-
-    #[test]
-    fn offsets_are_checked() {
-        for good in ["Z", "+08:00", "-05:30", "+14:00"] {
-            assert!(good.parse::<Offset>().is_ok(), "{good}");
-        }
-        for bad in ["+8", "08:00", "+14:30", "+08:60", "+0800", ""] {
-            assert!(bad.parse::<Offset>().is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn body_lines_keep_code_fences_as_written() {
-        let lines = body_lines("\n  \na  \n```  \ncode  \n```\nb\t\n \n");
-        assert_eq!(
-            lines,
-            [
-                ("a", false),
-                ("```  ", true),
-                ("code  ", true),
-                ("```", true),
-                ("b", false)
-            ]
-        );
     }
 }
