@@ -47,6 +47,7 @@ pub mod config;
 pub mod convert;
 pub mod diagnostic;
 pub mod error;
+pub mod files;
 pub mod fix;
 pub mod input;
 pub mod line_index;

@@ -7,7 +7,7 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use chatlint::fix::write::replace_file;
+use chatlint::files::replace_file;
 use chatlint::Error;
 use predicates::prelude::*;
 

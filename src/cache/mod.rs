@@ -24,7 +24,6 @@
 //! holds and how its bytes are checked, `folder` writing into the folder.
 
 mod file;
-mod folder;
 #[cfg(test)]
 mod tests;
 
@@ -38,8 +37,8 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
+use crate::files::write_in_folder;
 use file::{checked_payload, checksummed, entry_checksum, CacheFile, Entry, FILE_NAME};
-pub(crate) use folder::write_in_folder;
 
 /// The cache folder when neither `CHATLINT_CACHE_DIR` nor a configuration
 /// names another.

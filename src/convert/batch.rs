@@ -17,7 +17,7 @@ use std::path::{Component, Path, PathBuf};
 use super::{ConvertError, Format, Notice};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 
-use crate::fix::write::{folder_of, sync_folder, temporary_file_with_mode};
+use crate::files::{folder_of, sync_folder, temporary_file_with_mode};
 
 /// What became of one input.
 #[derive(Debug)]

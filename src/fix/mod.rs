@@ -6,7 +6,6 @@
 //! again on the result until nothing changes.
 
 mod engine;
-pub mod write;
 
 pub(crate) use engine::apply_selected;
 pub use engine::{apply_fixes, AppliedFixes};

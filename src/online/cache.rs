@@ -73,7 +73,7 @@ impl Cache {
         }
     }
 
-    /// Writes the cache ([`crate::cache::write_in_folder`]: atomically, in a
+    /// Writes the cache ([`crate::files::write_in_folder`]: atomically, in a
     /// folder that git ignores).
     pub(crate) fn save(&self) -> Result<(), Error> {
         let mut json = serde_json::to_vec_pretty(&self.entries).map_err(|err| Error::Io {
@@ -81,7 +81,7 @@ impl Cache {
             source: err.into(),
         })?;
         json.push(b'\n');
-        crate::cache::write_in_folder(&self.dir, FILE_NAME, &json)
+        crate::files::write_in_folder(&self.dir, FILE_NAME, &json)
     }
 }
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::{CheckPlan, Mode};
 use crate::cache::{CacheKey, ResultCache};
-use crate::fix::write::replace_file;
+use crate::files::replace_file;
 use crate::linter::RejectedFix;
 use crate::online::Verdicts;
 use crate::output::diff::unified_diff;

@@ -1,8 +1,31 @@
-//! Writing into the cache folder.
+//! File-system helpers shared by `--fix`, the caches and `convert`:
+//! temporary files beside their target, replacing a file atomically, and
+//! making a rename durable.
 
+mod replace;
+mod temporary;
+
+use std::fs::File;
 use std::path::Path;
 
+pub use replace::replace_file;
+pub(crate) use temporary::{temporary_file_in, temporary_file_with_mode};
+
 use crate::error::Error;
+
+/// Makes a rename in `folder` durable: the new name is on disk, not only the
+/// new file's contents.
+pub(crate) fn sync_folder(folder: &Path) -> std::io::Result<()> {
+    File::open(folder)?.sync_all()
+}
+
+/// The folder a file is in (`.` for a bare name).
+pub(crate) fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
 
 /// Writes `bytes` to `dir/name` through a temporary file, so that a
 /// concurrent run reads the old file or the new one, never half of one. The
@@ -20,7 +43,7 @@ pub(crate) fn write_in_folder(dir: &Path, name: &str, bytes: &[u8]) -> Result<()
             .map_err(io_error(&gitignore))?;
     }
     let path = dir.join(name);
-    let mut file = crate::fix::write::temporary_file_in(dir).map_err(io_error(dir))?;
+    let mut file = temporary_file_in(dir).map_err(io_error(dir))?;
     file.write_all(bytes).map_err(io_error(&path))?;
     file.persist(&path)
         .map_err(|err| io_error(&path)(err.error))?;
