@@ -50,6 +50,7 @@ pub mod error;
 pub mod files;
 pub mod fix;
 pub mod input;
+pub mod layout;
 pub mod line_index;
 pub mod linter;
 pub mod model;

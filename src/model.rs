@@ -153,23 +153,20 @@ impl Message {
     /// The lines that hold text: body lines less the blank separator lines
     /// before and after it.
     pub fn content_lines(&self) -> &[BodyLine] {
-        let first = self.body.iter().position(|l| !l.is_blank);
-        let last = self.body.iter().rposition(|l| !l.is_blank);
-        match (first, last) {
-            (Some(first), Some(last)) => &self.body[first..=last],
-            _ => &[],
-        }
+        crate::layout::trim_blank(&self.body, |line| line.is_blank)
     }
 
-    /// The message text: its content lines without hard-break spaces, joined
-    /// with `\n`.
-    pub fn text<'a>(&self, source: &'a str) -> String {
-        let lines: Vec<&'a str> = self
-            .content_lines()
-            .iter()
-            .map(|line| source[line.span.clone()].trim_end_matches([' ', '\t']))
-            .collect();
-        lines.join("\n")
+    /// The message text: its content lines, each a
+    /// [`crate::layout::canonical_line`] (without its hard-break spaces,
+    /// unless in a code fence), joined with `\n`.
+    pub fn text<'a>(&self, source: &'a str) -> std::borrow::Cow<'a, str> {
+        let line =
+            |l: &BodyLine| crate::layout::canonical_line(&source[l.span.clone()], l.in_code_fence);
+        match self.content_lines() {
+            [] => std::borrow::Cow::Borrowed(""),
+            [only] => std::borrow::Cow::Borrowed(line(only)),
+            lines => std::borrow::Cow::Owned(lines.iter().map(line).collect::<Vec<_>>().join("\n")),
+        }
     }
 }
 

@@ -200,7 +200,7 @@ fn messages(text: &str) -> Vec<(String, String, String)> {
             (
                 m.header.time_text(text).to_string(),
                 m.header.speaker(text).to_string(),
-                m.text(text),
+                m.text(text).into_owned(),
             )
         })
         .collect()

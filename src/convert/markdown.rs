@@ -25,8 +25,7 @@ use crate::parser;
 use crate::rules::{DuplicateMessage, Rule};
 use crate::source::SourceFile;
 
-/// A separator line.
-const SEPARATOR: &str = "   ";
+use crate::layout::{self, SEPARATOR};
 
 /// About how many bytes of Markdown are rendered and fixed at a time.
 const CHUNK_BYTES: usize = 1 << 18;
@@ -293,7 +292,7 @@ fn render_message(
             day_heading(out, heading);
         }
         out.push_str(text);
-        line(out, if *in_code_fence { "" } else { "  " });
+        line(out, layout::body_line_end(*in_code_fence));
     }
     // A count past the text (from edited JSON): after it, but not lost.
     for heading in next_headings {
@@ -308,15 +307,13 @@ fn render_message(
 
 /// A message's header line, with its line break.
 pub(super) fn header_line(out: &mut String, message: &MessageDoc<'_>) {
-    out.push_str("> ");
-    if let Some(date) = &message.header_date {
-        out.push_str(date.trim());
-        out.push(' ');
-    }
-    out.push_str(message.written_time().trim());
-    out.push_str("  ");
-    out.push_str(message.speaker.trim());
-    line(out, "  ");
+    layout::push_header(
+        out,
+        message.header_date.as_deref().map(str::trim),
+        message.written_time().trim(),
+        message.speaker.trim(),
+    );
+    out.push('\n');
 }
 
 fn day_heading(out: &mut String, heading: &DayHeadingDoc<'_>) {

@@ -37,7 +37,7 @@ declare_rule! {
     }
 }
 
-const SEPARATOR: &str = "   ";
+use crate::layout::{AFTER_QUOTE, HARD_BREAK, SEPARATOR, SPEAKER_GAP};
 
 impl Rule for HeaderLayout {
     fn meta(&self) -> &'static RuleMeta {
@@ -67,36 +67,36 @@ impl Rule for HeaderLayout {
                 .date
                 .as_ref()
                 .map_or(header.time_span.start, |(span, _)| span.start);
-            if &text[after_quote..first_token] != " " {
+            if &text[after_quote..first_token] != AFTER_QUOTE {
                 push(
                     diagnostics,
                     after_quote..first_token,
                     "The header needs one space after `>`",
                     "not one space",
-                    " ",
+                    AFTER_QUOTE,
                 );
             }
             // A header without a speaker has no gap or trailing spaces to
             // check; its body still has lines.
             if !header.speaker_span.is_empty() {
                 let gap = header.time_span.end..header.speaker_span.start;
-                if &text[gap.clone()] != "  " {
+                if &text[gap.clone()] != SPEAKER_GAP {
                     push(
                         diagnostics,
                         gap,
                         "The header needs two spaces between the time and the speaker",
                         "not two spaces",
-                        "  ",
+                        SPEAKER_GAP,
                     );
                 }
                 let trailing = header.speaker_span.end..header.span.end;
-                if &text[trailing.clone()] != "  " {
+                if &text[trailing.clone()] != HARD_BREAK {
                     push(
                         diagnostics,
                         trailing,
                         "The header needs two spaces after the speaker (a hard break)",
                         "not two spaces",
-                        "  ",
+                        HARD_BREAK,
                     );
                 }
             }
@@ -119,13 +119,13 @@ impl Rule for HeaderLayout {
                 } else {
                     let trimmed_end = line.span.start + content.trim_end_matches([' ', '\t']).len();
                     let ending = trimmed_end..line.span.end;
-                    if &text[ending.clone()] != "  " {
+                    if &text[ending.clone()] != HARD_BREAK {
                         push(
                             diagnostics,
                             ending,
                             "A body line ends with two spaces (a hard break)",
                             "not two spaces",
-                            "  ",
+                            HARD_BREAK,
                         );
                     }
                 }

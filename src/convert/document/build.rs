@@ -6,11 +6,11 @@ use std::ops::Range;
 use std::path::Path;
 
 use super::{
-    canonical_line, trim_blank, DayHeadingDoc, Document, FieldDoc, FrontMatterDoc, ImageDoc,
-    LinkDoc, MessageDoc, Messages, Offset,
+    trim_blank, DayHeadingDoc, Document, FieldDoc, FrontMatterDoc, ImageDoc, LinkDoc, MessageDoc,
+    Messages, Offset,
 };
 use crate::line_index::LineIndex;
-use crate::model::{BodyLine, Date, DayHeading, Inline, Message, Transcript};
+use crate::model::{Date, DayHeading, Inline, Message, Transcript};
 use crate::parser;
 use crate::source::SourceFile;
 
@@ -231,7 +231,7 @@ impl<'a> SourceMessages<'a> {
             date: date_text,
             datetime,
             speaker: Cow::Borrowed(header.speaker(chunk)),
-            text: message_text(chunk, message.content_lines()),
+            text: message.text(chunk),
             images: Vec::new(),
             links: Vec::new(),
             mentions: Vec::new(),
@@ -259,16 +259,6 @@ impl<'a> SourceMessages<'a> {
             }
         }
         doc
-    }
-}
-
-/// A message's text: its content lines, [`canonical_line`]s joined by `\n`.
-fn message_text<'a>(text: &'a str, lines: &[BodyLine]) -> Cow<'a, str> {
-    let line = |l: &BodyLine| canonical_line(&text[l.span.clone()], l.in_code_fence);
-    match lines {
-        [] => Cow::Borrowed(""),
-        [only] => Cow::Borrowed(line(only)),
-        _ => Cow::Owned(lines.iter().map(line).collect::<Vec<_>>().join("\n")),
     }
 }
 
