@@ -43,7 +43,8 @@ use crate::output::FileReport;
 use crate::source::SourceFile;
 
 /// `--to`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// One document per transcript (`schemas/transcript.schema.json`).
     Json,

@@ -22,36 +22,40 @@ pub const DEFAULT_CACHE_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 /// The `online:` section of `.chatlint.yaml`; the command line takes the same
 /// options (with `--online`). Each is optional: what is not set anywhere takes
 /// its default. Paths in a file are relative to its folder.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, clap::Args)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[group(id = "online-options", multiple = true, requires = "online")]
-#[command(next_help_heading = "Online checks (with --online)")]
+#[cfg_attr(
+    feature = "cli",
+    group(id = "online-options", multiple = true, requires = "online"),
+    command(next_help_heading = "Online checks (with --online)")
+)]
 pub struct OnlineConfig {
     /// Requests in flight at once, over all hosts [default: 16].
-    #[arg(long, value_name = "N")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
     pub concurrency: Option<NonZeroUsize>,
     /// Requests in flight at once to one host (host and port) [default: 4].
-    #[arg(long, value_name = "N")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
     pub per_host_concurrency: Option<NonZeroUsize>,
     /// Seconds one request may take (each redirect is a request) [default: 10].
-    #[arg(long, value_name = "SECONDS")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
     pub timeout: Option<Seconds>,
     /// Retries after a 429, a 5xx or a timeout [default: 2].
-    #[arg(long, value_name = "N")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N"))]
     pub retries: Option<u32>,
     /// Seconds before the first retry, doubling for each next one; a
     /// `Retry-After` from the server wins [default: 1].
-    #[arg(long, value_name = "SECONDS")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
     pub retry_backoff: Option<Seconds>,
     /// Where results are kept between runs [default: .chatlint-cache].
-    #[arg(long, value_name = "DIR")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "DIR"))]
     pub cache_dir: Option<PathBuf>,
     /// Seconds a cached result is trusted [default: 86400, a day].
-    #[arg(long, value_name = "SECONDS")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "SECONDS"))]
     pub cache_max_age: Option<u64>,
     /// The Jekyll site's folder: relative image URLs are looked up in it
     /// (without it they are not checked).
-    #[arg(long, value_name = "DIR")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "DIR"))]
     pub site_root: Option<PathBuf>,
 }
 

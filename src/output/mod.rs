@@ -64,7 +64,8 @@ fn write_in_parallel(
 }
 
 /// `--output-format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum OutputFormat {
     /// miette's report: source snippet, labels, help.
     Full,
