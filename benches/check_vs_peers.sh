@@ -53,6 +53,9 @@ cd "$work"
 # .chatlint-cache, rumdl in .rumdl_cache, here in $work): "warm" runs use
 # those caches (hyperfine's warm-up runs fill them), "cold" runs are told not
 # to (--no-cache for both). markdownlint-cli2 has no cache.
+# And as a user runs it: the default rules and the default full report, a
+# source snippet drawn for each finding.
+chatlint_full="$chatlint check --no-cache corpus > /dev/null"
 chatlint_cmd="$chatlint check --select ALL --output-format concise corpus > /dev/null"
 chatlint_cold="$chatlint check --no-cache --select ALL --output-format concise corpus > /dev/null"
 rumdl_cmd="rumdl check --no-config corpus > /dev/null 2>&1"
@@ -61,6 +64,7 @@ mdl2_cmd="$mdl2 'corpus/**/*.{md,markdown}' > /dev/null 2>&1"
 hyperfine --warmup "$warmup" --runs "$runs" --ignore-failure \
     --export-markdown "$work/peers.md" --export-json "$work/peers.json" \
     --command-name "chatlint check --no-cache (cold)" "$chatlint_cold" \
+    --command-name "chatlint check --no-cache, default rules, full output (cold)" "$chatlint_full" \
     --command-name "rumdl check --no-cache (cold)" "$rumdl_cold" \
     --command-name "chatlint check (warm cache)" "$chatlint_cmd" \
     --command-name "rumdl check (warm cache)" "$rumdl_cmd" \
@@ -73,6 +77,7 @@ def ratio(slow, fast, key="mean"):
     return r[slow][key] / r[fast][key]
 for label, slow, fast, goal in [
     ("cold: rumdl / chatlint", "rumdl check --no-cache (cold)", "chatlint check --no-cache (cold)", 10),
+    ("cold: rumdl / chatlint full output", "rumdl check --no-cache (cold)", "chatlint check --no-cache, default rules, full output (cold)", 10),
     ("warm: rumdl / chatlint", "rumdl check (warm cache)", "chatlint check (warm cache)", 10),
     ("markdownlint-cli2 / chatlint cold", "markdownlint-cli2", "chatlint check --no-cache (cold)", 200),
     ("markdownlint-cli2 / chatlint warm", "markdownlint-cli2", "chatlint check (warm cache)", 200),

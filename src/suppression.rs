@@ -7,7 +7,7 @@
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Edit, Fix};
+use crate::diagnostic::{Edit, Fix};
 use crate::line_index::LineIndex;
 use crate::model::{BodyLine, Span, Transcript};
 use crate::rules::{registry, Rule, RuleMeta, UnusedSuppression};
@@ -262,9 +262,9 @@ fn report_unused(
                     crate::parser::structural_line(&text[line.clone()]) != Some(kind)
                 });
             let applicability = if makes_a_message {
-                crate::fix::Applicability::DisplayOnly
+                crate::diagnostic::Applicability::DisplayOnly
             } else {
-                crate::fix::Applicability::Safe
+                crate::diagnostic::Applicability::Safe
             };
             out.push(
                 Diagnostic::new(

@@ -16,7 +16,6 @@ const KNOWN_CYCLES: &[&[&str]] = &[
         "diagnostic",
         "error",
         "files",
-        "fix",
         "input",
         "online",
         "rules",
@@ -29,8 +28,7 @@ fn module_of_root_item(item: &str) -> Option<&'static str> {
     Some(match item {
         "Error" => "error",
         "Settings" => "config",
-        "Diagnostic" | "Severity" => "diagnostic",
-        "Applicability" | "Edit" | "Fix" => "fix",
+        "Diagnostic" | "Severity" | "Applicability" | "Edit" | "Fix" => "diagnostic",
         "check_in" | "check_path" | "check_text" | "check_with" | "fix_in" | "fix_path"
         | "fix_text" | "fix_with" | "FixOutcome" | "Surroundings" => "linter",
         "parse" => "parser",

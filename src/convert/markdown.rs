@@ -19,7 +19,7 @@ use std::path::Path;
 use super::document::{body_lines, trim_blank, DayHeadingDoc};
 use super::{ConvertError, Document, MessageDoc};
 use crate::config::Settings;
-use crate::fix::Applicability;
+use crate::diagnostic::Applicability;
 use crate::linter::{fix_path, MAX_FIX_ROUNDS};
 use crate::parser;
 use crate::rules::{DuplicateMessage, Rule};

@@ -1,7 +1,7 @@
 use super::fix_text;
 use super::verification::{verify_kept_bytes, verify_line_structure};
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Applicability, Edit, Fix};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::rules::{registry, Rule};
 
 #[test]

@@ -5,8 +5,8 @@ use std::fmt;
 
 use super::excerpt::Excerpt;
 use super::FileReport;
+use crate::diagnostic::Applicability;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::Applicability;
 
 /// Whether to colour the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::FileReport;
+use crate::diagnostic::Applicability;
 use crate::diagnostic::Severity;
-use crate::fix::Applicability;
 
 #[derive(Debug, Serialize)]
 pub struct JsonFinding<'a> {

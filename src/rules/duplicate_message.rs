@@ -1,6 +1,6 @@
 use super::{declare_rule, Context, OptionKind, Rule, RuleMeta, RuleOption};
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Edit, Fix};
+use crate::diagnostic::{Edit, Fix};
 use crate::model::{Message, Transcript};
 
 declare_rule! {
@@ -222,7 +222,7 @@ fn block_span(text: &str, transcript: &Transcript, index: usize) -> std::ops::Ra
 
 #[cfg(test)]
 mod tests {
-    use crate::fix::Applicability;
+    use crate::diagnostic::Applicability;
     use crate::rules::registry;
 
     #[test]

@@ -1,7 +1,7 @@
 use super::image_time::{alt_datetime, parts};
 use super::{declare_rule, Context, OptionKind, Rule, RuleMeta, RuleOption};
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Edit, Fix};
+use crate::diagnostic::{Edit, Fix};
 use crate::model::{Date, Time};
 
 declare_rule! {

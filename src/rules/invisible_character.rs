@@ -1,6 +1,6 @@
 use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Edit, Fix};
+use crate::diagnostic::{Edit, Fix};
 use crate::parser::{structural_line, StructuralLine};
 
 declare_rule! {
@@ -128,7 +128,7 @@ impl Rule for InvisibleCharacter {
                     .with_label("invisible character")
                     .with_help(help)
                     .with_fix(Some(Fix::new(
-                        crate::fix::Applicability::DisplayOnly,
+                        crate::diagnostic::Applicability::DisplayOnly,
                         title,
                         vec![Edit::replace(offset..offset + c.len_utf8(), "")],
                     ))),

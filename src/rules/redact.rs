@@ -1,6 +1,6 @@
 use super::{declare_rule, Context, OptionKind, Rule, RuleMeta, RuleOption};
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Edit, Fix};
+use crate::diagnostic::{Edit, Fix};
 use crate::model::Span;
 
 declare_rule! {

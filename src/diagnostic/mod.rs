@@ -1,12 +1,14 @@
 //! One finding: what rule, where, what is wrong, how to fix it.
 
+pub mod fix;
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::fix::Fix;
 use crate::model::Span;
 use crate::rules::RuleMeta;
+pub use fix::{Applicability, Edit, Fix};
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
