@@ -66,9 +66,9 @@ pub mod yaml;
 
 pub use config::Settings;
 pub use convert::Format as ConvertFormat;
+pub use diagnostic::{Applicability, Edit, Fix};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
-pub use diagnostic::{Applicability, Edit, Fix};
 pub use linter::{
     check_in, check_path, check_text, check_with, fix_in, fix_path, fix_text, fix_with, FixOutcome,
     Surroundings,

@@ -14,6 +14,30 @@ use crate::rules::{Context, Rule, WholeFile};
 
 mod fixing;
 mod parts;
+
+/// The findings of every rule of `settings` over a parsed text (or part).
+fn run_rules(
+    text: &str,
+    transcript: &crate::model::Transcript,
+    whole_file: &crate::rules::WholeFile,
+    settings: &Settings,
+    surroundings: Surroundings<'_>,
+) -> Vec<Diagnostic> {
+    let context = Context {
+        text,
+        path: surroundings.path,
+        transcript,
+        whole_file,
+        settings,
+        online: surroundings.online,
+    };
+    let mut diagnostics = Vec::new();
+    for rule in settings.rules() {
+        rule.check(&context, &mut diagnostics);
+    }
+    diagnostics
+}
+
 #[cfg(test)]
 mod tests;
 mod verification;
@@ -78,18 +102,7 @@ fn check_whole(text: &str, settings: &Settings, surroundings: Surroundings<'_>) 
             .iter()
             .map(|message| message.header.clone()),
     );
-    let context = Context {
-        text,
-        path: surroundings.path,
-        transcript: &transcript,
-        whole_file: &whole_file,
-        settings,
-        online: surroundings.online,
-    };
-    let mut diagnostics = Vec::new();
-    for rule in settings.rules() {
-        rule.check(&context, &mut diagnostics);
-    }
+    let diagnostics = run_rules(text, &transcript, &whole_file, settings, surroundings);
     let mut suppressions = crate::suppression::Gathered::new(text);
     suppressions.add(text, transcript.body_lines());
     drop(transcript);

@@ -4,7 +4,7 @@
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::parser;
-use crate::rules::{Context, WholeFile};
+use crate::rules::WholeFile;
 
 #[cfg(doc)]
 use super::check_in;
@@ -61,18 +61,7 @@ pub fn check_in_parts(
         // that did would fail the test that compares parts with the whole.
         let last = i + 1 == parts.len();
         let is_own = |at: usize| at >= own.start && (at < own.end || last);
-        let context = Context {
-            text,
-            path: surroundings.path,
-            transcript: &transcript,
-            whole_file: &whole_file,
-            settings,
-            online: surroundings.online,
-        };
-        let mut found = Vec::new();
-        for rule in settings.rules() {
-            rule.check(&context, &mut found);
-        }
+        let found = super::run_rules(text, &transcript, &whole_file, settings, surroundings);
         // A finding belongs to the part its span starts in; one that starts
         // earlier belongs here when it is about a line of this part (a
         // duplicate kept here whose earlier twin is removed): the part
