@@ -133,7 +133,7 @@ impl CacheKey {
         let path = crate::config::absolute(path);
         // The settings print every rule, severity and option, in a fixed
         // order: their hash changes with any of them.
-        let settings = xxh3_64(format!("{settings:?}").as_bytes());
+        let settings = xxh3_64(&settings.fingerprint());
         Self {
             path: path.to_string_lossy().into_owned(),
             text: xxh3_64(text),
