@@ -8,6 +8,9 @@ use serde::de::DeserializeOwned;
 
 use crate::model::Span;
 
+mod locate;
+pub use locate::{locate, value_end, Step};
+
 /// A YAML value, as the rest of chatlint sees it.
 pub type Value = serde_json::Value;
 

@@ -113,6 +113,33 @@ fn a_changed_configuration_is_obeyed() {
     assert_eq!(check_both_ways(dir.path(), &args).0, before);
 }
 
+/// The cache's key holds the options, not how they are written: a
+/// configuration that says the same (a comment, the default written out,
+/// an option of a rule that does not run) finds every file in the cache,
+/// and changing one option checks every file again.
+#[test]
+fn the_cache_is_kept_while_the_options_mean_the_same() {
+    let (dir, posts) = sample_folder();
+    let cache = dir.path().join(CACHE_FILE);
+    let config = posts.join(".chatlint.yaml");
+    let args = ["--output-format", "concise", "posts"];
+    fs::write(&config, "rules:\n  duplicate-message: {max-distance: 4}\n").unwrap();
+    let first = check(dir.path(), &args);
+    let written = fs::read(&cache).unwrap();
+    for same in [
+        "rules:\n  duplicate-message:\n    max-distance: 4  # messages\n",
+        "rules:\n  CL301: {keep: first, max-distance: 4}\n",
+        "rules:\n  duplicate-message: {max-distance: 4}\n  header-layout: {severity: off}\n",
+    ] {
+        fs::write(&config, same).unwrap();
+        assert_eq!(check(dir.path(), &args), first, "{same}");
+        assert_eq!(fs::read(&cache).unwrap(), written, "checked again: {same}");
+    }
+    fs::write(&config, "rules:\n  duplicate-message: {max-distance: 5}\n").unwrap();
+    assert_eq!(check_both_ways(dir.path(), &args), first);
+    assert_ne!(fs::read(&cache).unwrap(), written, "not checked again");
+}
+
 #[test]
 fn after_a_fix_the_fixed_text_is_reported() {
     let (dir, _) = sample_folder();

@@ -196,7 +196,7 @@ fn errors_point_into_the_config_file() {
         ),
         (
             "rules:\n  heading-missing-space:\n    severity: fatal\n",
-            ".chatlint.yaml:3:5",
+            ".chatlint.yaml:3:15",
             "Invalid severity",
         ),
         (
@@ -206,7 +206,7 @@ fn errors_point_into_the_config_file() {
         ),
         (
             "rules:\n  time-runs-backwards:\n    midnight-gap-hours: soon\n",
-            ".chatlint.yaml:3:5",
+            ".chatlint.yaml:3:25",
             "must be a whole number",
         ),
         ("exclude: ['a[']\n", ".chatlint.yaml:1:", "Invalid glob"),
@@ -239,18 +239,24 @@ fn config_schema_lists_every_rule_and_option() {
                 .get(key)
                 .unwrap_or_else(|| panic!("schema lacks rule {key}"));
             let properties = block["properties"].as_object().unwrap();
-            for option in meta.options {
-                assert!(
-                    properties.contains_key(option.name),
-                    "schema lacks {key}.{}",
+            let options = meta.option_docs();
+            // Each option as its type says: its type, range and default.
+            let defaults = meta.options.map(|o| o.defaults().to_json());
+            for option in &options {
+                assert_eq!(
+                    properties.get(option.name),
+                    Some(&option.schema),
+                    "schema of {key}.{}",
+                    option.name
+                );
+                assert_eq!(
+                    properties[option.name]["default"],
+                    defaults.as_ref().unwrap()[option.name],
+                    "default of {key}.{}",
                     option.name
                 );
             }
-            assert_eq!(
-                properties.len(),
-                meta.options.len() + 1,
-                "{key}: options differ"
-            );
+            assert_eq!(properties.len(), options.len() + 1, "{key}: options differ");
             assert!(
                 selectors.iter().any(|s| s == key),
                 "selector enum lacks {key}"
@@ -258,6 +264,13 @@ fn config_schema_lists_every_rule_and_option() {
         }
     }
     assert_eq!(rules.len(), 2 * chatlint::registry::all().len());
+    // Writing the rules into the schema again changes nothing: the file is
+    // what `cargo run --example config_schema` writes.
+    assert_eq!(
+        chatlint::config::schema::with_rules(schema.clone()),
+        schema,
+        "schemas/config.schema.json is out of date: run `cargo run --example config_schema`"
+    );
 
     // And a real configuration validates against it.
     let validator = jsonschema::validator_for(&schema).unwrap();
@@ -305,10 +318,11 @@ fn every_numeric_option_is_checked_against_its_range() {
     let mut checked = 0;
     for rule in chatlint::registry::all() {
         let meta = rule.meta();
-        for option in meta.options {
-            let chatlint::rules::OptionKind::Integer { max } = option.kind else {
+        for option in meta.option_docs() {
+            if option.schema["type"] != "integer" {
                 continue;
-            };
+            }
+            let max = option.schema["maximum"].as_u64().unwrap();
             checked += 1;
             let config = |value: &str| {
                 format!(
@@ -316,8 +330,7 @@ fn every_numeric_option_is_checked_against_its_range() {
                     meta.name, option.name
                 )
             };
-            // The largest value is read as it is (a debug build asserts that
-            // a validated value reads), and changes nothing else.
+            // The largest value is read as it is, and changes nothing else.
             write(&root.join(".chatlint.yaml"), &config(&max.to_string()));
             let output = chatlint(root).args(["check", "a.md"]).output().unwrap();
             let stderr = String::from_utf8_lossy(&output.stderr);
@@ -328,7 +341,12 @@ fn every_numeric_option_is_checked_against_its_range() {
                 option.name
             );
             let too_large = u128::from(max) + 1;
-            for value in [too_large.to_string(), "-1".into(), "1.5".into()] {
+            for value in [
+                too_large.to_string(),
+                "-1".into(),
+                "1.5".into(),
+                "\"12\"".into(),
+            ] {
                 write(&root.join(".chatlint.yaml"), &config(&value));
                 chatlint(root)
                     .args(["check", "a.md"])

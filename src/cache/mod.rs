@@ -87,9 +87,9 @@ impl CacheKey {
     /// The key of the file at `path`, reading `text`, checked with `settings`.
     pub fn new(path: &Path, text: &[u8], settings: &Settings) -> Self {
         let path = crate::config::absolute(path);
-        // The settings print every rule, severity and option, in a fixed
-        // order: their hash changes with any of them.
-        let settings = xxh3_64(format!("{settings:?}").as_bytes());
+        // A stable encoding of every running rule, its severity and
+        // options: the hash changes with any of them, and only with them.
+        let settings = xxh3_64(&settings.fingerprint());
         Self {
             path: path.to_string_lossy().into_owned(),
             text: xxh3_64(text),

@@ -38,7 +38,7 @@ fn to_json(meta: &RuleMeta) -> serde_json::Value {
         "fix": meta.fix,
         "default_enabled": meta.default_enabled,
         "summary": meta.summary(),
-        "options": meta.options,
+        "options": meta.option_docs(),
         "documentation": meta.documentation(),
     })
 }
@@ -107,13 +107,14 @@ fn one_rule(meta: &RuleMeta, format: RuleFormat) -> String {
                 if meta.default_enabled { "On" } else { "Off" }
             );
             let _ = writeln!(text, "{}", meta.documentation().trim_end());
-            if !meta.options.is_empty() {
+            let options = meta.option_docs();
+            if !options.is_empty() {
                 let _ = writeln!(text, "\n## Options");
-                for option in meta.options {
+                for option in options {
                     let _ = writeln!(
                         text,
-                        "- `{}` (default `{}`): {}",
-                        option.name, option.default, option.doc
+                        "- `{}` ({}; default `{}`): {}",
+                        option.name, option.kind, option.default, option.doc
                     );
                 }
             }

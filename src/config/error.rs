@@ -7,7 +7,8 @@ use miette::{LabeledSpan, NamedSource, SourceCode};
 
 use crate::model::Span;
 
-/// What is wrong in a `.chatlint.yaml`, and where.
+/// What is wrong in a `.chatlint.yaml`, and where: one problem, or a
+/// summary of several, each of which is one of [`ConfigError::problems`].
 #[derive(Debug)]
 pub struct ConfigError {
     pub path: PathBuf,
@@ -18,6 +19,9 @@ pub struct ConfigError {
     source: NamedSource<String>,
     /// 1-based line of the span, for the one-line form of the error.
     line: Option<usize>,
+    /// When the file has more than one problem: each of them (and this
+    /// error only counts them).
+    related: Vec<ConfigError>,
 }
 
 impl ConfigError {
@@ -43,6 +47,34 @@ impl ConfigError {
             label: String::new(),
             help: None,
             line,
+            related: Vec::new(),
+        }
+    }
+
+    /// One error for the `total` problems of a file, of which `shown` are
+    /// shown: the problem itself when it is the only one, else a summary
+    /// that holds them. `None` when there are none.
+    pub fn all(path: PathBuf, text: &str, mut shown: Vec<Self>, total: usize) -> Option<Self> {
+        if total <= 1 {
+            return shown.pop();
+        }
+        let mut summary = Self::new(path, text, None, format!("{total} problems"));
+        if shown.len() < total {
+            summary.help = Some(format!(
+                "The first {} are shown; fix them and run again for the rest",
+                shown.len()
+            ));
+        }
+        summary.related = shown;
+        Some(summary)
+    }
+
+    /// Each problem this error reports.
+    pub fn problems(&self) -> &[Self] {
+        if self.related.is_empty() {
+            std::slice::from_ref(self)
+        } else {
+            &self.related
         }
     }
 
@@ -60,9 +92,20 @@ impl ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {
-            Some(line) => write!(f, "{}:{line}: {}", self.path.display(), self.message),
-            None => write!(f, "{}: {}", self.path.display(), self.message),
+            Some(line) => write!(f, "{}:{line}: {}", self.path.display(), self.message)?,
+            None => write!(f, "{}: {}", self.path.display(), self.message)?,
         }
+        // A summary names the lines of its problems (which miette shows
+        // below it, each on its own).
+        let lines: Vec<String> = self
+            .related
+            .iter()
+            .filter_map(|problem| problem.line.map(|line| line.to_string()))
+            .collect();
+        if !lines.is_empty() {
+            write!(f, " (lines {})", lines.join(", "))?;
+        }
+        Ok(())
     }
 }
 
@@ -81,6 +124,15 @@ impl miette::Diagnostic for ConfigError {
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.span.as_ref().map(|_| &self.source as &dyn SourceCode)
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|e| e as &dyn miette::Diagnostic),
+        ))
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

@@ -4,14 +4,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use super::error::ConfigError;
+use super::rule_settings;
+use super::validate::{did_you_mean, read_fields, word_end, Problem, Problems};
 use crate::diagnostic::Severity;
 use crate::error::Error;
-use crate::model::Span;
 use crate::online::OnlineConfig;
-use crate::rules::{registry, OptionKind, Rule};
-use crate::yaml;
+use crate::rules::registry;
+use crate::yaml::{self, Step};
 
 /// A `.chatlint.yaml` as written.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -70,9 +72,9 @@ pub struct LoadedConfig {
     /// The folder its globs are relative to.
     pub dir: PathBuf,
     pub file: ConfigFile,
-    /// Per rule code: the severity and options it sets.
-    pub rule_settings:
-        BTreeMap<&'static str, (Option<SeverityLevel>, BTreeMap<String, serde_json::Value>)>,
+    /// Per rule code: the severity and the options it sets, each of which
+    /// reads as the rule's options type.
+    pub rule_settings: BTreeMap<&'static str, (Option<SeverityLevel>, Map<String, Value>)>,
     exclude: globset::GlobSet,
     per_file_ignores: Vec<(globset::GlobSet, Vec<String>)>,
 }
@@ -133,115 +135,28 @@ impl LoadedConfig {
         Self::parse(path, &text)
     }
 
+    /// Reads and validates the configuration `text` of the file at `path`.
+    /// Every problem is found (unknown keys, rules and options, values of
+    /// the wrong type or out of range, invalid globs), each pointing into
+    /// the file, and reported together; only YAML that does not parse
+    /// stops at its first error.
     pub fn parse(path: &Path, text: &str) -> Result<Self, Error> {
-        // An error pointing into this file.
-        let error_at = |span: Option<Span>, message: String| {
-            ConfigError::new(path.to_path_buf(), text, span, message)
-        };
-        let file: ConfigFile = if text.trim().is_empty() {
-            ConfigFile::default()
+        let value: Value = if text.trim().is_empty() {
+            Value::Null
         } else {
             yaml::from_str(text).map_err(|err| {
                 let span = err.offset.map(|o| o..word_end(text, o));
-                let mut error = error_at(span, err.message.clone());
-                if err.message.contains("unknown field") {
-                    error = error.with_label("not a configuration key");
-                }
-                // A key inside `online:` is named with its section, and the
-                // message lists that section's keys.
-                if err.message.starts_with("unknown field") {
-                    error = error.with_help("Keys: root, select, extend-select, ignore, exclude, per-file-ignores, rules, online");
-                }
-                Error::from(error)
+                ConfigError::new(path.to_path_buf(), text, span, err.message)
             })?
         };
-
-        let selectors = file
-            .select
-            .iter()
-            .flatten()
-            .chain(&file.extend_select)
-            .chain(&file.ignore)
-            .chain(file.per_file_ignores.values().flatten());
-        for selector in selectors {
-            if registry::select(selector).is_err() {
-                return Err(error_at(
-                    find_token(text, selector),
-                    format!("Unknown rule `{selector}`"),
-                )
-                .with_label("no rule has this code, name or code prefix")
-                .with_help("`chatlint rule --all` lists the rules")
-                .into());
-            }
+        let mut problems = Problems::default();
+        let mut file = read_file(&value, &mut problems);
+        check_selectors(&file, &mut problems);
+        let (exclude, per_file_ignores) = compile_globs(&file, &mut problems);
+        let rule_settings = rule_settings::read(value.get("rules"), &mut file, &mut problems);
+        if let Some(error) = problems.into_error(path, text) {
+            return Err(error.into());
         }
-        // Each pattern alone first, so that an invalid one is named.
-        let compile_one = |pattern: &String| {
-            compile(&[pattern]).map_err(|err| {
-                Error::from(error_at(
-                    find_token(text, pattern),
-                    format!("Invalid glob `{pattern}`: {err}"),
-                ))
-            })
-        };
-        for pattern in &file.exclude {
-            compile_one(pattern)?;
-        }
-        let per_file_ignores = file
-            .per_file_ignores
-            .iter()
-            .map(|(pattern, rules)| Ok((compile_one(pattern)?, rules.clone())))
-            .collect::<Result<Vec<_>, Error>>()?;
-        // Patterns valid one by one can still be too large together (the
-        // matcher they compile to has a size limit): that is the
-        // configuration's error too, pointing at the list.
-        let exclude = compile(&file.exclude.iter().collect::<Vec<_>>()).map_err(|err| {
-            error_at(
-                find_token(text, "exclude"),
-                format!(
-                    "The {} `exclude` patterns are too large together: {err}",
-                    file.exclude.len()
-                ),
-            )
-            .with_help(
-                "Use fewer or simpler patterns, e.g. one for a folder instead of one per file",
-            )
-        })?;
-
-        let mut rule_settings = BTreeMap::new();
-        for (key, settings) in &file.rules {
-            let Some(rule) = registry::find(key) else {
-                return Err(
-                    error_at(find_token(text, key), format!("Unknown rule `{key}`"))
-                        .with_label("not a rule name or code")
-                        .with_help("`chatlint rule --all` lists the rules")
-                        .into(),
-                );
-            };
-            let mut severity = None;
-            let mut options = BTreeMap::new();
-            for (name, value) in settings {
-                if name == "severity" {
-                    severity = Some(match value.as_str() {
-                        Some("error") => SeverityLevel::Error,
-                        Some("warning") => SeverityLevel::Warning,
-                        Some("off") => SeverityLevel::Off,
-                        _ => {
-                            return Err(error_at(
-                                find_after(text, key, "severity"),
-                                format!("Invalid severity {value} for `{key}`"),
-                            )
-                            .with_help("Use `error`, `warning` or `off`")
-                            .into())
-                        }
-                    });
-                    continue;
-                }
-                check_option(path, text, rule, key, name, value)?;
-                options.insert(name.clone(), value.clone());
-            }
-            rule_settings.insert(rule.meta().code, (severity, options));
-        }
-
         let dir = path
             .parent()
             .map(Path::to_path_buf)
@@ -257,119 +172,137 @@ impl LoadedConfig {
     }
 }
 
-fn check_option(
-    path: &Path,
-    text: &str,
-    rule: &'static dyn Rule,
-    key: &str,
-    name: &str,
-    value: &serde_json::Value,
-) -> Result<(), Error> {
-    let meta = rule.meta();
-    let Some(option) = meta.options.iter().find(|o| o.name == name) else {
-        let known: Vec<&str> = meta.options.iter().map(|o| o.name).collect();
-        let help = if known.is_empty() {
-            format!("`{}` takes only `severity`", meta.name)
-        } else {
-            format!("`{}` takes `severity` and {}", meta.name, known.join(", "))
-        };
-        return Err(ConfigError::new(
-            path.to_path_buf(),
-            text,
-            find_after(text, key, name),
-            format!("Unknown option `{name}` for rule `{}`", meta.name),
-        )
-        .with_label("not an option of this rule")
-        .with_help(help)
-        .into());
+/// The top level and the `online:` section, key by key.
+fn read_file(value: &Value, problems: &mut Problems) -> ConfigFile {
+    let map = match value {
+        Value::Null => return ConfigFile::default(),
+        Value::Object(map) => map,
+        _ => {
+            problems.push(
+                Problem::value(
+                    vec![],
+                    "The configuration must be a mapping of keys to values",
+                )
+                .label("not a mapping")
+                .help("e.g. `select: [ALL]` on a line of its own"),
+            );
+            return ConfigFile::default();
+        }
     };
-    if !option.kind.accepts(value) {
-        return Err(ConfigError::new(
-            path.to_path_buf(),
-            text,
-            find_after(text, key, name),
-            format!(
-                "Option `{name}` of `{}` must be {}",
-                meta.name,
-                option.kind.describe()
-            ),
-        )
-        .with_label("wrong type")
-        .into());
-    }
-    Ok(())
-}
-
-/// The end of the word that starts at `offset` (for a span to underline).
-fn word_end(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
-    // An offset inside a character (it comes from the YAML reader) is moved
-    // to that character's start, so that slicing cannot panic.
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let rest = &text[offset..];
-    offset
-        + rest
-            .find(|c: char| c == ':' || c.is_whitespace())
-            .unwrap_or(rest.len())
-}
-
-/// The first place `token` stands as a whole YAML scalar or key.
-fn find_token(text: &str, token: &str) -> Option<Span> {
-    find_token_from(text, token, 0)
-}
-
-fn find_token_from(text: &str, token: &str, from: usize) -> Option<Span> {
-    if token.is_empty() {
-        return None;
-    }
-    let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
-    let mut search = from;
-    while let Some(found) = text[search..].find(token) {
-        let start = search + found;
-        let end = start + token.len();
-        let before_ok = !text[..start].chars().next_back().is_some_and(is_word);
-        let after_ok = !text[end..].chars().next().is_some_and(is_word);
-        if before_ok && after_ok {
-            return Some(start..end);
+    let mut file: ConfigFile = read_fields(map, &[], "", &["online", "rules"], problems);
+    match map.get("online") {
+        Some(Value::Object(online)) => {
+            let at = [Step::Key("online".into())];
+            file.online = read_fields(online, &at, "online", &[], problems);
         }
-        search = end;
+        None | Some(Value::Null) => {}
+        Some(_) => problems.push(
+            Problem::value(vec![Step::Key("online".into())], "Invalid `online`")
+                .label("not a mapping")
+                .help("e.g. `online: {timeout: 5}`"),
+        ),
     }
-    None
+    file
 }
 
-/// `name` after the first occurrence of `key`: an option inside a rule's block.
-fn find_after(text: &str, key: &str, name: &str) -> Option<Span> {
-    let key_span = find_token(text, key)?;
-    find_token_from(text, name, key_span.end).or(Some(key_span))
-}
-
-impl OptionKind {
-    fn accepts(self, value: &serde_json::Value) -> bool {
-        match self {
-            OptionKind::Integer { max } => value.as_u64().is_some_and(|v| v <= max),
-            OptionKind::String => value.is_string(),
-            OptionKind::Bool => value.is_boolean(),
-            OptionKind::StringList => value
-                .as_array()
-                .is_some_and(|a| a.iter().all(|v| v.is_string())),
-            OptionKind::StringMap => value
-                .as_object()
-                .is_some_and(|m| m.values().all(|v| v.is_string())),
-            OptionKind::OneOf(choices) => value.as_str().is_some_and(|v| choices.contains(&v)),
+/// Each rule selector names a rule, a code prefix or `ALL`.
+fn check_selectors(file: &ConfigFile, problems: &mut Problems) {
+    let lists = [
+        ("select", file.select.as_deref().unwrap_or_default()),
+        ("extend-select", &file.extend_select[..]),
+        ("ignore", &file.ignore[..]),
+    ];
+    let mut selectors: Vec<(Vec<Step>, &String)> = Vec::new();
+    for (key, list) in lists {
+        for (i, selector) in list.iter().enumerate() {
+            selectors.push((vec![Step::Key(key.into()), Step::Index(i)], selector));
         }
     }
-
-    fn describe(self) -> String {
-        let text = match self {
-            OptionKind::Integer { max } => return format!("a whole number from 0 to {max}"),
-            OptionKind::String => "a string",
-            OptionKind::Bool => "true or false",
-            OptionKind::StringList => "a list of strings",
-            OptionKind::StringMap => "a map of strings to strings",
-            OptionKind::OneOf(choices) => return format!("one of {}", choices.join(", ")),
-        };
-        text.to_string()
+    for (pattern, list) in &file.per_file_ignores {
+        for (i, selector) in list.iter().enumerate() {
+            let path = vec![
+                Step::Key("per-file-ignores".into()),
+                Step::Key(pattern.clone()),
+                Step::Index(i),
+            ];
+            selectors.push((path, selector));
+        }
     }
+    for (path, selector) in selectors {
+        if registry::select(selector).is_ok() {
+            continue;
+        }
+        problems.push(
+            Problem::value(path, format!("Unknown rule `{selector}`"))
+                .label("no rule has this code, name or code prefix")
+                .help(rule_help(selector)),
+        );
+    }
+}
+
+/// "Did you mean" a rule's name or code, and where the rules are listed.
+pub(super) fn rule_help(given: &str) -> String {
+    let names = registry::all()
+        .iter()
+        .flat_map(|rule| [rule.meta().name, rule.meta().code]);
+    let listed = "`chatlint rule --all` lists the rules";
+    match did_you_mean(given, names) {
+        Some(name) => format!("Did you mean `{name}`? {listed}"),
+        None => listed.to_string(),
+    }
+}
+
+type Globs = (globset::GlobSet, Vec<(globset::GlobSet, Vec<String>)>);
+
+/// `exclude` and the patterns of `per-file-ignores`, each pattern checked.
+fn compile_globs(file: &ConfigFile, problems: &mut Problems) -> Globs {
+    let mut compile_one = |pattern: &String, path: Vec<Step>, key: bool| {
+        compile(&[pattern]).map_err(|err| {
+            let message = format!("Invalid glob `{pattern}`: {err}");
+            problems.push(if key {
+                Problem::key(path, message)
+            } else {
+                Problem::value(path, message)
+            });
+        })
+    };
+    let exclude_key = || Step::Key("exclude".into());
+    let mut valid = true;
+    for (i, pattern) in file.exclude.iter().enumerate() {
+        valid &= compile_one(pattern, vec![exclude_key(), Step::Index(i)], false).is_ok();
+    }
+    let per_file_ignores = file
+        .per_file_ignores
+        .iter()
+        .filter_map(|(pattern, rules)| {
+            let path = vec![
+                Step::Key("per-file-ignores".into()),
+                Step::Key(pattern.clone()),
+            ];
+            let set = compile_one(pattern, path, true).ok()?;
+            Some((set, rules.clone()))
+        })
+        .collect();
+    // Patterns valid one by one can still be too large together (the
+    // matcher they compile to has a size limit): that is the
+    // configuration's error too, pointing at the list.
+    let exclude = match compile(&file.exclude.iter().collect::<Vec<_>>()) {
+        Ok(set) => set,
+        Err(err) => {
+            if valid {
+                problems.push(
+                    Problem::key(
+                        vec![exclude_key()],
+                        format!(
+                            "The {} `exclude` patterns are too large together: {err}",
+                            file.exclude.len()
+                        ),
+                    )
+                    .help("Use fewer or simpler patterns, e.g. one for a folder instead of one per file"),
+                );
+            }
+            globset::GlobSet::empty()
+        }
+    };
+    (exclude, per_file_ignores)
 }

@@ -10,12 +10,16 @@
 mod discovery;
 mod error;
 mod file;
+mod rule_settings;
+pub mod schema;
 mod settings;
+mod validate;
 
 pub use discovery::{absolute, is_excluded, ConfigChain, ConfigResolver};
 pub use error::ConfigError;
 pub use file::{ConfigFile, LoadedConfig, RuleConfig, SeverityLevel};
 pub use settings::{Overrides, Settings};
+pub use validate::{did_you_mean, field_names};
 
 /// The name of the configuration file looked for in each folder.
 pub const CONFIG_FILE_NAME: &str = ".chatlint.yaml";

@@ -4,12 +4,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
+use super::error::ConfigError;
 use super::file::LoadedConfig;
 use crate::diagnostic::Severity;
 use crate::error::Error;
-use crate::rules::{registry, Rule, RuleMeta};
+use crate::rules::options::AnyOptions;
+use crate::rules::{registry, Rule, RuleMeta, RuleOptions};
 
 /// The command line's rule choices, which win over every file.
 #[derive(Debug, Clone, Default)]
@@ -25,7 +27,13 @@ pub struct Overrides {
 pub struct Settings {
     rules: Vec<&'static dyn Rule>,
     severities: BTreeMap<&'static str, Severity>,
-    options: BTreeMap<&'static str, BTreeMap<String, serde_json::Value>>,
+    /// Per rule code, the options configured for it, read into the rule's
+    /// options type (see [`crate::rules::options`]); a rule without an
+    /// entry has its defaults. Each type is its own rule's, so they are
+    /// kept type-erased and read back by the rule, typed, with
+    /// [`Settings::options`]. Shared: a file's settings are cloned from
+    /// its configuration's.
+    options: BTreeMap<&'static str, Arc<dyn AnyOptions>>,
 }
 
 impl Default for Settings {
@@ -68,8 +76,8 @@ impl Settings {
     ) -> Result<Self, Error> {
         let mut enabled: Vec<&'static dyn Rule> = Settings::default().rules;
         let mut severities = BTreeMap::new();
-        let mut options: BTreeMap<&'static str, BTreeMap<String, serde_json::Value>> =
-            BTreeMap::new();
+        // Per rule, each option given, the nearest file's winning.
+        let mut given: BTreeMap<&'static str, Map<String, Value>> = BTreeMap::new();
         for config in chain {
             let file_config = &config.file;
             if let Some(select) = &file_config.select {
@@ -90,10 +98,7 @@ impl Settings {
                     Some(None) => enabled.retain(|r| r.meta().code != *code),
                     None => {}
                 }
-                options
-                    .entry(code)
-                    .or_default()
-                    .extend(rule_options.clone());
+                given.entry(code).or_default().extend(rule_options.clone());
             }
         }
         if !overrides.select.is_empty() {
@@ -103,7 +108,27 @@ impl Settings {
         remove(&mut enabled, &select_all(&overrides.ignore)?);
         let mut settings = Self::from_rules(enabled);
         settings.severities = severities;
-        settings.options = options;
+        for rule in settings.rules.clone() {
+            let meta = rule.meta();
+            let (Some(options), Some(given)) = (meta.options, given.get(meta.code)) else {
+                continue;
+            };
+            if given.is_empty() {
+                continue;
+            }
+            // Each option was read alone when its file was loaded, and the
+            // options of a rule are independent: together they read too.
+            let read = options.read(given).map_err(|err| {
+                let path = chain.last().map(|c| c.path.clone()).unwrap_or_default();
+                ConfigError::new(
+                    path,
+                    "",
+                    None,
+                    format!("The options of `{}` do not read together: {err}", meta.name),
+                )
+            })?;
+            settings.options.insert(meta.code, read);
+        }
         Ok(settings)
     }
 
@@ -124,35 +149,58 @@ impl Settings {
             .unwrap_or(rule.severity)
     }
 
-    /// A rule option: the configured value, else its documented default.
+    /// A rule's options: those configured, else its defaults. Rules read
+    /// theirs with `RuleType::options(settings)`, which `declare_rule!`
+    /// writes.
     ///
     /// # Panics
-    /// If the rule does not declare the option or its default does not read
-    /// as `T`: both are bugs in the rule, caught by its tests.
-    pub fn option<T: DeserializeOwned>(&self, rule: &RuleMeta, name: &str) -> T {
-        let declared = rule
-            .options
-            .iter()
-            .find(|o| o.name == name)
-            .unwrap_or_else(|| panic!("rule {} has no option {name}", rule.name));
-        let configured = self.options.get(rule.code).and_then(|o| o.get(name));
-        if let Some(value) = configured {
-            match serde_json::from_value(value.clone()) {
-                Ok(value) => return value,
-                // Validation accepts only values of the declared kind, and
-                // an integer kind declares the largest value the rule's type
-                // holds: a value that gets here but does not read is a
-                // wrong declaration, which the tests of every option's
-                // range catch in this debug build.
-                Err(err) => debug_assert!(
-                    false,
-                    "{}.{name}: validated value {value} does not read: {err}",
-                    rule.name
-                ),
-            }
+    /// If `T` is not the options type `rule` declares: a bug in
+    /// `declare_rule!`, which alone calls this.
+    pub(crate) fn options<T: RuleOptions>(&self, rule: &RuleMeta) -> &T {
+        match self.options.get(rule.code) {
+            Some(options) => options.as_any().downcast_ref().unwrap_or_else(|| {
+                panic!(
+                    "the options of {} are not a {}",
+                    rule.name,
+                    std::any::type_name::<T>()
+                )
+            }),
+            None => T::defaults(),
         }
-        serde_json::from_str(declared.default)
-            .unwrap_or_else(|e| panic!("default of {}.{name} does not parse: {e}", rule.name))
+    }
+
+    /// How many messages before the one it judges any rule reads, at most
+    /// (see [`Rule::messages_back`]).
+    pub fn messages_back(&self) -> usize {
+        self.rules
+            .iter()
+            .map(|rule| rule.messages_back(self))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// A stable encoding of everything that decides the findings, for the
+    /// results cache's key: each rule that runs, in code order, with its
+    /// severity and all its options (the defaults written out, so that
+    /// configuring an option to its default changes nothing), as JSON.
+    /// Equal settings give equal bytes from one run and one build to the
+    /// next; a change to any rule, severity or option changes them.
+    pub fn fingerprint(&self) -> Vec<u8> {
+        let rules: Vec<Value> = self
+            .rules
+            .iter()
+            .map(|rule| {
+                let meta = rule.meta();
+                let options = self
+                    .options
+                    .get(meta.code)
+                    .map(|options| options.to_json())
+                    .or_else(|| meta.options.map(|options| options.defaults().to_json()));
+                serde_json::json!([meta.code, self.severity(meta), options])
+            })
+            .collect();
+        // A `Value` has string keys only, so it always serialises.
+        serde_json::to_vec(&rules).unwrap_or_default()
     }
 }
 
@@ -166,4 +214,92 @@ fn select_all(selectors: &[String]) -> Result<Vec<&'static dyn Rule>, Error> {
 
 fn remove(enabled: &mut Vec<&'static dyn Rule>, removed: &[&'static dyn Rule]) {
     enabled.retain(|r| !removed.iter().any(|x| x.meta().code == r.meta().code));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// The settings of one configuration file's text.
+    fn settings(config: &str) -> Settings {
+        let config = LoadedConfig::parse(Path::new("/c/.chatlint.yaml"), config).unwrap();
+        Settings::resolve(&[Arc::new(config)], None, &Overrides::default()).unwrap()
+    }
+
+    #[test]
+    fn rules_read_the_options_configured() {
+        use crate::rules::{DuplicateMessage, Keep, TimeRunsBackwards};
+        let configured = settings(
+            "rules:\n  duplicate-message: {keep: longer, max-distance: 3}\n  CL002: {midnight-gap-hours: 4294967295}\n",
+        );
+        let options = DuplicateMessage::options(&configured);
+        assert_eq!((options.keep, options.max_distance), (Keep::Longer, 3));
+        assert_eq!(
+            TimeRunsBackwards::options(&configured).midnight_gap_hours,
+            u32::MAX
+        );
+        assert_eq!(configured.messages_back(), 3);
+        let defaults = Settings::default();
+        assert_eq!(DuplicateMessage::options(&defaults).max_distance, 10);
+        assert_eq!(defaults.messages_back(), 10);
+        // Without a rule that looks back, nothing is kept of the parts before.
+        let none = Settings::from_rules(vec![registry::find("CL101").unwrap()]);
+        assert_eq!(none.messages_back(), 0);
+    }
+
+    #[test]
+    fn the_nearer_file_wins_option_by_option() {
+        let outer = LoadedConfig::parse(
+            Path::new("/c/.chatlint.yaml"),
+            "rules:\n  duplicate-message: {keep: last, max-distance: 3}\n",
+        )
+        .unwrap();
+        let inner = LoadedConfig::parse(
+            Path::new("/c/d/.chatlint.yaml"),
+            "rules:\n  CL301: {max-distance: 5}\n",
+        )
+        .unwrap();
+        let chain = [Arc::new(outer), Arc::new(inner)];
+        let settings = Settings::resolve(&chain, None, &Overrides::default()).unwrap();
+        let options = crate::rules::DuplicateMessage::options(&settings);
+        assert_eq!(
+            (options.keep, options.max_distance),
+            (crate::rules::Keep::Last, 5)
+        );
+    }
+
+    #[test]
+    fn the_fingerprint_changes_with_the_options_and_not_otherwise() {
+        let settings = |config| String::from_utf8(settings(config).fingerprint()).unwrap();
+        let base = settings(
+            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6}\n  redact: {severity: off}\n",
+        );
+        let same = [
+            // The same, written otherwise.
+            "rules:\n  CL501: {severity: off}\n  CL002:\n    midnight-gap-hours: 6   # hours\n",
+            // And with defaults written out.
+            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6}\n  duplicate-message: {max-distance: 10, keep: first}\n  redact: {severity: off}\n",
+            // An option of a rule that does not run changes no finding.
+            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6}\n  unreachable-image: {}\n  redact: {terms: {a: b}, severity: off}\n",
+        ];
+        for config in same {
+            assert_eq!(settings(config), base, "{config}");
+        }
+        let different = [
+            "rules:\n  time-runs-backwards: {midnight-gap-hours: 7}\n  redact: {severity: off}\n",
+            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6}\n  redact: {terms: {a: b}}\n",
+            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6}\n  redact: {severity: off}\n  duplicate-message: {keep: last}\n",
+            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6, severity: error}\n  redact: {severity: off}\n",
+            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6}\n  redact: {severity: off}\nignore: [CL101]\n",
+        ];
+        for config in different {
+            assert_ne!(settings(config), base, "{config}");
+        }
+        assert_eq!(
+            String::from_utf8(Settings::default().fingerprint()).unwrap(),
+            settings("")
+        );
+    }
 }

@@ -22,7 +22,6 @@ use crate::config::Settings;
 use crate::diagnostic::Applicability;
 use crate::linter::{fix_path, MAX_FIX_ROUNDS};
 use crate::parser;
-use crate::rules::{DuplicateMessage, Rule};
 use crate::source::SourceFile;
 
 use crate::layout::{self, SEPARATOR};
@@ -45,12 +44,12 @@ pub fn clean(document: &Document<'_>) -> Result<String, ConvertError> {
 /// large transcript never has its whole Markdown (nor its model, nor its
 /// findings) in memory at once.
 ///
-/// The rules look at one message at a time except `duplicate-message`,
-/// which compares a message with the `max-distance` messages before it: so
-/// each chunk is fixed together with that many messages of the output
-/// already written (which the fixes leave alone: they are in their final
-/// form, and of two twins the later one goes), and only the chunk is
-/// written. A transcript with suppression comments, whose ranges may span
+/// The rules look at one message at a time except those that look back
+/// ([`crate::Rule::messages_back`]: `duplicate-message` compares a message
+/// with the `max-distance` messages before it): so each chunk is fixed
+/// together with that many messages of the output already written (which
+/// the fixes leave alone: they are in their final form, and of two twins
+/// the later one goes), and only the chunk is written. A transcript with suppression comments, whose ranges may span
 /// chunks, is cleaned whole.
 pub fn write_in_chunks(
     document: &Document<'_>,
@@ -65,7 +64,7 @@ pub fn write_in_chunks(
     }
     let mut chunks = ChunkWriter {
         name: &document.source,
-        context_messages: Settings::default().option(DuplicateMessage.meta(), "max-distance"),
+        context_messages: Settings::default().messages_back(),
         context: String::new(),
         lines_written: 0,
         out,

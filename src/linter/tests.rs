@@ -32,7 +32,7 @@ static GOOD_AND_BAD: crate::rules::RuleMeta = crate::rules::RuleMeta {
     severity: crate::diagnostic::Severity::Warning,
     fix: crate::rules::FixAvailability::Always,
     default_enabled: true,
-    options: &[],
+    options: None,
     doc: "",
 };
 

@@ -1,4 +1,7 @@
-use super::{declare_rule, Context, OptionKind, Rule, RuleMeta, RuleOption};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::{Message, Transcript};
@@ -41,21 +44,37 @@ declare_rule! {
         name: "duplicate-message",
         severity: Warning,
         fix: Always,
-        options: [
-            RuleOption {
-                name: "keep",
-                kind: OptionKind::OneOf(&["first", "last", "longer"]),
-                default: "\"first\"",
-                doc: "Which of the two to keep: `first`, `last`, or `longer` (the longer speaker name; the first on a tie).",
-            },
-            RuleOption {
-                name: "max-distance",
-                kind: OptionKind::Integer { max: usize::MAX as u64 },
-                default: "10",
-                doc: "How many messages apart two twins may be.",
-            },
-        ],
+        options: DuplicateMessageOptions,
     }
+}
+
+/// The options of `duplicate-message`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct DuplicateMessageOptions {
+    /// Which of the two to keep: `first`, `last`, or `longer` (the longer
+    /// speaker name; the first on a tie).
+    pub keep: Keep,
+    /// How many messages apart two twins may be.
+    pub max_distance: usize,
+}
+
+impl Default for DuplicateMessageOptions {
+    fn default() -> Self {
+        Self {
+            keep: Keep::First,
+            max_distance: 10,
+        }
+    }
+}
+
+/// Which of two twins the fix keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Keep {
+    First,
+    Last,
+    Longer,
 }
 
 impl Rule for DuplicateMessage {
@@ -66,8 +85,7 @@ impl Rule for DuplicateMessage {
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         let text = context.text;
         let transcript = context.transcript;
-        let keep: String = context.settings.option(&Self::META, "keep");
-        let max_distance: usize = context.settings.option(&Self::META, "max-distance");
+        let DuplicateMessageOptions { keep, max_distance } = *Self::options(context.settings);
         let messages = &transcript.messages;
         for later in 0..messages.len() {
             if messages[later].header.time.is_none() {
@@ -81,7 +99,7 @@ impl Rule for DuplicateMessage {
                     && same_text(text, &messages[earlier], &messages[later])
             });
             let Some(earlier) = twin else { continue };
-            diagnostics.push(finding(text, transcript, earlier, later, &keep));
+            diagnostics.push(finding(text, transcript, earlier, later, keep));
         }
     }
 
@@ -92,11 +110,14 @@ impl Rule for DuplicateMessage {
         start: usize,
         settings: &crate::config::Settings,
     ) -> bool {
-        let max_distance: usize = settings.option(&Self::META, "max-distance");
         let before = transcript
             .messages
             .partition_point(|m| m.header.span.start < start);
-        before >= max_distance
+        before >= self.messages_back(settings)
+    }
+
+    fn messages_back(&self, settings: &crate::config::Settings) -> usize {
+        Self::options(settings).max_distance
     }
 }
 
@@ -127,15 +148,15 @@ fn finding(
     transcript: &Transcript,
     earlier: usize,
     later: usize,
-    keep: &str,
+    keep: Keep,
 ) -> Diagnostic {
     let messages = &transcript.messages;
     let (a, b) = (&messages[earlier], &messages[later]);
     let (speaker_a, speaker_b) = (a.header.speaker(text), b.header.speaker(text));
     let remove_earlier = match keep {
-        "last" => true,
-        "longer" => speaker_b.chars().count() > speaker_a.chars().count(),
-        _ => false,
+        Keep::First => false,
+        Keep::Last => true,
+        Keep::Longer => speaker_b.chars().count() > speaker_a.chars().count(),
     };
     let (removed, kept) = if remove_earlier {
         (earlier, later)

@@ -1,4 +1,7 @@
-use super::{declare_rule, Context, OptionKind, Rule, RuleMeta, RuleOption};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Edit, Fix};
 use crate::parser::{front_matter_fields, Field};
@@ -37,12 +40,23 @@ declare_rule! {
         name: "front-matter",
         severity: Error,
         fix: Sometimes,
-        options: [RuleOption {
-            name: "required",
-            kind: OptionKind::StringList,
-            default: "[\"layout\", \"title\", \"date\"]",
-            doc: "Keys every front matter must have.",
-        }],
+        options: FrontMatterOptions,
+    }
+}
+
+/// The options of `front-matter`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct FrontMatterOptions {
+    /// Keys every front matter must have.
+    pub required: Vec<String>,
+}
+
+impl Default for FrontMatterOptions {
+    fn default() -> Self {
+        Self {
+            required: ["layout", "title", "date"].map(String::from).to_vec(),
+        }
     }
 }
 
@@ -116,8 +130,7 @@ impl Rule for FrontMatterRule {
         }
         let fields = front_matter_fields(text, front_matter);
         let field = |key: &str| fields.iter().find(|f| f.key == key);
-        let required: Vec<String> = context.settings.option(&Self::META, "required");
-        for key in &required {
+        for key in &Self::options(context.settings).required {
             if field(key).is_none() {
                 diagnostics.push(
                     Diagnostic::new(

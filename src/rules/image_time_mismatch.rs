@@ -1,5 +1,8 @@
 use super::image_time::{alt_datetime, file_name_datetime, parts, seconds_apart};
-use super::{declare_rule, Context, OptionKind, Rule, RuleMeta, RuleOption};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
@@ -28,12 +31,23 @@ declare_rule! {
         name: "image-time-mismatch",
         severity: Warning,
         fix: None,
-        options: [RuleOption {
-            name: "tolerance-seconds",
-            kind: OptionKind::Integer { max: u64::MAX },
-            default: "60",
-            doc: "How far apart the times may be.",
-        }],
+        options: ImageTimeMismatchOptions,
+    }
+}
+
+/// The options of `image-time-mismatch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct ImageTimeMismatchOptions {
+    /// How far apart the times may be, in seconds.
+    pub tolerance_seconds: u64,
+}
+
+impl Default for ImageTimeMismatchOptions {
+    fn default() -> Self {
+        Self {
+            tolerance_seconds: 60,
+        }
     }
 }
 
@@ -43,7 +57,7 @@ impl Rule for ImageTimeMismatch {
     }
 
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
-        let tolerance: u64 = context.settings.option(&Self::META, "tolerance-seconds");
+        let tolerance = Self::options(context.settings).tolerance_seconds;
         let text = context.text;
         for message in &context.transcript.messages {
             for image in message.images() {

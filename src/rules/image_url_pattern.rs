@@ -1,5 +1,8 @@
 use super::image_time::{alt_datetime, parts};
-use super::{declare_rule, Context, OptionKind, Rule, RuleMeta, RuleOption};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::{Date, Time};
@@ -38,13 +41,19 @@ declare_rule! {
         name: "image-url-pattern",
         severity: Warning,
         fix: Always,
-        options: [RuleOption {
-            name: "image-url-template",
-            kind: OptionKind::String,
-            default: "\"\"",
-            doc: "Where archive images live, with {yyyy} {MM} {dd} {HH} {mm} {ss} from the alt time; empty: the rule is off.",
-        }],
+        options: ImageUrlPatternOptions,
     }
+}
+
+/// The options of `image-url-pattern`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct ImageUrlPatternOptions {
+    /// Where archive images live, with {yyyy} {MM} {dd} {HH} {mm} {ss} from
+    /// the alt time, e.g.
+    /// `http://static.cocolian.org/img/{yyyy}{MM}/{yyyy}{MM}{dd}_{HH}{mm}{ss}.png`;
+    /// empty: the rule is off.
+    pub image_url_template: String,
 }
 
 impl Rule for ImageUrlPattern {
@@ -53,7 +62,7 @@ impl Rule for ImageUrlPattern {
     }
 
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
-        let template: String = context.settings.option(&Self::META, "image-url-template");
+        let template = &Self::options(context.settings).image_url_template;
         if template.is_empty() {
             return;
         }
@@ -63,7 +72,7 @@ impl Rule for ImageUrlPattern {
             let Some(when) = alt_datetime(alt) else {
                 continue;
             };
-            let expected = fill(&template, when);
+            let expected = fill(template, when);
             if url == expected {
                 continue;
             }

@@ -1,4 +1,7 @@
-use super::{declare_rule, Context, OptionKind, Rule, RuleMeta, RuleOption};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::Inline;
@@ -36,13 +39,35 @@ declare_rule! {
         name: "lost-character",
         severity: Warning,
         fix: Sometimes,
-        options: [RuleOption {
-            name: "mention-separator",
-            kind: OptionKind::OneOf(&["u2005", "space"]),
-            default: "\"u2005\"",
-            doc: "What the mention fix writes for the lost character: `u2005` (what WeChat wrote) or `space`.",
-        }],
+        options: LostCharacterOptions,
     }
+}
+
+/// The options of `lost-character`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct LostCharacterOptions {
+    /// What the mention fix writes for the lost character: `u2005` (what
+    /// WeChat wrote) or `space`.
+    pub mention_separator: MentionSeparator,
+}
+
+impl Default for LostCharacterOptions {
+    fn default() -> Self {
+        Self {
+            mention_separator: MentionSeparator::U2005,
+        }
+    }
+}
+
+/// What ends an @mention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MentionSeparator {
+    /// U+2005 FOUR-PER-EM SPACE, as WeChat writes it.
+    U2005,
+    /// A plain space.
+    Space,
 }
 
 impl Rule for LostCharacter {
@@ -52,11 +77,9 @@ impl Rule for LostCharacter {
 
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         let text = context.text;
-        let separator: String = context.settings.option(&Self::META, "mention-separator");
-        let separator = if separator == "space" {
-            " "
-        } else {
-            "\u{2005}"
+        let separator = match Self::options(context.settings).mention_separator {
+            MentionSeparator::U2005 => "\u{2005}",
+            MentionSeparator::Space => " ",
         };
         for line in context.transcript.body_lines() {
             for inline in &line.inlines {

@@ -21,6 +21,7 @@ mod image_url_pattern;
 mod invisible_character;
 mod lost_character;
 mod malformed_timestamp;
+pub mod options;
 mod redact;
 pub mod registry;
 mod time_runs_backwards;
@@ -28,18 +29,19 @@ mod unreachable_image;
 mod unused_suppression;
 
 pub use broken_image_url::BrokenImageUrl;
-pub use duplicate_message::DuplicateMessage;
+pub use duplicate_message::{DuplicateMessage, DuplicateMessageOptions, Keep};
 pub use escaped_html_entity::EscapedHtmlEntity;
-pub use front_matter::FrontMatterRule;
+pub use front_matter::{FrontMatterOptions, FrontMatterRule};
 pub use header_layout::HeaderLayout;
 pub use heading_missing_space::HeadingMissingSpace;
-pub use image_time_mismatch::ImageTimeMismatch;
-pub use image_url_pattern::ImageUrlPattern;
+pub use image_time_mismatch::{ImageTimeMismatch, ImageTimeMismatchOptions};
+pub use image_url_pattern::{ImageUrlPattern, ImageUrlPatternOptions};
 pub use invisible_character::InvisibleCharacter;
-pub use lost_character::LostCharacter;
+pub use lost_character::{LostCharacter, LostCharacterOptions, MentionSeparator};
 pub use malformed_timestamp::MalformedTimestamp;
-pub use redact::Redact;
-pub use time_runs_backwards::TimeRunsBackwards;
+pub use options::{OptionDoc, OptionsType, RuleOptions};
+pub use redact::{Redact, RedactOptions};
+pub use time_runs_backwards::{TimeRunsBackwards, TimeRunsBackwardsOptions};
 pub use unreachable_image::UnreachableImage;
 pub use unused_suppression::UnusedSuppression;
 
@@ -58,33 +60,6 @@ pub enum FixAvailability {
     None,
 }
 
-/// The type of a rule option's value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum OptionKind {
-    /// A whole number from 0 to `max`: the largest the rule's own integer
-    /// type holds, so that no value that passes validation fails to read.
-    Integer {
-        max: u64,
-    },
-    String,
-    Bool,
-    StringList,
-    StringMap,
-    /// One of these strings.
-    OneOf(&'static [&'static str]),
-}
-
-/// An option a rule reads from `.chatlint.yaml` (`rules: {NAME: {OPTION: …}}`).
-#[derive(Debug, Serialize)]
-pub struct RuleOption {
-    pub name: &'static str,
-    pub kind: OptionKind,
-    /// The default, as JSON.
-    pub default: &'static str,
-    pub doc: &'static str,
-}
-
 /// What identifies and documents a rule.
 #[derive(Debug, Serialize)]
 pub struct RuleMeta {
@@ -96,12 +71,26 @@ pub struct RuleMeta {
     pub fix: FixAvailability,
     /// Whether the rule runs unless configured otherwise.
     pub default_enabled: bool,
-    pub options: &'static [RuleOption],
+    /// The type of the rule's options, if it has any (see [`options`]).
+    #[serde(serialize_with = "serialize_options")]
+    pub options: Option<&'static dyn OptionsType>,
     /// The rule's doc comment, in Markdown.
     pub doc: &'static str,
 }
 
+fn serialize_options<S: serde::Serializer>(
+    options: &Option<&'static dyn OptionsType>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(options.map(options::documentation).unwrap_or_default())
+}
+
 impl RuleMeta {
+    /// Each option: name, what it takes, default and doc comment.
+    pub fn option_docs(&self) -> Vec<OptionDoc> {
+        self.options.map(options::documentation).unwrap_or_default()
+    }
+
     /// The doc comment without the one space rustdoc keeps after `///`.
     pub fn documentation(&self) -> String {
         self.doc
@@ -213,9 +202,19 @@ pub trait Rule: Send + Sync {
     ) -> bool {
         true
     }
+
+    /// How many messages before the one it judges this rule reads, at
+    /// most: what a text fixed a part at a time must keep of the parts
+    /// before (see [`crate::convert::markdown::write_in_chunks`]). Most
+    /// rules judge each message on its own: none.
+    fn messages_back(&self, _settings: &Settings) -> usize {
+        0
+    }
 }
 
-/// Declares a rule type and its [`RuleMeta`], keeping the doc comment.
+/// Declares a rule type and its [`RuleMeta`], keeping the doc comment; with
+/// `options: TYPE`, the type of its options (see [`options`]) and
+/// `TYPE::options(settings)` to read them.
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
@@ -225,7 +224,7 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             fix: $fix:ident
             $(, default_enabled: $enabled:literal)?
-            $(, options: [$($option:expr),* $(,)?])?
+            $(, options: $options:ty)?
             $(,)?
         }
     ) => {
@@ -240,12 +239,34 @@ macro_rules! declare_rule {
                 severity: $crate::diagnostic::Severity::$severity,
                 fix: $crate::rules::FixAvailability::$fix,
                 default_enabled: $crate::rules::declare_rule!(@enabled $($enabled)?),
-                options: &[$($($option),*)?],
+                options: $crate::rules::declare_rule!(@options $($options)?),
                 doc: concat!($($doc, "\n"),*),
             };
         }
+
+        $(
+            impl $crate::rules::RuleOptions for $options {
+                fn defaults() -> &'static Self {
+                    static DEFAULTS: std::sync::LazyLock<$options> =
+                        std::sync::LazyLock::new(<$options>::default);
+                    &DEFAULTS
+                }
+            }
+
+            impl $type {
+                /// This rule's options in `settings`: those configured, else
+                /// the defaults.
+                pub fn options(settings: &$crate::config::Settings) -> &$options {
+                    settings.options::<$options>(&Self::META)
+                }
+            }
+        )?
     };
     (@enabled) => { true };
     (@enabled $enabled:literal) => { $enabled };
+    (@options) => { None };
+    (@options $options:ty) => {
+        Some(&$crate::rules::options::Typed::<$options>(std::marker::PhantomData))
+    };
 }
 pub(crate) use declare_rule;

@@ -1,4 +1,7 @@
-use super::{declare_rule, Context, OptionKind, Rule, RuleMeta, RuleOption};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::Span;
@@ -34,13 +37,16 @@ declare_rule! {
         name: "redact",
         severity: Error,
         fix: Always,
-        options: [RuleOption {
-            name: "terms",
-            kind: OptionKind::StringMap,
-            default: "{}",
-            doc: "Each term to redact and what to write instead.",
-        }],
+        options: RedactOptions,
     }
+}
+
+/// The options of `redact`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct RedactOptions {
+    /// Each term to redact and what to write instead.
+    pub terms: std::collections::BTreeMap<String, String>,
 }
 
 impl Rule for Redact {
@@ -49,17 +55,18 @@ impl Rule for Redact {
     }
 
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
-        let terms: std::collections::BTreeMap<String, String> =
-            context.settings.option(&Self::META, "terms");
-        let mut terms: Vec<(String, String)> = terms
-            .into_iter()
-            .filter(|(term, _)| !term.is_empty())
-            .collect();
         let text = context.text;
         // Most files hold none of the terms: look at no line for those. (In
         // the part of the file this model covers: see `Context::transcript`.)
         let covered = &text.as_bytes()[context.transcript.start..context.transcript.end];
-        terms.retain(|(term, _)| memchr::memmem::find(covered, term.as_bytes()).is_some());
+        let mut terms: Vec<(String, String)> = Self::options(context.settings)
+            .terms
+            .iter()
+            .filter(|(term, _)| {
+                !term.is_empty() && memchr::memmem::find(covered, term.as_bytes()).is_some()
+            })
+            .map(|(term, replacement)| (term.clone(), replacement.clone()))
+            .collect();
         if terms.is_empty() {
             return;
         }

@@ -1,4 +1,7 @@
-use super::{declare_rule, Context, OptionKind, Rule, RuleMeta, RuleOption};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Date, Time, Transcript};
 
@@ -28,12 +31,24 @@ declare_rule! {
         name: "time-runs-backwards",
         severity: Warning,
         fix: None,
-        options: [RuleOption {
-            name: "midnight-gap-hours",
-            kind: OptionKind::Integer { max: u32::MAX as u64 },
-            default: "12",
-            doc: "With time-only headers, a time more than this many hours earlier than the one before reads as the next day.",
-        }],
+        options: TimeRunsBackwardsOptions,
+    }
+}
+
+/// The options of `time-runs-backwards`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct TimeRunsBackwardsOptions {
+    /// With time-only headers, a time more than this many hours earlier than
+    /// the one before reads as the next day.
+    pub midnight_gap_hours: u32,
+}
+
+impl Default for TimeRunsBackwardsOptions {
+    fn default() -> Self {
+        Self {
+            midnight_gap_hours: 12,
+        }
     }
 }
 
@@ -44,9 +59,8 @@ impl Rule for TimeRunsBackwards {
 
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         let transcript = context.transcript;
-        let midnight_gap_seconds = context
-            .settings
-            .option::<u32>(&Self::META, "midnight-gap-hours")
+        let midnight_gap_seconds = Self::options(context.settings)
+            .midnight_gap_hours
             .saturating_mul(3600);
         let mut headings = transcript.day_headings.iter().peekable();
         // The previous message's place in time, and its header's time span.

@@ -176,7 +176,7 @@ mod tests {
         severity: crate::Severity::Warning,
         fix: crate::rules::FixAvailability::Always,
         default_enabled: true,
-        options: &[],
+        options: None,
         doc: "",
     };
 

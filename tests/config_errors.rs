@@ -1,0 +1,194 @@
+//! Every problem of a `.chatlint.yaml` in one run, each pointing into the
+//! file, with "did you mean" for a misspelt name; rule options read into
+//! their types, so that a value of the wrong type or out of range is an
+//! error (exit 2) and never silently replaced by the default.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+/// Two messages, the second five hours earlier than the first: a time
+/// running backwards unless `midnight-gap-hours` is under five.
+const TRANSCRIPT: &str = "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n> 14:00:00  乙  \n   \n好  \n   \n> 09:00:00  丙  \n   \n好  \n";
+
+/// The exit code and stderr of `chatlint check a.md` under `config`.
+fn check(config: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.md"), TRANSCRIPT).unwrap();
+    fs::write(dir.path().join(".chatlint.yaml"), config).unwrap();
+    let output = chatlint(dir.path())
+        .args(["check", "--output-format", "concise", "a.md"])
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn chatlint(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("chatlint").unwrap();
+    command
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("CHATLINT_CACHE_DIR", dir.join(".cache"));
+    command
+}
+
+#[test]
+fn an_option_out_of_range_or_of_the_wrong_type_points_at_its_value() {
+    for value in ["4294967296", "-1", "\"12\"", "1.5", "[12]"] {
+        let config = format!("rules:\n  time-runs-backwards:\n    midnight-gap-hours: {value}\n");
+        let (code, stderr) = check(&config);
+        assert_eq!(code, 2, "{value}: {stderr}");
+        assert!(
+            stderr.contains(".chatlint.yaml:3:25]")
+                && stderr.contains("must be a whole number from 0 to 4294967295"),
+            "{value}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    // A value on the line after its key: the error is on the value's line.
+    let (code, stderr) =
+        check("rules:\n  time-runs-backwards:\n    midnight-gap-hours:\n      4294967296\n");
+    assert_eq!(code, 2);
+    assert!(stderr.contains(".chatlint.yaml:4:7]"), "{stderr}");
+    assert!(
+        stderr.contains("invalid value: integer `4294967296`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_largest_value_is_obeyed_not_replaced_by_the_default() {
+    // With the default (12 hours), the 5-hour drop is reported.
+    let (code, _) = check("select: [time-runs-backwards]\n");
+    assert_eq!(code, 1);
+    // Any gap above 5 hours reads the drop as time running backwards; a gap
+    // of 4 hours or less reads it as the next day. The largest u32 is a gap
+    // too, obeyed as it is.
+    for (hours, expected) in [("4", 0), ("6", 1), ("4294967295", 1), ("0", 0)] {
+        let config = format!(
+            "select: [time-runs-backwards]\nrules:\n  time-runs-backwards: {{midnight-gap-hours: {hours}}}\n"
+        );
+        assert_eq!(check(&config).0, expected, "midnight-gap-hours: {hours}");
+    }
+}
+
+#[test]
+fn every_problem_of_a_file_is_reported_at_once() {
+    let config = "selct: [CL001]\nrules:\n  time-runs-backwards:\n    midnight-gap-hours: -1\n  duplicate-mesage: {severity: error}\n";
+    let (code, stderr) = check(config);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("3 problems (lines 1, 4, 5)"), "{stderr}");
+    for expected in [
+        ".chatlint.yaml:1:1]",
+        "unknown field `selct`",
+        "Did you mean `select`?",
+        ".chatlint.yaml:4:25]",
+        "Option `midnight-gap-hours` of `time-runs-backwards` must be",
+        ".chatlint.yaml:5:3]",
+        "Unknown rule `duplicate-mesage`",
+        "Did you mean `duplicate-message`?",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+    // In the order they stand in the file.
+    let at = |text: &str| stderr.find(text).unwrap();
+    assert!(at("selct") < at("midnight-gap-hours") && at("midnight-gap-hours") < at("mesage`"));
+}
+
+#[test]
+fn misspelt_names_get_the_name_meant() {
+    let cases = [
+        (
+            "rules:\n  duplicate-message:\n    max-distnce: 3\n",
+            ".chatlint.yaml:3:5]",
+            "Did you mean `max-distance`?",
+        ),
+        (
+            "rules:\n  time-runs-backwards:\n    midnight-gap: 3\n",
+            ".chatlint.yaml:3:5]",
+            "Did you mean `midnight-gap-hours`?",
+        ),
+        (
+            "rules:\n  lost-character: {max-distance: 3}\n",
+            ".chatlint.yaml:2:20]",
+            "`max-distance` is an option of `duplicate-message`",
+        ),
+        (
+            "ignore: [heading-mising-space]\n",
+            ".chatlint.yaml:1:10]",
+            "Did you mean `heading-missing-space`?",
+        ),
+        (
+            "extend_select: [CL101]\n",
+            ".chatlint.yaml:1:1]",
+            "Did you mean `extend-select`?",
+        ),
+        (
+            "online:\n  timeot: 3\n",
+            ".chatlint.yaml:2:3]",
+            "Did you mean `timeout`?",
+        ),
+        (
+            "redact:\n  terms: {a: b}\n",
+            ".chatlint.yaml:1:1]",
+            "A rule's settings go under `rules:`",
+        ),
+        (
+            "rules:\n  duplicate-message: {keep: middle}\n",
+            ".chatlint.yaml:2:29]",
+            "must be one of `first`, `last`, `longer`",
+        ),
+    ];
+    for (config, position, help) in cases {
+        let (code, stderr) = check(config);
+        assert_eq!(code, 2, "{config}");
+        assert!(
+            stderr.contains(position) && stderr.contains(help),
+            "{config}\n{stderr}"
+        );
+    }
+    // A name far from every key gets the list without a guess.
+    let (_, stderr) = check("colour: red\n");
+    assert!(!stderr.contains("Did you mean"), "{stderr}");
+    assert!(stderr.contains("Keys: root, select"), "{stderr}");
+}
+
+#[test]
+fn a_yaml_syntax_error_still_stops_at_once() {
+    let (code, stderr) = check("select: [CL001\nselct: 1\n");
+    assert_eq!(code, 2);
+    assert!(!stderr.contains("problems"), "{stderr}");
+}
+
+#[test]
+fn rule_documents_each_option_from_its_type() {
+    let output = Command::cargo_bin("chatlint")
+        .unwrap()
+        .args(["rule", "duplicate-message"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("- `keep` (one of `first`, `last`, `longer`; default `\"first\"`): Which of the two to keep"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- `max-distance` (a whole number from 0 to "),
+        "{text}"
+    );
+    let output = Command::cargo_bin("chatlint")
+        .unwrap()
+        .args(["rule", "time-runs-backwards", "--output-format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let option = &json["options"][0];
+    assert_eq!(option["name"], "midnight-gap-hours");
+    assert_eq!(option["default"], 12);
+    assert_eq!(option["type"], "a whole number from 0 to 4294967295");
+    assert_eq!(option["schema"]["maximum"], u32::MAX);
+}
