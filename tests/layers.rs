@@ -11,15 +11,7 @@ use std::path::Path;
 /// The strongly connected groups of top-level modules that exist today,
 /// each sorted. Issue 11 asks for none.
 const KNOWN_CYCLES: &[&[&str]] = &[
-    &[
-        "config",
-        "diagnostic",
-        "error",
-        "files",
-        "input",
-        "online",
-        "rules",
-    ],
+    &["config", "diagnostic", "online", "rules"],
     &["model", "yaml"],
 ];
 

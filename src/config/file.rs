@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::error::ConfigError;
 use super::rule_settings;
 use super::validate::{did_you_mean, read_fields, word_end, Problem, Problems};
 use crate::diagnostic::Severity;
+use crate::error::ConfigError;
 use crate::error::Error;
 use crate::online::OnlineConfig;
 use crate::rules::registry;

@@ -8,15 +8,14 @@
 //! search with one file.
 
 mod discovery;
-mod error;
 mod file;
 mod rule_settings;
 pub mod schema;
 mod settings;
 mod validate;
 
+pub use crate::error::ConfigError;
 pub use discovery::{absolute, is_excluded, ConfigChain, ConfigResolver};
-pub use error::ConfigError;
 pub use file::{ConfigFile, LoadedConfig, RuleConfig, SeverityLevel};
 pub use settings::{Overrides, Settings};
 pub use validate::{did_you_mean, field_names};

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::error::ConfigError;
 use super::file::LoadedConfig;
 use crate::diagnostic::Severity;
+use crate::error::ConfigError;
 use crate::error::Error;
 use crate::rules::options::AnyOptions;
 use crate::rules::{registry, Rule, RuleMeta, RuleOptions};

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::de::{DeserializeOwned, Visitor};
 use serde_json::{Map, Value};
 
-use super::error::ConfigError;
+use crate::error::ConfigError;
 use crate::yaml::{self, Step};
 
 /// At most this many problems are shown (each is located by reading the

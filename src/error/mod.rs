@@ -4,6 +4,10 @@
 //! for input that cannot be read, output that cannot be written, and fixes that
 //! failed their own checks. The binary maps every one of them to exit code 2.
 
+mod config;
+
+pub use config::ConfigError;
+
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
@@ -79,7 +83,7 @@ pub enum Error {
 
     /// A configuration file is invalid; it renders as a miette report.
     #[error(transparent)]
-    Config(Box<crate::config::ConfigError>),
+    Config(Box<ConfigError>),
     /// Options that cannot be carried out together, or that need another.
     #[error("{0}")]
     Usage(String),
@@ -96,8 +100,8 @@ impl Error {
     }
 }
 
-impl From<crate::config::ConfigError> for Error {
-    fn from(error: crate::config::ConfigError) -> Self {
+impl From<ConfigError> for Error {
+    fn from(error: ConfigError) -> Self {
         Error::Config(Box::new(error))
     }
 }
