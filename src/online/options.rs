@@ -4,12 +4,9 @@
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
-
-use crate::config::LoadedConfig;
 
 pub const DEFAULT_CONCURRENCY: usize = 16;
 pub const DEFAULT_PER_HOST_CONCURRENCY: usize = 4;
@@ -136,16 +133,19 @@ impl Default for OnlineSettings {
 }
 
 impl OnlineSettings {
-    /// The configuration chain's `online:` sections (outermost first, the
-    /// nearest winning), then the command line's options.
-    pub fn resolve(
-        chain: &[Arc<LoadedConfig>],
+    /// The `online:` sections of the configuration files, each with the
+    /// folder its file is in (outermost first, the nearest winning), then
+    /// the command line's options.
+    pub fn resolve<'a>(
+        sections: impl IntoIterator<Item = (&'a OnlineConfig, &'a Path)>,
         command_line: &OnlineConfig,
         use_cache: bool,
     ) -> Self {
-        let from_files = chain.iter().fold(OnlineConfig::default(), |base, config| {
-            config.file.online.clone().rooted_at(&config.dir).over(base)
-        });
+        let from_files = sections
+            .into_iter()
+            .fold(OnlineConfig::default(), |base, (section, dir)| {
+                section.clone().rooted_at(dir).over(base)
+            });
         Self::from_config(command_line.clone().over(from_files), use_cache)
     }
 
@@ -177,6 +177,8 @@ impl OnlineSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::LoadedConfig;
+    use std::sync::Arc;
 
     #[test]
     fn seconds_must_be_positive_and_finite() {
@@ -188,6 +190,14 @@ mod tests {
         assert!("-1".parse::<Seconds>().is_err());
         assert!("inf".parse::<Seconds>().is_err());
         assert!("soon".parse::<Seconds>().is_err());
+    }
+
+    fn online_sections(
+        chain: &[Arc<LoadedConfig>],
+    ) -> impl Iterator<Item = (&OnlineConfig, &Path)> {
+        chain
+            .iter()
+            .map(|config| (&config.file.online, config.dir.as_path()))
     }
 
     #[test]
@@ -207,14 +217,14 @@ mod tests {
             concurrency: NonZeroUsize::new(3),
             ..OnlineConfig::default()
         };
-        let settings = OnlineSettings::resolve(&chain, &command_line, true);
+        let settings = OnlineSettings::resolve(online_sections(&chain), &command_line, true);
         assert_eq!(settings.concurrency, 3);
         assert_eq!(settings.timeout, Duration::from_millis(500));
         assert_eq!(settings.per_host_concurrency, DEFAULT_PER_HOST_CONCURRENCY);
         assert_eq!(settings.site_root, Some(PathBuf::from("/site/_site")));
         assert_eq!(settings.cache.unwrap().dir, PathBuf::from("/tmp/c"));
         assert_eq!(
-            OnlineSettings::resolve(&chain, &command_line, false).cache,
+            OnlineSettings::resolve(online_sections(&chain), &command_line, false).cache,
             None
         );
     }

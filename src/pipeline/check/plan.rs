@@ -103,8 +103,11 @@ impl CheckPlan {
             // The `online:` options come from the current folder's configuration.
             Some(command_line) => {
                 let chain = resolver.chain_for_folder(Path::new("."))?;
+                let sections = chain
+                    .iter()
+                    .map(|config| (&config.file.online, config.dir.as_path()));
                 Some(OnlineSettings::resolve(
-                    &chain,
+                    sections,
                     command_line,
                     !options.no_cache,
                 ))
