@@ -6,7 +6,9 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::model::Span;
+/// A byte range of the text (the model's `Span`; the model reads YAML through
+/// this module, so this module does not name the model).
+type Span = std::ops::Range<usize>;
 
 mod locate;
 pub use locate::{locate, value_end, Step};

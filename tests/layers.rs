@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// The strongly connected groups of top-level modules that exist today,
 /// each sorted. Issue 11 asks for none.
-const KNOWN_CYCLES: &[&[&str]] = &[&["config", "diagnostic", "rules"], &["model", "yaml"]];
+const KNOWN_CYCLES: &[&[&str]] = &[&["config", "diagnostic", "rules"]];
 
 /// What the crate root re-exports, by the module it comes from.
 fn module_of_root_item(item: &str) -> Option<&'static str> {
