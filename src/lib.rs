@@ -45,7 +45,6 @@
 pub mod cache;
 pub mod config;
 pub mod convert;
-pub mod diagnostic;
 pub mod error;
 pub mod files;
 pub mod fix;
@@ -59,6 +58,8 @@ pub mod output;
 pub mod parser;
 pub mod pipeline;
 pub mod rules;
+// A finding is what the rules report: its type lives with them.
+pub use rules::diagnostic;
 pub mod source;
 pub mod suppression;
 mod xml_escape;

@@ -15,9 +15,10 @@ mod settings;
 mod validate;
 
 pub use crate::error::ConfigError;
+pub use crate::rules::Settings;
 pub use discovery::{absolute, is_excluded, ConfigChain, ConfigResolver};
 pub use file::{ConfigFile, LoadedConfig, RuleConfig, SeverityLevel};
-pub use settings::{Overrides, Settings};
+pub use settings::Overrides;
 pub use validate::{did_you_mean, field_names};
 
 /// The name of the configuration file looked for in each folder.

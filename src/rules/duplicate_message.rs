@@ -108,7 +108,7 @@ impl Rule for DuplicateMessage {
         &self,
         transcript: &Transcript,
         start: usize,
-        settings: &crate::config::Settings,
+        settings: &crate::rules::Settings,
     ) -> bool {
         let before = transcript
             .messages
@@ -116,7 +116,7 @@ impl Rule for DuplicateMessage {
         before >= self.messages_back(settings)
     }
 
-    fn messages_back(&self, settings: &crate::config::Settings) -> usize {
+    fn messages_back(&self, settings: &crate::rules::Settings) -> usize {
         Self::options(settings).max_distance
     }
 }

@@ -10,6 +10,7 @@
 //! `chatlint rule NAME` prints exactly what rustdoc shows.
 
 mod broken_image_url;
+pub mod diagnostic;
 mod duplicate_message;
 mod escaped_html_entity;
 mod front_matter;
@@ -24,6 +25,7 @@ mod malformed_timestamp;
 pub mod options;
 mod redact;
 pub mod registry;
+mod settings;
 mod time_runs_backwards;
 mod unreachable_image;
 mod unused_suppression;
@@ -41,13 +43,13 @@ pub use lost_character::{LostCharacter, LostCharacterOptions, MentionSeparator};
 pub use malformed_timestamp::MalformedTimestamp;
 pub use options::{OptionDoc, OptionsType, RuleOptions};
 pub use redact::{Redact, RedactOptions};
+pub use settings::Settings;
 pub use time_runs_backwards::{TimeRunsBackwards, TimeRunsBackwardsOptions};
 pub use unreachable_image::UnreachableImage;
 pub use unused_suppression::UnusedSuppression;
 
 use serde::Serialize;
 
-use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Transcript;
 
@@ -256,7 +258,7 @@ macro_rules! declare_rule {
             impl $type {
                 /// This rule's options in `settings`: those configured, else
                 /// the defaults.
-                pub fn options(settings: &$crate::config::Settings) -> &$options {
+                pub fn options(settings: &$crate::rules::Settings) -> &$options {
                     settings.options::<$options>(&Self::META)
                 }
             }

@@ -78,7 +78,7 @@ pub struct Typed<T>(pub PhantomData<fn() -> T>);
 
 impl<T: RuleOptions> OptionsType for Typed<T> {
     fn names(&self) -> &'static [&'static str] {
-        crate::config::field_names::<T>()
+        field_names::<T>()
     }
 
     fn read(&self, given: &Map<String, Value>) -> Result<Arc<dyn AnyOptions>, serde_json::Error> {
@@ -227,6 +227,42 @@ fn text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         other => other.to_string(),
+    }
+}
+
+/// The names of a struct's fields as serde reads them (renamed), in the
+/// order the struct declares them: what a `#[derive(Deserialize)]` struct
+/// tells the deserializer it is given.
+pub fn field_names<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    let mut names: &'static [&'static str] = &[];
+    let _ = T::deserialize(FieldNames(&mut names));
+    names
+}
+
+/// A deserializer that only notes the fields it is asked for.
+struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom("only a struct's fields are read"))
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = fields;
+        Err(serde::de::Error::custom("the fields are noted"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
     }
 }
 

@@ -127,7 +127,7 @@ impl Rule for TimeRunsBackwards {
         &self,
         transcript: &Transcript,
         start: usize,
-        _settings: &crate::config::Settings,
+        _settings: &crate::rules::Settings,
     ) -> bool {
         let Some(first_judged) = transcript
             .messages
