@@ -13,6 +13,7 @@ use chatlint::{registry, Settings};
 use proptest::prelude::*;
 
 mod invariants;
+mod resources;
 
 fn assert_parts_agree(text: &str, settings: &Settings, path: Option<&Path>, what: &str) {
     invariants::assert_parts_agree_with(text, settings, path, &[1, 300], what);
@@ -45,12 +46,7 @@ fn all_settings() -> Vec<(&'static str, Settings)> {
 }
 
 fn corpus_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    assert!(
-        dir.is_dir(),
-        "this test reads the real archive at {}, which is missing",
-        dir.display()
-    );
+    let dir = resources::corpus_dir();
     let mut files = Vec::new();
     let mut folders = vec![dir];
     while let Some(folder) = folders.pop() {
@@ -68,6 +64,10 @@ fn corpus_files() -> Vec<PathBuf> {
 }
 
 #[test]
+#[cfg_attr(
+    not(run_corpus_tests),
+    ignore = "needs ../shared/corpus beside the checkout (README: Tests)"
+)]
 fn every_corpus_file_gives_the_same_findings_in_parts() {
     let files = corpus_files();
     assert!(files.len() > 400, "only {} corpus files", files.len());

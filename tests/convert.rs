@@ -129,12 +129,6 @@ fn hostile_text_survives_every_format() {
         xml_texts(&xml, "field").unwrap()[0],
         "\"a\\u{1}b <x> & \\\"q\\\"\""
     );
-    if xmllint_available() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("hostile.xml");
-        fs::write(&path, &xml).unwrap();
-        xmllint_validate(&[path]).unwrap();
-    }
 
     // Markdown: idempotent, and through JSON the same.
     let (clean, _) = convert_text(name, HOSTILE, Format::Md, &Options::default());
@@ -243,13 +237,17 @@ fn clean_markdown_in_chunks_keeps_suppressions_and_removes_twins() {
     assert_eq!(from_json.matches("# 背景").count(), 1, "{from_json}");
 }
 
+/// Day headings inside messages, one with the separator's spaces.
+const DAY_HEADINGS_INSIDE: &str =
+    "> 23:59:50  甲\n   \n晚安\n## 2017-05-06   \n这行在标题之后\n   \n\
+                                   > 00:00:10  乙\n   \n早\n## 2017-05-07\n最后一行\n";
+
 /// Lines after a day heading and before the next header belong to the
 /// message before the heading; clean Markdown keeps them after the heading,
 /// and JSON and XML say where the heading stands.
 #[test]
 fn a_day_heading_inside_a_message_stays_where_it_is() {
-    let text = "> 23:59:50  甲\n   \n晚安\n## 2017-05-06   \n这行在标题之后\n   \n\
-                > 00:00:10  乙\n   \n早\n## 2017-05-07\n最后一行\n";
+    let text = DAY_HEADINGS_INSIDE;
     let name = "2017-05-05-chat.md";
     let (clean, _) = convert_text(name, text, Format::Md, &Options::default());
     assert_eq!(
@@ -274,18 +272,37 @@ fn a_day_heading_inside_a_message_stays_where_it_is() {
         xml.contains(r#"<day-heading line="4" date="2017-05-06" within-previous="1">"#),
         "{xml}"
     );
-    if xmllint_available() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("inside.xml");
-        fs::write(&file, &xml).unwrap();
-        xmllint_validate(&[file]).unwrap();
-    }
     // In chunks of one message each, the same.
     let source = chatlint::SourceFile::from_string(name, text);
     let document = chatlint::convert::Document::build(&source, None);
     let mut chunked = Vec::new();
     chatlint::convert::markdown::write_in_chunks(&document, &mut chunked, 1).unwrap();
     assert_eq!(String::from_utf8(chunked).unwrap(), clean);
+}
+
+/// The XML of the hostile text and of day headings inside messages is valid
+/// against `schemas/transcript.xsd`, as xmllint reads it.
+#[test]
+#[cfg_attr(
+    not(run_xmllint_tests),
+    ignore = "needs xmllint (apt-get install libxml2-utils; README: Tests)"
+)]
+fn hostile_text_and_day_headings_are_valid_xml_for_xmllint() {
+    assert_xmllint_runs();
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = [
+        ("2017-08-25-chat.md", "hostile.xml", HOSTILE),
+        ("2017-05-05-chat.md", "inside.xml", DAY_HEADINGS_INSIDE),
+    ]
+    .into_iter()
+    .map(|(name, file, text)| {
+        let (xml, _) = convert_text(name, text, Format::Xml, &Options::default());
+        let path = dir.path().join(file);
+        fs::write(&path, xml).unwrap();
+        path
+    })
+    .collect();
+    xmllint_validate(&files).unwrap();
 }
 
 #[test]

@@ -2,13 +2,22 @@
 //! a reader would call the text wrong.
 //!
 //! The corpus sits beside the project for its developers and CI, not in the
-//! repository. Where it is missing these tests say so and pass, unless
-//! `CHATLINT_REQUIRE_CORPUS=1` (set by `.ci/run`) makes it required.
+//! repository. Where it is missing these tests are listed as ignored, with
+//! the reason; `CHATLINT_REQUIRE_CORPUS=1` (set by `.ci/run`) runs them
+//! anyway, so that they fail (see `tests/resources/mod.rs`).
+//!
+//! The numbers of findings are not taken on trust: each rule's findings are
+//! compared, line by line, with what a plain scan of the raw lines written
+//! here finds (without chatlint's parser), and the README's table with both.
 
-use std::collections::BTreeSet;
+mod corpus_scan;
+mod resources;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chatlint::{check_text, fix_text, parse, registry, Applicability, Rule, SourceFile};
+use resources::corpus_dir;
 
 /// The rules of the first issue, whose findings on the corpus are listed
 /// exactly below; the archive-hygiene rules are counted in their own test.
@@ -22,21 +31,6 @@ fn syntax_rules() -> Vec<&'static dyn Rule> {
     .iter()
     .map(|name| registry::find(name).unwrap())
     .collect()
-}
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CHATLINT_REQUIRE_CORPUS").is_some_and(|v| v == "1") {
-        panic!(
-            "CHATLINT_REQUIRE_CORPUS=1 but {} does not exist",
-            dir.display()
-        );
-    }
-    eprintln!("skipped: {} does not exist", dir.display());
-    None
 }
 
 fn corpus_files(dir: &Path) -> Vec<PathBuf> {
@@ -75,8 +69,12 @@ fn expected_findings() -> BTreeSet<(String, usize, &'static str)> {
 }
 
 #[test]
+#[cfg_attr(
+    not(run_corpus_tests),
+    ignore = "needs ../shared/corpus beside the checkout (README: Tests)"
+)]
 fn every_corpus_file_has_exactly_the_expected_findings() {
-    let Some(dir) = corpus_dir() else { return };
+    let dir = corpus_dir();
     let files = corpus_files(&dir);
     assert!(files.len() >= 450, "only {} corpus files", files.len());
     let mut found = BTreeSet::new();
@@ -108,8 +106,12 @@ fn every_corpus_file_has_exactly_the_expected_findings() {
 }
 
 #[test]
+#[cfg_attr(
+    not(run_corpus_tests),
+    ignore = "needs ../shared/corpus beside the checkout (README: Tests)"
+)]
 fn every_header_line_is_a_message() {
-    let Some(dir) = corpus_dir() else { return };
+    let dir = corpus_dir();
     for path in corpus_files(&dir) {
         let text = std::fs::read_to_string(&path).unwrap();
         let headers = text.lines().filter(|line| line.starts_with("> ")).count();
@@ -126,8 +128,12 @@ fn every_header_line_is_a_message() {
 }
 
 #[test]
+#[cfg_attr(
+    not(run_corpus_tests),
+    ignore = "needs ../shared/corpus beside the checkout (README: Tests)"
+)]
 fn fixing_the_corpus_changes_only_the_expected_lines() {
-    let Some(dir) = corpus_dir() else { return };
+    let dir = corpus_dir();
     for path in corpus_files(&dir) {
         let text = std::fs::read_to_string(&path).unwrap();
         let name = path.display().to_string();
@@ -153,7 +159,7 @@ fn fixing_the_corpus_changes_only_the_expected_lines() {
 }
 
 /// The numbers of findings per rule on the corpus, as the README states them.
-fn readme_counts() -> std::collections::BTreeMap<String, usize> {
+fn readme_counts() -> BTreeMap<String, usize> {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let section = readme
@@ -172,18 +178,86 @@ fn readme_counts() -> std::collections::BTreeMap<String, usize> {
         .collect()
 }
 
+/// Default rules that do nothing without options (`image-url-template`,
+/// `terms`), so that the scan has nothing to look for.
+const INERT_BY_DEFAULT: &[&str] = &["image-url-pattern", "redact"];
+
+/// (file, line) → how many findings there.
+type Lines = BTreeMap<(String, usize), usize>;
+
+/// Where two tallies of one rule differ, for a failure message.
+fn differences(chatlint: &Lines, scan: &Lines) -> Vec<String> {
+    let keys: BTreeSet<&(String, usize)> = chatlint.keys().chain(scan.keys()).collect();
+    keys.into_iter()
+        .filter_map(|key @ (file, line)| {
+            let (a, b) = (chatlint.get(key), scan.get(key));
+            (a != b).then(|| {
+                format!(
+                    "{file}:{line}: chatlint {}, scan {}",
+                    a.unwrap_or(&0),
+                    b.unwrap_or(&0)
+                )
+            })
+        })
+        .collect()
+}
+
 #[test]
+#[cfg_attr(
+    not(run_corpus_tests),
+    ignore = "needs ../shared/corpus beside the checkout (README: Tests)"
+)]
 fn archive_hygiene_findings_on_the_corpus() {
-    let Some(dir) = corpus_dir() else { return };
+    let dir = corpus_dir();
     let settings = chatlint::Settings::default();
-    let mut counts = std::collections::BTreeMap::new();
+    // Rule → (file, line) → count, from chatlint and from the scan.
+    let mut found: BTreeMap<String, Lines> = BTreeMap::new();
+    let mut scanned: BTreeMap<String, Lines> = BTreeMap::new();
+    let mut scan_total = corpus_scan::Scan::default();
     for path in corpus_files(&dir) {
         let text = std::fs::read_to_string(&path).unwrap();
+        let relative = path
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let lines: Vec<&str> = text.split('\n').collect();
         let diagnostics = chatlint::check_path(&text, Some(&path), &settings);
+        let source = SourceFile::from_string(relative.clone(), text.clone());
         for d in &diagnostics {
-            *counts.entry(d.rule.name.to_string()).or_insert(0usize) += 1;
+            let line = source.line_column(d.span.start).line;
+            *found
+                .entry(d.rule.name.to_string())
+                .or_default()
+                .entry((relative.clone(), line))
+                .or_default() += 1;
         }
+        let mut scan = corpus_scan::Scan::default();
+        let name = path.file_name().unwrap().to_string_lossy();
+        corpus_scan::scan_file(&name, &text, &mut scan);
+        for (rule, lines) in scan.findings {
+            for line in lines {
+                *scanned
+                    .entry(rule.to_string())
+                    .or_default()
+                    .entry((relative.clone(), line))
+                    .or_default() += 1;
+            }
+        }
+        for (what, count) in scan.looked_at {
+            *scan_total.looked_at.entry(what).or_default() += count;
+        }
+        // The twins whose removal is safe are the identical ones.
+        let safe: Vec<usize> = diagnostics
+            .iter()
+            .filter(|d| d.rule.name == "duplicate-message" && d.fixable_at(Applicability::Safe))
+            .map(|d| source.line_column(d.span.start).line)
+            .collect();
+        assert_eq!(
+            safe, scan.identical_twins,
+            "{relative}: safe duplicate fixes"
+        );
+        scan_total.identical_twins.extend(safe);
         // Every duplicate is a real twin: read both messages back from the
         // raw lines, independently of the parser.
         for d in diagnostics
@@ -214,29 +288,71 @@ fn archive_hygiene_findings_on_the_corpus() {
                 later + 1
             );
         }
-        // The corpus's front matter is sound: no finding at all.
-        assert!(
-            !diagnostics.iter().any(|d| d.rule.name == "front-matter"),
-            "{}: {:?}",
-            path.display(),
-            diagnostics
-                .iter()
-                .filter(|d| d.rule.name == "front-matter")
-                .map(|d| &d.message)
-                .collect::<Vec<_>>()
-        );
     }
-    let expected = readme_counts();
-    let found: std::collections::BTreeMap<String, usize> = counts.into_iter().collect();
+
+    // The scan looked at everything: every header, image and front matter.
+    let looked_at = &scan_total.looked_at;
+    assert!(looked_at["headers"] > 41_000, "{looked_at:?}");
+    assert!(looked_at["front matters"] >= 450, "{looked_at:?}");
+    assert!(
+        looked_at["images with a time in the file name"] > 1_000,
+        "{looked_at:?}"
+    );
+    assert!(!scan_total.identical_twins.is_empty());
+
+    // Every rule that runs by default is compared, line by line, rules
+    // without findings (malformed-timestamp, front-matter …) included.
+    let mut problems = Vec::new();
+    for rule in settings.rules() {
+        let name = rule.meta().name;
+        let (ours, theirs) = (
+            found.get(name).cloned().unwrap_or_default(),
+            scanned.get(name).cloned().unwrap_or_default(),
+        );
+        if INERT_BY_DEFAULT.contains(&name) {
+            if !ours.is_empty() {
+                problems.push(format!("{name}: findings without options: {ours:?}"));
+            }
+            continue;
+        }
+        let differ = differences(&ours, &theirs);
+        if !differ.is_empty() {
+            problems.push(format!(
+                "{name}: chatlint finds {}, the scan {}:\n  {}",
+                ours.values().sum::<usize>(),
+                theirs.values().sum::<usize>(),
+                differ.into_iter().take(20).collect::<Vec<_>>().join("\n  ")
+            ));
+        }
+    }
+    let default_rules: BTreeSet<&str> = settings.rules().iter().map(|r| r.meta().name).collect();
+    for rule in found.keys().chain(scanned.keys()) {
+        if !default_rules.contains(rule.as_str()) {
+            problems.push(format!("{rule}: found, but not a default rule"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    // And the README says the same numbers.
+    let counts: BTreeMap<String, usize> = found
+        .iter()
+        .map(|(rule, lines)| (rule.clone(), lines.values().sum()))
+        .filter(|(_, count)| *count > 0)
+        .collect();
     assert_eq!(
-        found, expected,
+        readme_counts(),
+        counts,
         "the README's table of findings on the corpus is out of date"
     );
 }
 
 #[test]
+#[cfg_attr(
+    not(run_corpus_tests),
+    ignore = "needs ../shared/corpus beside the checkout (README: Tests)"
+)]
 fn fixing_the_corpus_with_every_default_rule_settles_and_verifies() {
-    let Some(dir) = corpus_dir() else { return };
+    let dir = corpus_dir();
     let settings = chatlint::Settings::default();
     for path in corpus_files(&dir) {
         let text = std::fs::read_to_string(&path).unwrap();
@@ -267,4 +383,44 @@ fn fixing_the_corpus_with_every_default_rule_settles_and_verifies() {
             "{name}"
         );
     }
+}
+
+/// The scan is not blind: on a made-up transcript with one defect of each
+/// kind it finds each, on its line. (It needs no corpus, so it always runs.)
+#[test]
+fn the_scan_finds_each_kind_of_defect() {
+    let text = "---\nlayout: source\ntitle: \"2017-08-26-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n\
+                > 07:50:02  右军  \n   \n##异地多活  \n   \n\
+                > 7:51:02  右军  \n   \n好\u{200b}的  \n   \n\
+                > 07:40:00  甲  \n   \n![2017-08-25 07:40:00](htp://static.cocolian.cn/img/20170825_074000.png)  \n\
+                ![2017-08-25 07:40:00](http://static.cocolian.cn/img/20170825_080000.png)  \n   \n\
+                > 07:41:00  乙??  \n   \n@右军?支付宝  重0搭建==&amp;gt;基于  \n   \n\
+                > 07:41:00  乙  \n   \n@右军?支付宝  重0搭建==&amp;gt;基于  \n   \n";
+    let mut scan = corpus_scan::Scan::default();
+    corpus_scan::scan_file("2017-08-25-chat.markdown", text, &mut scan);
+    let found: BTreeMap<&str, Vec<usize>> = scan.findings.into_iter().collect();
+    let expected: BTreeMap<&str, Vec<usize>> = [
+        ("front-matter", vec![3]),
+        ("heading-missing-space", vec![8]),
+        ("malformed-timestamp", vec![10]),
+        ("invisible-character", vec![12]),
+        ("time-runs-backwards", vec![14]),
+        ("broken-image-url", vec![16]),
+        ("image-time-mismatch", vec![17]),
+        ("lost-character", vec![19, 21, 25]),
+        ("escaped-html-entity", vec![21, 25]),
+        ("duplicate-message", vec![23]),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(found, expected);
+    // And chatlint agrees.
+    let path = Path::new("2017-08-25-chat.markdown");
+    let source = SourceFile::from_string("2017-08-25-chat.markdown", text.to_string());
+    let mut chatlint: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for d in chatlint::check_path(text, Some(path), &chatlint::Settings::default()) {
+        let line = source.line_column(d.span.start).line;
+        chatlint.entry(d.rule.name).or_default().push(line);
+    }
+    assert_eq!(chatlint, expected);
 }

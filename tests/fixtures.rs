@@ -2,6 +2,12 @@
 //! which every line that must give a finding ends with `{rule-name}` (several
 //! marks allowed: `{a} {b}`); every other line must give none.
 //!
+//! A line that looks like a rule's defect but must give no finding of it (a
+//! near miss: `#话题#` is a hashtag, not a heading without its space) ends
+//! with `{!rule-name}`. Every rule's folder has at least one, on a line where
+//! the rule runs, and a finding of that rule there fails the test with the
+//! mark named: the negative cases are declared, not guessed.
+//!
 //! The marks are taken off before the text is checked: a mark is not part of
 //! the transcript, and left in place it would change what a rule sees (an image
 //! missing its `)` would gain a space and a word in its URL). Only the marks
@@ -15,9 +21,13 @@
 //! without one runs the default rules; a folder for a rule that is off by
 //! default, or that needs options, selects it in its own `.chatlint.yaml`.
 //!
-//! Each fixture is then fixed with the safe fixes, and the fixed text of every
-//! fixture that changes is kept as an insta snapshot under
-//! `tests/snapshots/`, so that a review shows exactly what `--fix` does.
+//! Every fixture's findings are kept as an insta snapshot under
+//! `tests/snapshots/` (`fixtures__findings__…`), rendered as text: where, the
+//! rule, the message, the label, the help, related places, and the fix's
+//! title, applicability and edits. Each fixture is then fixed with the safe
+//! fixes, and the fixed text of every fixture that changes is kept as a
+//! snapshot too (`fixtures__fixed__…`), so that a review shows exactly what
+//! the rules say and what `--fix` does.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -53,6 +63,9 @@ struct Fixture {
     text: String,
     /// The expected findings: (1-based line, rule name).
     marks: BTreeSet<(usize, String)>,
+    /// The near misses, `{!rule-name}`: (1-based line, rule name) that must
+    /// give no finding.
+    negative: BTreeSet<(usize, String)>,
 }
 
 impl Fixture {
@@ -118,7 +131,11 @@ fn load_fixtures() -> Vec<Fixture> {
                 .join("/");
             let raw = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("{name}: cannot read as UTF-8: {e}"));
-            let (text, marks) = strip_marks(&name, &raw);
+            let Marks {
+                text,
+                marks,
+                negative,
+            } = strip_marks(&name, &raw);
             let chain = resolver
                 .chain_for_file(&path)
                 .unwrap_or_else(|e| panic!("{name}: configuration: {e}"));
@@ -130,31 +147,57 @@ fn load_fixtures() -> Vec<Fixture> {
                 settings,
                 text,
                 marks,
+                negative,
             }
         })
         .collect()
 }
 
-/// Takes the trailing `{rule-name}` marks off every line, keeping line breaks.
-fn strip_marks(name: &str, raw: &str) -> (String, BTreeSet<(usize, String)>) {
+/// A fixture's text without its marks, and what the marks say.
+struct Marks {
+    text: String,
+    marks: BTreeSet<(usize, String)>,
+    negative: BTreeSet<(usize, String)>,
+}
+
+/// Takes the trailing `{rule-name}` and `{!rule-name}` marks off every line,
+/// keeping line breaks.
+fn strip_marks(name: &str, raw: &str) -> Marks {
     let known: BTreeSet<&str> = registry::all().iter().map(|r| r.meta().name).collect();
     let mut text = String::with_capacity(raw.len());
     let mut marks = BTreeSet::new();
+    let mut negative = BTreeSet::new();
     for (index, line) in raw.split_inclusive('\n').enumerate() {
         let (content, ending) = split_ending(line);
-        let (kept, names) = split_marks(content);
-        for rule in names {
+        let (kept, found) = split_marks(content);
+        for mark in found {
             assert!(
-                known.contains(rule),
-                "{name}:{}: mark `{{{rule}}}` names no rule (known: {known:?})",
+                known.contains(mark.rule),
+                "{name}:{}: mark `{mark}` names no rule (known: {known:?})",
                 index + 1
             );
-            marks.insert((index + 1, rule.to_string()));
+            let key = (index + 1, mark.rule.to_string());
+            let (this, other) = if mark.negative {
+                (&mut negative, &marks)
+            } else {
+                (&mut marks, &negative)
+            };
+            let rule = mark.rule;
+            assert!(
+                !other.contains(&key),
+                "{name}:{}: `{{{rule}}}` and `{{!{rule}}}` on one line",
+                index + 1
+            );
+            this.insert(key);
         }
         text.push_str(kept);
         text.push_str(ending);
     }
-    (text, marks)
+    Marks {
+        text,
+        marks,
+        negative,
+    }
 }
 
 /// A line's content and its `\r\n`, `\n` or nothing.
@@ -168,17 +211,34 @@ fn split_ending(line: &str) -> (&str, &str) {
     }
 }
 
-/// `text  {a} {b}` → (`text  `, [a, b]).
-fn split_marks(content: &str) -> (&str, Vec<&str>) {
+/// One mark: `{rule}` (a finding expected) or `{!rule}` (none of that rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mark<'a> {
+    rule: &'a str,
+    negative: bool,
+}
+
+impl std::fmt::Display for Mark<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bang = if self.negative { "!" } else { "" };
+        write!(f, "{{{bang}{}}}", self.rule)
+    }
+}
+
+/// `text  {a} {!b}` → (`text  `, [{a}, {!b}]).
+fn split_marks(content: &str) -> (&str, Vec<Mark<'_>>) {
     let mut kept = content;
-    let mut names = Vec::new();
+    let mut marks = Vec::new();
     loop {
         let trimmed = kept.trim_end_matches(' ');
         let Some(inner) = trimmed.strip_suffix('}') else {
             break;
         };
         let Some(open) = inner.rfind('{') else { break };
-        let rule = &inner[open + 1..];
+        let (rule, negative) = match inner[open + 1..].strip_prefix('!') {
+            Some(rule) => (rule, true),
+            None => (&inner[open + 1..], false),
+        };
         let is_name = !rule.is_empty()
             && rule
                 .bytes()
@@ -186,14 +246,14 @@ fn split_marks(content: &str) -> (&str, Vec<&str>) {
         if !is_name {
             break;
         }
-        names.push(rule);
+        marks.push(Mark { rule, negative });
         kept = &inner[..open];
     }
-    if names.is_empty() {
-        return (content, names);
+    if marks.is_empty() {
+        return (content, marks);
     }
-    names.reverse();
-    (kept, names)
+    marks.reverse();
+    (kept, marks)
 }
 
 fn line_of(index: &LineIndex, text: &str, offset: usize) -> usize {
@@ -281,10 +341,16 @@ fn compare_marks(fixture: &Fixture, findings: &[Diagnostic]) -> Option<String> {
         );
     }
     for key @ (line, rule) in found_keys.difference(&fixture.marks) {
+        // On a line marked `{!rule}`: the near miss the rule must not take.
+        let what = if fixture.negative.contains(key) {
+            format!("on a line marked {{!{rule}}}")
+        } else {
+            "unexpected".to_string()
+        };
         for d in &found[key] {
             let _ = writeln!(
                 report,
-                "  + unexpected {}:{line} {{{rule}}} {}  | {}",
+                "  + {what} {}:{line} {{{rule}}} {}  | {}",
                 fixture.name,
                 d.message,
                 fixture.line(*line)
@@ -410,19 +476,116 @@ fn visible(text: &str) -> String {
     shown
 }
 
+/// A string as a snapshot shows it: quoted, with invisible characters
+/// escaped, and cut in the middle when long.
+fn quoted(text: &str) -> String {
+    const MAX: usize = 60;
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= MAX {
+        return format!("{text:?}");
+    }
+    let head: String = chars[..40].iter().collect();
+    let tail: String = chars[chars.len() - 15..].iter().collect();
+    format!("{head:?} … {tail:?} ({} characters)", chars.len())
+}
+
+/// A fixture's findings as text, one block each, in the order of the file:
+/// where (line:column, end), the rule and severity, the text under the span,
+/// the message, the label, related places, the help, and the fix (its
+/// title and applicability, and each edit).
+fn rendered_findings(fixture: &Fixture, findings: &[Diagnostic]) -> String {
+    let text = &fixture.text;
+    let index = LineIndex::new(text);
+    let at = |span: &std::ops::Range<usize>| {
+        let (start, end) = (
+            index.line_column(text, span.start),
+            index.line_column(text, span.end),
+        );
+        format!(
+            "{}:{}-{}:{}",
+            start.line, start.column, end.line, end.column
+        )
+    };
+    let mut sorted: Vec<&Diagnostic> = findings.iter().collect();
+    sorted.sort_by_key(|d| (d.span.start, d.span.end, d.rule.code));
+    let mut out = String::new();
+    if sorted.is_empty() {
+        out.push_str("no findings\n");
+    }
+    for d in sorted {
+        let _ = writeln!(
+            out,
+            "{} {} {} ({})",
+            at(&d.span),
+            d.rule.code,
+            d.rule.name,
+            d.severity
+        );
+        let _ = writeln!(out, "  at:      {}", quoted(&text[d.span.clone()]));
+        let _ = writeln!(out, "  message: {}", d.message);
+        if !d.label.is_empty() {
+            let _ = writeln!(out, "  label:   {}", d.label);
+        }
+        for related in &d.related {
+            let _ = writeln!(
+                out,
+                "  related: {} {}: {}",
+                at(&related.span),
+                quoted(&text[related.span.clone()]),
+                related.text
+            );
+        }
+        if let Some(help) = &d.help {
+            let _ = writeln!(out, "  help:    {help}");
+        }
+        match &d.fix {
+            Some(fix) => {
+                let _ = writeln!(out, "  fix:     {} ({})", fix.title, fix.applicability);
+                for edit in &fix.edits {
+                    let _ = writeln!(
+                        out,
+                        "    {} {} -> {}",
+                        at(&edit.span),
+                        quoted(&text[edit.span.clone()]),
+                        quoted(&edit.content)
+                    );
+                }
+            }
+            None => out.push_str("  fix:     none\n"),
+        }
+    }
+    out
+}
+
 #[test]
 fn fixtures_match_their_marks_and_fix_cleanly() {
     let fixtures = load_fixtures();
     let mut failures = Vec::new();
-    let mut snapshots = Vec::new();
+    // (snapshot name, description, contents)
+    let mut snapshots: Vec<(String, String, String)> = Vec::new();
     for fixture in &fixtures {
         let findings = fixture.check(&fixture.text);
+        snapshots.push((
+            snapshot_name("findings", fixture),
+            format!(
+                "fixtures/{}: the findings of `chatlint check` (marks taken off)",
+                fixture.name
+            ),
+            rendered_findings(fixture, &findings),
+        ));
         if let Some(report) = compare_marks(fixture, &findings) {
             failures.push(report);
             continue;
         }
         match check_fixes(fixture, &findings) {
-            Ok(Some(fixed)) => snapshots.push((fixture, fixed)),
+            Ok(Some(fixed)) => snapshots.push((
+                snapshot_name("fixed", fixture),
+                format!(
+                    "fixtures/{} after `chatlint check --fix` (marks taken off)",
+                    fixture.name
+                ),
+                visible(&fixed),
+            )),
             Ok(None) => {}
             Err(report) => failures.push(report),
         }
@@ -437,64 +600,74 @@ fn fixtures_match_their_marks_and_fix_cleanly() {
     if !failures.is_empty() {
         eprintln!("{report}");
     }
-    // Every stored snapshot of a fixed fixture is still produced: a fix
-    // that stopped changing its fixture would otherwise leave its snapshot
-    // unchecked.
-    let produced: BTreeSet<String> = snapshots
-        .iter()
-        .map(|(fixture, _)| snapshot_name(fixture))
-        .collect();
+    for (name, description, contents) in &snapshots {
+        insta::with_settings!({
+            description => description,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(name.as_str(), contents);
+        });
+    }
+    // Every stored snapshot of a fixture is still produced: a fixture that
+    // was removed, or a fix that stopped changing its fixture, would
+    // otherwise leave its snapshot unchecked.
+    let produced: BTreeSet<String> = snapshots.iter().map(|(name, _, _)| name.clone()).collect();
     let stored: BTreeSet<String> =
         std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"))
             .unwrap()
             .filter_map(|entry| {
                 let name = entry.unwrap().file_name().into_string().ok()?;
                 let name = name.strip_prefix("fixtures__")?.strip_suffix(".snap")?;
-                name.starts_with("fixed__").then(|| name.to_string())
+                (name.starts_with("fixed__") || name.starts_with("findings__"))
+                    .then(|| name.to_string())
             })
             .collect();
     assert_eq!(produced, stored, "fixture snapshots produced vs stored");
-    for (fixture, fixed) in snapshots {
-        let snapshot = snapshot_name(fixture);
-        insta::with_settings!({
-            description => format!("fixtures/{} after `chatlint check --fix` (marks taken off)", fixture.name),
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!(snapshot, visible(&fixed));
-        });
-    }
     assert!(failures.is_empty(), "{report}");
 }
 
-/// The snapshot of a fixture's fixed text: `fixed__FOLDER__FILE`.
-fn snapshot_name(fixture: &Fixture) -> String {
-    format!("fixed__{}", fixture.name.trim_end_matches(".md")).replace('/', "__")
+/// A fixture's snapshot: `KIND__FOLDER__FILE`.
+fn snapshot_name(kind: &str, fixture: &Fixture) -> String {
+    format!("{kind}__{}", fixture.name.trim_end_matches(".md")).replace('/', "__")
 }
 
-/// The lines of a fixture that hold a message header.
-fn header_lines(fixture: &Fixture) -> BTreeSet<usize> {
-    let index = LineIndex::new(&fixture.text);
-    chatlint::parse(&fixture.text)
-        .messages
-        .iter()
-        .map(|m| line_of(&index, &fixture.text, m.header.span.start))
-        .collect()
-}
-
-/// Lines that exercise a rule without tripping it: for a rule folder to count
-/// as testing the rule's negative cases, it needs at least one of them
-/// (unmarked, so checked to give no finding).
-fn is_negative_case(rule: &str, content: &str, line: usize, headers: &BTreeSet<usize>) -> bool {
-    let content = content.trim_start_matches('\u{feff}');
-    match rule {
-        "malformed-timestamp" => headers.contains(&line) || content.starts_with('>'),
-        // A header with a message before it.
-        "time-runs-backwards" => headers.contains(&line) && headers.range(..line).next().is_some(),
-        "heading-missing-space" => content.trim_start().starts_with('#'),
-        "broken-image-url" => content.contains("![") || content.contains("！["),
-        "unused-suppression" => content.contains("<!--"),
-        _ => !content.trim().is_empty(),
+/// What is wrong with the negative marks: a rule (but the online ones) with
+/// no `{!rule}` in its own folder, and a `{!rule}` where the rule does not
+/// run, which would check nothing.
+fn negative_mark_problems(fixtures: &[Fixture]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for rule in registry::all() {
+        let name = rule.meta().name;
+        if ONLINE_RULES.contains(&name) {
+            continue;
+        }
+        let own = fixtures
+            .iter()
+            .filter(|f| f.folder() == name)
+            .flat_map(|f| &f.negative)
+            .filter(|(_, marked)| marked == name)
+            .count();
+        if own == 0 {
+            problems.push(format!(
+                "fixtures/{name}/ has no line marked {{!{name}}}: a near miss of the rule \
+                 that must give no finding of it"
+            ));
+        }
     }
+    for fixture in fixtures {
+        for (line, rule) in &fixture.negative {
+            let meta = registry::find(rule)
+                .expect("checked when the marks were read")
+                .meta();
+            if !fixture.settings.is_enabled(meta) {
+                problems.push(format!(
+                    "fixtures/{}:{line}: {{!{rule}}} where `{rule}` does not run checks nothing",
+                    fixture.name
+                ));
+            }
+        }
+    }
+    problems
 }
 
 #[test]
@@ -524,40 +697,118 @@ fn every_rule_has_a_fixture_folder_with_positive_and_negative_lines() {
             problems.push(format!("rule `{rule}` has no folder fixtures/{rule}/"));
             continue;
         }
-        let own: Vec<&Fixture> = fixtures.iter().filter(|f| f.folder() == *rule).collect();
-        let positive = own
+        let positive = fixtures
             .iter()
+            .filter(|f| f.folder() == *rule)
             .any(|f| f.marks.iter().any(|(_, name)| name == rule));
         if !positive {
             problems.push(format!("fixtures/{rule}/ has no line marked {{{rule}}}"));
         }
-        let negative = own.iter().any(|f| {
-            let headers = header_lines(f);
-            let marked: BTreeSet<usize> = f.marks.iter().map(|(line, _)| *line).collect();
-            (1..=f.text.split('\n').count()).any(|line| {
-                !marked.contains(&line) && is_negative_case(rule, f.line(line), line, &headers)
-            })
-        });
-        if !negative {
-            problems.push(format!(
-                "fixtures/{rule}/ has no unmarked line that exercises the rule"
-            ));
-        }
     }
+    // Whether the near misses give no finding is checked with every other
+    // line, in `fixtures_match_their_marks_and_fix_cleanly`.
+    problems.extend(negative_mark_problems(&fixtures));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The checks of the negative marks can fail: a rule whose `{!rule}` lines
+/// are taken away is named, and so is a `{!rule}` where the rule is off.
+#[test]
+fn negative_mark_checks_catch_a_missing_or_idle_mark() {
+    let mut fixtures = load_fixtures();
+    assert!(negative_mark_problems(&fixtures).is_empty());
+    for fixture in &mut fixtures {
+        fixture
+            .negative
+            .retain(|(_, rule)| rule != "lost-character");
+    }
+    let problems = negative_mark_problems(&fixtures);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("fixtures/lost-character/ has no line marked {!lost-character}"));
+
+    // `header-layout` is off by default, so outside its folder a mark of it
+    // checks nothing.
+    let fixture = fixtures
+        .iter_mut()
+        .find(|f| f.name == "heading-missing-space/headings.md")
+        .unwrap();
+    fixture.negative.insert((12, "header-layout".to_string()));
+    let problems = negative_mark_problems(&fixtures);
+    assert!(
+        problems.iter().any(|p| p.contains(
+            "heading-missing-space/headings.md:12: {!header-layout} where `header-layout` does not run"
+        )),
+        "{problems:?}"
+    );
+}
+
+/// A finding on a line marked `{!rule}` fails the fixture, and says so.
+#[test]
+fn a_finding_on_a_negative_line_fails_the_fixture() {
+    let raw = "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n\
+               > 07:50:02  右军  \n   \n#话题#  {!heading-missing-space}\n##背景  {!heading-missing-space}\n   \n";
+    let Marks {
+        text,
+        marks,
+        negative,
+    } = strip_marks("made-up.md", raw);
+    let path = fixtures_root().join("heading-missing-space/2017-08-25-chat.md");
+    let fixture = Fixture {
+        name: "heading-missing-space/made-up.md".to_string(),
+        path,
+        settings: Settings::default(),
+        text,
+        marks,
+        negative,
+    };
+    let findings = fixture.check(&fixture.text);
+    let report = compare_marks(&fixture, &findings).expect("the fixture fails");
+    assert!(
+        report.contains(
+            "+ on a line marked {!heading-missing-space} heading-missing-space/made-up.md:9"
+        ),
+        "{report}"
+    );
+    assert!(!report.contains(":8 "), "{report}");
 }
 
 #[test]
 fn marks_are_split_off_exactly() {
-    assert_eq!(split_marks("##背景  {a}"), ("##背景  ", vec!["a"]));
-    assert_eq!(split_marks("x {a} {b-c}"), ("x ", vec!["a", "b-c"]));
-    assert_eq!(split_marks("![a](b {a}"), ("![a](b ", vec!["a"]));
+    let mark = |rule, negative| Mark { rule, negative };
+    assert_eq!(
+        split_marks("##背景  {a}"),
+        ("##背景  ", vec![mark("a", false)])
+    );
+    assert_eq!(
+        split_marks("x {a} {!b-c}"),
+        ("x ", vec![mark("a", false), mark("b-c", true)])
+    );
+    assert_eq!(
+        split_marks("![a](b {a}"),
+        ("![a](b ", vec![mark("a", false)])
+    );
+    assert_eq!(split_marks("{!a}"), ("", vec![mark("a", true)]));
     assert_eq!(split_marks("if (x) {"), ("if (x) {", vec![]));
     assert_eq!(split_marks("{ 不是 }"), ("{ 不是 }", vec![]));
-    let (text, marks) = strip_marks("t", "a  {heading-missing-space}\r\nb\n");
-    assert_eq!(text, "a  \r\nb\n");
+    assert_eq!(split_marks("{!}"), ("{!}", vec![]));
+    let Marks {
+        text,
+        marks,
+        negative,
+    } = strip_marks("t", "a  {heading-missing-space}\r\nb {!broken-image-url}\n");
+    assert_eq!(text, "a  \r\nb \n");
     assert_eq!(
         marks.into_iter().collect::<Vec<_>>(),
         [(1, "heading-missing-space".to_string())]
     );
+    assert_eq!(
+        negative.into_iter().collect::<Vec<_>>(),
+        [(2, "broken-image-url".to_string())]
+    );
+}
+
+#[test]
+#[should_panic(expected = "on one line")]
+fn a_line_cannot_expect_a_finding_and_none() {
+    strip_marks("t", "x {redact} {!redact}\n");
 }

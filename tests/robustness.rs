@@ -21,6 +21,7 @@
 //! set `PROPTEST_CASES` to run more (e.g. `PROPTEST_CASES=5000`).
 
 mod invariants;
+mod resources;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -354,10 +355,6 @@ proptest! {
 // The corpus, edited at random
 // ---------------------------------------------------------------------------
 
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
-}
-
 fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -372,27 +369,12 @@ fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) {
     }
 }
 
-/// Every corpus file's bytes, read once; `None` (with a note, or a panic when
-/// `CHATLINT_REQUIRE_CORPUS=1`) when the folder is missing.
-fn corpus() -> Option<&'static [(PathBuf, Vec<u8>)]> {
+/// Every corpus file's bytes, read once; a failure when the folder is
+/// missing (the tests that call this are ignored unless
+/// `cfg(run_corpus_tests)`: see `tests/resources/mod.rs`).
+fn corpus() -> &'static [(PathBuf, Vec<u8>)] {
     static CORPUS: OnceLock<Vec<(PathBuf, Vec<u8>)>> = OnceLock::new();
-    let dir = corpus_dir();
-    if !dir.is_dir() {
-        if std::env::var("CHATLINT_REQUIRE_CORPUS").as_deref() == Ok("1") {
-            panic!(
-                "CHATLINT_REQUIRE_CORPUS=1 but the corpus is missing: {}",
-                dir.display()
-            );
-        }
-        static NOTED: std::sync::Once = std::sync::Once::new();
-        NOTED.call_once(|| {
-            println!(
-                "corpus tests skipped: no corpus at {} (set CHATLINT_REQUIRE_CORPUS=1 to require it)",
-                dir.display()
-            );
-        });
-        return None;
-    }
+    let dir = resources::corpus_dir();
     let files = CORPUS.get_or_init(|| {
         let mut paths = Vec::new();
         collect_files(&dir, &mut paths);
@@ -407,7 +389,7 @@ fn corpus() -> Option<&'static [(PathBuf, Vec<u8>)]> {
         "the corpus at {} is empty",
         dir.display()
     );
-    Some(files)
+    files
 }
 
 #[derive(Debug, Clone)]
@@ -488,12 +470,16 @@ proptest! {
     #![proptest_config(config(64))]
 
     #[test]
+    #[cfg_attr(
+        not(run_corpus_tests),
+        ignore = "needs ../shared/corpus beside the checkout (README: Tests)"
+    )]
     fn edited_corpus_files_are_handled_and_fixed_safely(
         file in any::<Index>(),
         mutations in prop::collection::vec(mutation(), 1..8),
         keep_utf8 in prop::bool::weighted(0.85),
     ) {
-        let Some(files) = corpus() else { return Ok(()) };
+        let files = corpus();
         let (path, original) = &files[file.index(files.len())];
         let bytes = mutate(original.clone(), &mutations, keep_utf8);
         if keep_utf8 {
@@ -505,12 +491,16 @@ proptest! {
 
 /// The corpus itself, unedited: every file read, checked and fixed safely.
 #[test]
+#[cfg_attr(
+    not(run_corpus_tests),
+    ignore = "needs ../shared/corpus beside the checkout (README: Tests)"
+)]
 ///
 /// Every file is parsed and checked; every third is fixed and checked as in
 /// [`exercise_safe`] (all of them when `PROPTEST_CASES` asks for a longer run):
 /// fixing all 451 files four times over takes too long in a debug build.
 fn corpus_files_are_handled_and_fixed_safely() {
-    let Some(files) = corpus() else { return };
+    let files = corpus();
     let every = if std::env::var_os("PROPTEST_CASES").is_some() {
         1
     } else {

@@ -15,27 +15,6 @@ pub fn chatlint() -> assert_cmd::Command {
     command
 }
 
-/// Whether `CHATLINT_REQUIRE_<what>=1` makes a missing tool or file a failure.
-fn required(what: &str) -> bool {
-    std::env::var(format!("CHATLINT_REQUIRE_{what}")).is_ok_and(|v| v == "1")
-}
-
-/// `../shared/corpus`, or `None` (with a message) when it is not there and
-/// not required.
-pub fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        !required("CORPUS"),
-        "CHATLINT_REQUIRE_CORPUS=1 but {} is missing",
-        dir.display()
-    );
-    eprintln!("skipped: {} is missing", dir.display());
-    None
-}
-
 /// Every transcript of the corpus (its README aside), sorted.
 pub fn transcripts(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
@@ -48,21 +27,18 @@ pub fn transcripts(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Whether xmllint runs; when it does not, the caller skips (with a
-/// message) unless `CHATLINT_REQUIRE_XMLLINT=1`, which makes it a failure.
-pub fn xmllint_available() -> bool {
+/// Fails unless xmllint runs. A test that uses it is ignored unless
+/// `cfg(run_xmllint_tests)` (see `build.rs`), so it gets here only when
+/// xmllint was found or `CHATLINT_REQUIRE_XMLLINT=1` asks for it.
+pub fn assert_xmllint_runs() {
     let runs = Process::new("xmllint")
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
     assert!(
-        runs || !required("XMLLINT"),
-        "CHATLINT_REQUIRE_XMLLINT=1 but xmllint does not run (apt-get install libxml2-utils)"
+        runs,
+        "this test validates XML with xmllint, which does not run (apt-get install libxml2-utils)"
     );
-    if !runs {
-        eprintln!("skipped: xmllint is not installed (apt-get install libxml2-utils)");
-    }
-    runs
 }
 
 /// Validates XML files against `schemas/transcript.xsd` with xmllint.

@@ -1,0 +1,479 @@
+//! The archive's defects found the way a reader with `grep` would find them:
+//! a plain scan of the raw lines, written for the test and sharing nothing
+//! with chatlint (no parser, no rule code). `tests/corpus.rs` compares what
+//! it finds, line by line, with chatlint's findings.
+//!
+//! The scan knows the archive's own shapes, not Markdown at large: a message
+//! header is a line `> HH:MM:SS  speaker`, the front matter is `---` lines
+//! with `key: value` between them, a code fence is a line starting with
+//! three backticks. Where a rule has no findings on the archive, its scan
+//! still reads everything the rule reads (every header, every image, every
+//! front matter) and counts what it looked at, so that "none" is a finding
+//! and not a scan that saw nothing.
+
+use std::collections::BTreeMap;
+
+/// What a scan found: for each rule, the 1-based lines of its findings (a
+/// line once per finding), and how many things of each kind it looked at.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub findings: BTreeMap<&'static str, Vec<usize>>,
+    pub looked_at: BTreeMap<&'static str, usize>,
+    /// The lines of the `duplicate-message` findings whose twin is identical:
+    /// same speaker, same lines byte for byte.
+    pub identical_twins: Vec<usize>,
+}
+
+impl Scan {
+    fn found(&mut self, rule: &'static str, line: usize) {
+        self.findings.entry(rule).or_default().push(line);
+    }
+
+    fn saw(&mut self, what: &'static str) {
+        *self.looked_at.entry(what).or_default() += 1;
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A message header: `> ` and a digit.
+    Header,
+    /// A line of three backticks that opens or closes a fence.
+    Fence,
+    /// A line inside a fence.
+    Code,
+    /// Any other line after the front matter.
+    Body,
+}
+
+struct Line<'a> {
+    /// 1-based.
+    number: usize,
+    /// Without its `\r`.
+    text: &'a str,
+    kind: Kind,
+}
+
+/// The lines after the front matter (the whole text if there is none).
+fn lines<'a>(all: &[&'a str]) -> Vec<Line<'a>> {
+    let start = if all.first().map(|l| l.trim_end_matches('\r')) == Some("---") {
+        (1..all.len())
+            .find(|&i| all[i].trim_end_matches('\r') == "---")
+            .map_or(all.len(), |i| i + 1)
+    } else {
+        0
+    };
+    let mut in_fence = false;
+    let mut out = Vec::new();
+    for (index, raw) in all.iter().enumerate().skip(start) {
+        let text = raw.strip_suffix('\r').unwrap_or(raw);
+        let kind =
+            if text.starts_with("> ") && text.as_bytes().get(2).is_some_and(u8::is_ascii_digit) {
+                Kind::Header
+            } else if text.trim_start().starts_with("```") {
+                in_fence = !in_fence;
+                Kind::Fence
+            } else if in_fence {
+                Kind::Code
+            } else {
+                Kind::Body
+            };
+        out.push(Line {
+            number: index + 1,
+            text,
+            kind,
+        });
+    }
+    out
+}
+
+/// `HH:MM:SS` in ASCII digits and in range, as seconds of the day.
+fn time_of_day(text: &str) -> Option<u32> {
+    let b = text.as_bytes();
+    if b.len() != 8 || b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    let field = |at: usize| -> Option<u32> {
+        let (x, y) = (b[at], b[at + 1]);
+        (x.is_ascii_digit() && y.is_ascii_digit()).then(|| u32::from((x - b'0') * 10 + (y - b'0')))
+    };
+    let (h, m, s) = (field(0)?, field(3)?, field(6)?);
+    (h < 24 && m < 60 && s < 60).then_some(h * 3600 + m * 60 + s)
+}
+
+/// Scans one file; `name` is its file name (for the date it carries).
+pub fn scan_file(name: &str, text: &str, scan: &mut Scan) {
+    let raw: Vec<&str> = text.split('\n').collect();
+    let lines = lines(&raw);
+    front_matter(name, &raw, scan);
+    invisible_characters(&raw, scan);
+    headers(&lines, scan);
+    duplicates(&lines, scan);
+    lost_characters(&lines, scan);
+    let mut header_time = None;
+    for line in &lines {
+        if line.kind == Kind::Header {
+            header_time = line.text.get(2..10).and_then(time_of_day);
+        }
+        if line.kind != Kind::Body {
+            continue;
+        }
+        headings_without_space(line, scan);
+        escaped_entities(line, scan);
+        images(line, header_time, scan);
+        if line.text.contains("<!-- chatlint") {
+            scan.found("unused-suppression", line.number);
+        }
+    }
+}
+
+/// `front-matter`: there, closed, with `layout`, `title` and `date` (else
+/// a finding on line 1), the date as `YYYY-MM-DD HH:MM:SS` (else on its
+/// line), and the same day in the file name (when it starts with one), the
+/// title and the date (else on the title's line).
+fn front_matter(name: &str, raw: &[&str], scan: &mut Scan) {
+    const RULE: &str = "front-matter";
+    let line = |i: usize| raw[i].trim_end_matches('\r');
+    if raw.is_empty() || line(0).trim_start_matches('\u{feff}') != "---" {
+        scan.found(RULE, 1);
+        return;
+    }
+    scan.saw("front matters");
+    let Some(end) = (1..raw.len()).find(|&i| line(i) == "---") else {
+        scan.found(RULE, 1);
+        return;
+    };
+    // Key → (1-based line, value).
+    let fields: BTreeMap<&str, (usize, &str)> = (1..end)
+        .filter_map(|i| line(i).split_once(':').map(|kv| (i + 1, kv)))
+        .map(|(number, (key, value))| (key.trim(), (number, value.trim())))
+        .collect();
+    for key in ["layout", "title", "date"] {
+        if !fields.contains_key(key) {
+            scan.found(RULE, 1);
+        }
+    }
+    let (date_line, date) = fields.get("date").copied().unwrap_or((1, ""));
+    let b = date.as_bytes();
+    let well_formed = b.len() == 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b' '
+        && [0, 1, 2, 3, 5, 6, 8, 9]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit())
+        && time_of_day(&date[11..]).is_some();
+    if !well_formed {
+        scan.found(RULE, date_line);
+        return;
+    }
+    // A title or a date that disagrees with the file name, at the title.
+    if name
+        .as_bytes()
+        .get(..4)
+        .is_some_and(|y| y.iter().all(u8::is_ascii_digit))
+    {
+        let (title_line, title) = fields.get("title").copied().unwrap_or((1, ""));
+        let title = title.trim_matches('"');
+        if title.get(..10) != Some(&date[..10]) || name.get(..10) != Some(&date[..10]) {
+            scan.found(RULE, title_line);
+        }
+    }
+}
+
+/// `invisible-character`: a BOM, zero-width space or word joiner anywhere; a
+/// no-break space in a header; and the line breaks of the minority kind in
+/// a file with both LF and CRLF.
+fn invisible_characters(raw: &[&str], scan: &mut Scan) {
+    const RULE: &str = "invisible-character";
+    for (i, line) in raw.iter().enumerate() {
+        let mut count = line
+            .chars()
+            .filter(|c| matches!(c, '\u{feff}' | '\u{200b}' | '\u{2060}'))
+            .count();
+        if line.starts_with("> ") {
+            count += line.matches('\u{a0}').count();
+        }
+        for _ in 0..count {
+            scan.found(RULE, i + 1);
+        }
+    }
+    // Every line but the last ends with `\n`; `\r` only ever stands before it.
+    let ended = &raw[..raw.len().saturating_sub(1)];
+    assert!(
+        raw.iter().all(|l| !l.trim_end_matches('\r').contains('\r')),
+        "a lone carriage return: the scan does not know those"
+    );
+    let crlf = ended.iter().filter(|l| l.ends_with('\r')).count();
+    let lf = ended.len() - crlf;
+    if crlf > 0 && lf > 0 {
+        let minority_is_crlf = crlf < lf;
+        for (i, line) in ended.iter().enumerate() {
+            if line.ends_with('\r') == minority_is_crlf {
+                scan.found(RULE, i + 1);
+            }
+        }
+    }
+}
+
+/// `malformed-timestamp` and `time-runs-backwards`: every line starting with
+/// `> ` is a header `> HH:MM:SS` (then the end or a space); times run
+/// forward, but for a drop of more than twelve hours (midnight) and after a
+/// day heading `## YYYY-MM-DD`.
+fn headers(lines: &[Line<'_>], scan: &mut Scan) {
+    let mut previous: Option<u32> = None;
+    for line in lines {
+        if line.kind == Kind::Body
+            && line.text.strip_prefix("## ").is_some_and(|rest| {
+                rest.as_bytes().get(4) == Some(&b'-') && rest.as_bytes().get(7) == Some(&b'-')
+            })
+        {
+            previous = None;
+            continue;
+        }
+        if !line.text.starts_with("> ") || matches!(line.kind, Kind::Code | Kind::Fence) {
+            continue;
+        }
+        scan.saw("headers");
+        let time = line
+            .text
+            .get(2..10)
+            .and_then(time_of_day)
+            .filter(|_| line.text.len() == 10 || line.text.as_bytes()[10] == b' ');
+        let Some(time) = time else {
+            scan.found("malformed-timestamp", line.number);
+            continue;
+        };
+        if previous.is_some_and(|before| time < before && before - time <= 12 * 3600) {
+            scan.found("time-runs-backwards", line.number);
+        }
+        previous = Some(time);
+    }
+}
+
+/// `duplicate-message`: a message with the time and the text (its non-blank
+/// lines, trimmed) of one of the ten before it. When the nearest such twin
+/// also has the same speaker and the same lines byte for byte, the twin is
+/// identical (and the fix removing it safe).
+fn duplicates(lines: &[Line<'_>], scan: &mut Scan) {
+    struct Message<'a> {
+        number: usize,
+        time: &'a str,
+        speaker: &'a str,
+        trimmed: Vec<&'a str>,
+        exact: Vec<&'a str>,
+    }
+    let mut messages: Vec<Message<'_>> = Vec::new();
+    for line in lines {
+        if line.kind == Kind::Header {
+            messages.push(Message {
+                number: line.number,
+                time: line.text.get(2..10).unwrap_or_default(),
+                speaker: line.text.get(10..).unwrap_or_default().trim(),
+                trimmed: Vec::new(),
+                exact: Vec::new(),
+            });
+        } else if let Some(message) = messages.last_mut() {
+            let trimmed = line.text.trim();
+            if !trimmed.is_empty() {
+                message.trimmed.push(trimmed);
+                message.exact.push(line.text);
+            }
+        }
+    }
+    for (i, later) in messages.iter().enumerate() {
+        if later.trimmed.is_empty() {
+            continue;
+        }
+        let twin = messages[i.saturating_sub(10)..i]
+            .iter()
+            .rev()
+            .find(|earlier| earlier.time == later.time && earlier.trimmed == later.trimmed);
+        if let Some(earlier) = twin {
+            scan.found("duplicate-message", later.number);
+            if earlier.speaker == later.speaker && earlier.exact == later.exact {
+                scan.identical_twins.push(later.number);
+            }
+        }
+    }
+}
+
+/// `lost-character`: `@name?` glued to the next word (not after a letter or
+/// digit, which makes an e-mail address), and a speaker name with `??`, at
+/// its first header.
+fn lost_characters(lines: &[Line<'_>], scan: &mut Scan) {
+    const RULE: &str = "lost-character";
+    let mut speakers = std::collections::HashSet::new();
+    for line in lines {
+        match line.kind {
+            Kind::Header => {
+                let speaker = line.text.get(10..).unwrap_or_default().trim();
+                if speaker.contains("??") && !speakers.contains(speaker) {
+                    scan.found(RULE, line.number);
+                }
+                speakers.insert(speaker);
+            }
+            Kind::Body => {
+                let chars: Vec<char> = line.text.chars().collect();
+                for (at, _) in chars.iter().enumerate().filter(|(_, c)| **c == '@') {
+                    if at > 0 && chars[at - 1].is_ascii_alphanumeric() {
+                        continue;
+                    }
+                    let end = (at + 1..chars.len())
+                        .find(|&i| chars[i].is_whitespace() || matches!(chars[i], '?' | '@'))
+                        .unwrap_or(chars.len());
+                    // A letter, a digit or a CJK character, not a space or
+                    // punctuation: the `?` is glued to the next word.
+                    let glued = chars.get(end + 1).is_some_and(|&c| {
+                        let ascii_letter_or_digit = c.is_ascii_alphanumeric();
+                        let other_ascii = c.is_ascii() && !ascii_letter_or_digit;
+                        !c.is_whitespace() && !other_ascii && !"，。！？：；、）」』”’".contains(c)
+                    });
+                    if end > at + 1 && chars.get(end) == Some(&'?') && glued {
+                        scan.found(RULE, line.number);
+                    }
+                }
+            }
+            Kind::Fence | Kind::Code => {}
+        }
+    }
+}
+
+/// `heading-missing-space`: up to three spaces, one to six `#`, then
+/// anything but a space, a tab or another `#`.
+fn headings_without_space(line: &Line<'_>, scan: &mut Scan) {
+    let text = line.text.trim_start_matches(' ');
+    if line.text.len() - text.len() > 3 {
+        return;
+    }
+    let hashes = text.len() - text.trim_start_matches('#').len();
+    let next = text[hashes..].chars().next();
+    if (1..=6).contains(&hashes) && next.is_some_and(|c| !matches!(c, ' ' | '\t' | '#')) {
+        scan.found("heading-missing-space", line.number);
+    }
+}
+
+/// `escaped-html-entity`: outside code spans, `&amp;` followed by `amp;`
+/// (once or more), by `#` and digits and `;`, or by a lowercase name and `;`.
+fn escaped_entities(line: &Line<'_>, scan: &mut Scan) {
+    let parts: Vec<&str> = line.text.split('`').collect();
+    // Between pairs of backticks is code: left out.
+    let outside_code: String = if parts.len() >= 3 {
+        parts
+            .iter()
+            .step_by(2)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        line.text.to_string()
+    };
+    let mut rest = outside_code.as_str();
+    while let Some(at) = rest.find("&amp;") {
+        let after = &rest[at + "&amp;".len()..];
+        let amps = after.len() - after.trim_start_matches("amp;").len();
+        let name = |s: &str, allowed: fn(&u8) -> bool| {
+            let n = s.bytes().take_while(allowed).count();
+            (n > 0 && s[n..].starts_with(';')).then_some(n + 1)
+        };
+        let escaped = if amps > 0 {
+            Some(amps)
+        } else if let Some(number) = after.strip_prefix('#') {
+            name(number, u8::is_ascii_digit).map(|n| n + 1)
+        } else {
+            name(after, u8::is_ascii_lowercase)
+        };
+        match escaped {
+            Some(len) => {
+                scan.found("escaped-html-entity", line.number);
+                rest = &after[len..];
+            }
+            None => rest = &rest[at + 1..],
+        }
+    }
+}
+
+/// `broken-image-url` and `image-time-mismatch`: every `![alt](url)` (or
+/// with a full-width `！` or `（`, which is the first finding) has an `http`
+/// or `https` URL with a host and no space; an alt that is a time
+/// `YYYY-MM-DD HH:MM:SS` agrees within a minute with the file name's
+/// `YYYYMMDD_HHMMSS` and with the message's header.
+fn images(line: &Line<'_>, header_time: Option<u32>, scan: &mut Scan) {
+    let text = line.text;
+    let mut from = 0;
+    while let Some((start, open)) = ["![", "！["]
+        .into_iter()
+        .filter_map(|open| text[from..].find(open).map(|i| (from + i, open)))
+        .min()
+    {
+        let alt_start = start + open.len();
+        from = alt_start;
+        let Some(close) = text[alt_start..].find(']').map(|i| alt_start + i) else {
+            continue;
+        };
+        let after = &text[close + 1..];
+        let Some(paren) = ["(", "（"].into_iter().find(|p| after.starts_with(p)) else {
+            // `！[强]`: an exclamation and an emoji code, not an image.
+            continue;
+        };
+        scan.saw("images");
+        if open == "！[" || paren == "（" {
+            scan.found("broken-image-url", line.number);
+            continue;
+        }
+        let url_start = close + 2;
+        let Some(url) = text[url_start..]
+            .find(')')
+            .map(|i| &text[url_start..url_start + i])
+        else {
+            scan.found("broken-image-url", line.number);
+            continue;
+        };
+        let host = url
+            .strip_prefix("http://")
+            .or_else(|| url.strip_prefix("https://"))
+            .map(|rest| rest.split('/').next().unwrap_or_default());
+        if url.contains(' ') || host.is_none_or(str::is_empty) {
+            scan.found("broken-image-url", line.number);
+            continue;
+        }
+        let alt = &text[alt_start..close];
+        let alt_date = alt.get(..10).unwrap_or_default();
+        let Some(alt_time) = alt
+            .get(11..)
+            .and_then(time_of_day)
+            .filter(|_| alt.len() == 19 && alt.as_bytes()[10] == b' ')
+        else {
+            continue;
+        };
+        scan.saw("images with a time");
+        let apart = |a: u32, b: u32| {
+            let d = a.abs_diff(b);
+            d.min(86_400 - d)
+        };
+        let file = url.rsplit('/').next().unwrap_or_default();
+        if let Some((date, rest)) = file.split_once('_').filter(|(d, _)| d.len() == 8) {
+            if let Some(file_time) = rest
+                .get(..6)
+                .filter(|t| t.bytes().all(|b| b.is_ascii_digit()))
+            {
+                scan.saw("images with a time in the file name");
+                let file_time = format!(
+                    "{}:{}:{}",
+                    &file_time[..2],
+                    &file_time[2..4],
+                    &file_time[4..]
+                );
+                let agrees = date == alt_date.replace('-', "")
+                    && time_of_day(&file_time).is_some_and(|t| apart(t, alt_time) <= 60);
+                if !agrees {
+                    scan.found("image-time-mismatch", line.number);
+                    continue;
+                }
+            }
+        }
+        if header_time.is_some_and(|h| apart(h, alt_time) > 60) {
+            scan.found("image-time-mismatch", line.number);
+        }
+    }
+}
