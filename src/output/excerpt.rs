@@ -162,6 +162,27 @@ impl<'a> Excerpt<'a> {
         }
     }
 
+    /// The text miette is shown.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The 0-based line of the file at which the excerpt starts.
+    pub fn first_line(&self) -> usize {
+        self.first_line
+    }
+
+    /// The file's name, as the report shows it.
+    pub fn name(&self) -> &str {
+        self.source.name()
+    }
+
+    /// The 0-based column in the file, in characters, of an excerpt offset:
+    /// what the report's `[file:line:column]` shows, less one.
+    pub fn column(&self, excerpt: usize) -> usize {
+        self.source.line_column(self.to_original(excerpt)).column - 1
+    }
+
     /// Where an excerpt offset is in the file.
     fn to_original(&self, excerpt: usize) -> usize {
         let i = self
@@ -213,10 +234,7 @@ impl SourceCode for Excerpt<'_> {
         // miette prints this column in the report's `[file:line:column]`:
         // it must be the file's, in characters, not the excerpt's.
         let column = if context_lines_before == 0 && context_lines_after == 0 {
-            self.source
-                .line_column(self.to_original(span.offset()))
-                .column
-                - 1
+            self.column(span.offset())
         } else {
             inner.column()
         };

@@ -1,0 +1,190 @@
+//! The default output: miette's graphical report for each finding.
+//!
+//! `graphical.rs` draws it, byte for byte as miette's
+//! `GraphicalReportHandler` does, for nearly every finding; `with_miette.rs`
+//! hands miette the ones of other shapes. `snippet.rs` holds what both must
+//! agree on: how miette reads a snippet's lines and measures columns.
+
+mod graphical;
+mod snippet;
+mod with_miette;
+
+use super::excerpt::Excerpt;
+use super::FileReport;
+use crate::diagnostic::Diagnostic;
+use crate::fix::Applicability;
+
+/// Whether to colour the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Color {
+    Always,
+    Never,
+}
+
+impl Color {
+    /// Colour only on a terminal, and never when `NO_COLOR` is set.
+    pub fn detect(is_terminal: bool) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        if is_terminal && !no_color {
+            Color::Always
+        } else {
+            Color::Never
+        }
+    }
+}
+
+/// Renders every report, a blank line between findings. Files are rendered
+/// in parallel (with thousands of findings, rendering is a large part of
+/// the work) and joined in order.
+pub fn write(
+    reports: &[FileReport],
+    color: Color,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let separator = super::OutputFormat::Full.file_separator();
+    super::write_in_parallel(reports, separator, out, |report, out| {
+        let mut one = String::new();
+        render_file(report, color, &mut one);
+        out.extend_from_slice(one.as_bytes());
+        Ok(())
+    })
+}
+
+/// Renders every finding of a file, one report after another.
+///
+/// Each finding is drawn as miette's `GraphicalReportHandler` draws it: by
+/// this module's own drawing, which writes the same bytes several times
+/// faster, for the shapes of finding it knows (nearly all), and by miette
+/// for the others.
+pub fn render_file(report: &FileReport, color: Color, out: &mut String) {
+    if report.diagnostics.is_empty() {
+        return;
+    }
+    let theme = graphical::Theme::of(color);
+    let mut handler = None;
+    for (i, diagnostic) in report.diagnostics.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let excerpt = excerpt_of(report, diagnostic);
+        if !graphical::render(theme, diagnostic, &excerpt, out) {
+            let handler = handler.get_or_insert_with(|| with_miette::handler(color));
+            with_miette::render(handler, report.source.name(), diagnostic, &excerpt, out);
+        }
+    }
+}
+
+/// The source a finding is drawn over: its lines, long ones cut.
+fn excerpt_of<'a>(report: &'a FileReport, diagnostic: &Diagnostic) -> Excerpt<'a> {
+    let labelled: Vec<usize> = std::iter::once(&diagnostic.span)
+        .chain(diagnostic.related.iter().map(|l| &l.span))
+        .flat_map(|span| [span.start, span.end])
+        .collect();
+    Excerpt::new(&report.source, &labelled)
+}
+
+/// A label of a finding, its span in the excerpt's offsets.
+#[derive(Debug, Clone, Copy)]
+struct ExcerptLabel<'a> {
+    text: Option<&'a str>,
+    offset: usize,
+    len: usize,
+    primary: bool,
+}
+
+/// The primary label (no text when the finding's label is empty), then the
+/// related ones, in the excerpt's offsets.
+fn excerpt_labels<'a>(
+    d: &'a Diagnostic,
+    excerpt: &'a Excerpt<'a>,
+) -> impl Iterator<Item = ExcerptLabel<'a>> + 'a {
+    let label = move |text, span: &std::ops::Range<usize>, primary| {
+        let offset = excerpt.to_excerpt(span.start);
+        ExcerptLabel {
+            text,
+            offset,
+            len: excerpt.to_excerpt(span.end).saturating_sub(offset),
+            primary,
+        }
+    };
+    let primary = label(
+        (!d.label.is_empty()).then_some(d.label.as_str()),
+        &d.span,
+        true,
+    );
+    let related = d
+        .related
+        .iter()
+        .map(move |related| label(Some(related.text.as_str()), &related.span, false));
+    std::iter::once(primary).chain(related)
+}
+
+/// The `help:` block: the rule's help, then what the fix does.
+fn help_text(d: &Diagnostic) -> Option<String> {
+    let fix = d.fix.as_ref().map(|fix| match fix.applicability {
+        Applicability::Safe => format!("fix: {} (safe: `chatlint check --fix`)", fix.title),
+        Applicability::Unsafe => format!("fix: {} (unsafe: review it)", fix.title),
+        Applicability::DisplayOnly => format!("suggestion: {}", fix.title),
+    });
+    match (&d.help, fix) {
+        (Some(help), Some(fix)) => Some(format!("{help}\n{fix}")),
+        (Some(help), None) => Some(help.clone()),
+        (None, Some(fix)) => Some(fix),
+        (None, None) => None,
+    }
+}
+
+/// The two drawings of one finding, for the tests that compare them.
+#[doc(hidden)]
+pub mod differential {
+    use super::*;
+
+    /// Draws finding `index` of `report` with miette alone.
+    pub fn render_with_miette(report: &FileReport, index: usize, color: Color, out: &mut String) {
+        let diagnostic = &report.diagnostics[index];
+        let excerpt = excerpt_of(report, diagnostic);
+        let handler = with_miette::handler(color);
+        with_miette::render(&handler, report.source.name(), diagnostic, &excerpt, out);
+    }
+
+    /// Draws finding `index` of `report` with the faster drawing alone:
+    /// `false`, and `out` untouched, when it leaves the finding to miette.
+    pub fn render_fast(report: &FileReport, index: usize, color: Color, out: &mut String) -> bool {
+        let diagnostic = &report.diagnostics[index];
+        let excerpt = excerpt_of(report, diagnostic);
+        graphical::render(graphical::Theme::of(color), diagnostic, &excerpt, out)
+    }
+}
+
+/// The closing line: how many findings, how many fixable.
+pub fn summary(
+    findings: usize,
+    fixable: usize,
+    files_with_findings: usize,
+    files_checked: usize,
+) -> String {
+    if findings == 0 {
+        return format!(
+            "All checks passed ({files_checked} {}).",
+            plural(files_checked, "file")
+        );
+    }
+    let mut line = format!(
+        "Found {findings} {} in {files_with_findings} of {files_checked} {}.",
+        plural(findings, "finding"),
+        plural(files_checked, "file")
+    );
+    if fixable > 0 {
+        line.push_str(&format!(" {fixable} fixable with `chatlint check --fix`."));
+    }
+    line
+}
+
+/// `word`, with an `s` unless `n` is 1.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
