@@ -193,10 +193,23 @@ fn stream(
         Failed(Error),
         Skipped,
     }
+    // Rendered reports are written by whichever thread delivers them, so
+    // their buffers are handed back to be rendered into again: freed there
+    // instead, each would cost fresh pages that the kernel clears (13 % of
+    // a run over the archive with the full report, measured with perf; CPU
+    // time 100 ms, now 65).
+    let spare: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
+    let take_spare = || {
+        spare
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop()
+            .unwrap_or_default()
+    };
     let render = |outcome: Outcome| match outcome {
         Outcome::Done { report, .. } => {
             // A report without findings renders as nothing.
-            let mut rendered = Vec::new();
+            let mut rendered = take_spare();
             plan.format
                 .write(std::slice::from_ref(&report), plan.color, &mut rendered)
                 .expect("writing to memory cannot fail");
@@ -213,7 +226,7 @@ fn stream(
         |input| render(check(input)),
         |piece| match piece {
             Piece::Report {
-                rendered,
+                mut rendered,
                 tally: one,
             } => {
                 tally = tally.merge(one);
@@ -222,6 +235,14 @@ fn stream(
                         report.write(separator, errors);
                     }
                     report.write(&rendered, errors);
+                }
+                rendered.clear();
+                let mut spare = spare
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                // As many as can wait at once is plenty; more would only hold memory.
+                if spare.len() < 64 {
+                    spare.push(rendered);
                 }
             }
             Piece::Failed(err) => errors.push(err),
