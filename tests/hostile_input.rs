@@ -357,3 +357,25 @@ fn a_configuration_that_is_not_a_file_is_an_error_not_ignored() {
         assert!(stderr.contains(".chatlint.yaml"), "{kind}: {stderr}");
     }
 }
+
+#[test]
+#[ignore = "reason: with --fix on stdin, a failure before the text is checked (not UTF-8, a bad configuration) prints nothing, though Outcome::Failed promises the text back; echo is a String read after the settings, so the fix needs echo as bytes and the read first"]
+fn a_failed_fix_of_stdin_gives_its_bytes_back_even_when_not_utf8() {
+    let mut input = std::fs::read(sample_file()).unwrap();
+    input.extend_from_slice(b"\xff\xfe not UTF-8\n");
+    let mut child = chatlint()
+        .args(["check", "--no-cache", "--fix", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        output.stdout, input,
+        "a filter that fails must not turn its input into nothing"
+    );
+}
