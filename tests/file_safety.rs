@@ -480,3 +480,76 @@ fn a_private_file_stays_private() {
         );
     }
 }
+
+// --- Descriptors: /dev/stdin, /dev/stdout, <(cmd) -----------------------------
+
+/// Runs `script` in bash in `dir`, with `$0` the chatlint binary.
+fn in_bash(dir: &Path, script: &str) -> std::process::Output {
+    std::process::Command::new("bash")
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env(
+            "CHATLINT_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/findings-cache"),
+        )
+        .arg("-c")
+        .arg(script)
+        .arg(assert_cmd::cargo::cargo_bin("chatlint"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn convert_to_dev_stdout_redirected_to_a_file_appends_and_replaces_nothing() {
+    // `-o /dev/stdout` with stdout a file the shell opened: used to be
+    // skipped ("exists", exit 0, an empty file) without --force, and with
+    // --force renamed over, so that `>> log` lost what the log held.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.md", FIXED);
+    let log = write(dir.path(), "log.jsonl", "an earlier line\n");
+    let inode = fs::metadata(&log).unwrap().ino();
+    for force in ["", "--force"] {
+        let output = in_bash(
+            dir.path(),
+            &format!(r#""$0" convert --to jsonl -q {force} a.md -o /dev/stdout >> log.jsonl"#),
+        );
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+    }
+    let text = fs::read_to_string(&log).unwrap();
+    assert!(text.starts_with("an earlier line\n"), "{text}");
+    assert_eq!(text.matches("右军").count(), 2, "{text}");
+    assert_eq!(fs::metadata(&log).unwrap().ino(), inode, "not renamed over");
+
+    let output = in_bash(
+        dir.path(),
+        r#""$0" convert --to json a.md -o /dev/stdout > out.json"#,
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let json = fs::read_to_string(dir.path().join("out.json")).unwrap();
+    assert!(json.contains("右军"), "{json:?}");
+    assert_eq!(names_in(dir.path()), ["a.md", "log.jsonl", "out.json"]);
+}
+
+#[test]
+fn fix_through_dev_stdin_or_a_pipe_is_refused_with_a_clear_message() {
+    // `--fix /dev/stdin < a.md` used to replace a.md, which was never named;
+    // `--fix <(cat a.md)` failed with "No such file or directory".
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "a.md", BROKEN);
+    for script in [
+        r#""$0" check --no-cache --fix /dev/stdin < a.md"#,
+        r#"cat a.md | "$0" check --no-cache --fix /dev/stdin"#,
+        r#""$0" check --no-cache --fix <(cat a.md)"#,
+    ] {
+        let output = in_bash(dir.path(), script);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{script}: {stderr}");
+        assert!(
+            stderr.contains("names a descriptor") && stderr.contains("will not replace it"),
+            "{script}: {stderr}"
+        );
+        assert!(!stderr.contains("No such file"), "{script}: {stderr}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), BROKEN, "{script}");
+        assert_eq!(names_in(dir.path()), ["a.md"], "{script}");
+    }
+}

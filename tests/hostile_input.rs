@@ -302,3 +302,80 @@ fn a_walk_skips_symbolic_links_and_says_so() {
     assert_eq!(code, 1);
     assert_eq!(checked_paths(&stdout), ["posts/link.md"]);
 }
+
+#[test]
+fn a_loop_of_links_or_a_link_to_nothing_is_named_for_what_it_is() {
+    // Both used to be "no such file or directory", the loop's wrongly.
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("loop2.md", dir.path().join("loop1.md")).unwrap();
+    std::os::unix::fs::symlink("loop1.md", dir.path().join("loop2.md")).unwrap();
+    std::os::unix::fs::symlink("gone.md", dir.path().join("dangling.md")).unwrap();
+    for (name, expected) in [
+        ("loop1.md", "symbolic links"),
+        ("dangling.md", "a symbolic link to nothing"),
+    ] {
+        for command in ["check", "convert"] {
+            let mut run = chatlint();
+            run.current_dir(dir.path()).arg(command);
+            if command == "convert" {
+                run.args(["--to", "json"]);
+            }
+            let output = run.arg(name).output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{command} {name}: {stderr}");
+            assert!(stderr.contains(name), "{command} {name}: {stderr}");
+            assert!(stderr.contains(expected), "{command} {name}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn a_configuration_that_is_not_a_file_is_an_error_not_ignored() {
+    // A `.chatlint.yaml` that is a link to nothing, a FIFO or a folder used
+    // to be passed over in silence: the rules ran without it, exit 0 or 1.
+    for kind in ["dangling", "fifo", "folder"] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(sample_file(), dir.path().join("chat.md")).unwrap();
+        let config = dir.path().join(".chatlint.yaml");
+        match kind {
+            "dangling" => std::os::unix::fs::symlink("../shared/gone.yaml", &config).unwrap(),
+            "fifo" => assert!(Command::new("mkfifo")
+                .arg(&config)
+                .status()
+                .unwrap()
+                .success()),
+            _ => std::fs::create_dir(&config).unwrap(),
+        }
+        let output = chatlint()
+            .current_dir(dir.path())
+            .args(["check", "--no-cache", "chat.md"])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{kind}: {stderr}");
+        assert!(stderr.contains(".chatlint.yaml"), "{kind}: {stderr}");
+    }
+}
+
+#[test]
+#[ignore = "reason: with --fix on stdin, a failure before the text is checked (not UTF-8, a bad configuration) prints nothing, though Outcome::Failed promises the text back; echo is a String read after the settings, so the fix needs echo as bytes and the read first"]
+fn a_failed_fix_of_stdin_gives_its_bytes_back_even_when_not_utf8() {
+    let mut input = std::fs::read(sample_file()).unwrap();
+    input.extend_from_slice(b"\xff\xfe not UTF-8\n");
+    let mut child = chatlint()
+        .args(["check", "--no-cache", "--fix", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        output.stdout, input,
+        "a filter that fails must not turn its input into nothing"
+    );
+}

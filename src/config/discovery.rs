@@ -54,7 +54,10 @@ impl ConfigResolver {
             return Ok(chain.clone());
         }
         let candidate = folder.join(CONFIG_FILE_NAME);
-        let own = if candidate.is_file() {
+        // Anything by that name is the folder's configuration: a link to
+        // nothing, a FIFO or a folder is an error naming it, not passed
+        // over in silence (the rules would run without it).
+        let own = if std::fs::symlink_metadata(&candidate).is_ok() {
             let mut config = LoadedConfig::load(&candidate)?;
             config.dir = folder.clone();
             Some(Arc::new(config))

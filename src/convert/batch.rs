@@ -17,7 +17,7 @@ use std::path::{Component, Path, PathBuf};
 use super::{ConvertError, Format, Notice};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 
-use crate::files::{folder_of, sync_folder, temporary_file_with_mode};
+use crate::files::{folder_of, names_a_descriptor, sync_folder, temporary_file_with_mode};
 
 /// What became of one input.
 #[derive(Debug)]
@@ -146,6 +146,14 @@ impl Destination {
             {
                 return Err(format!("{shown} is an input file; it is never overwritten").into());
             }
+            // `/dev/stdout`, `/dev/fd/N`…: a descriptor this process was
+            // given, which may be a file the shell opened (`> out.json`,
+            // `>> log`). Written into, at its end, like a device: never
+            // skipped for existing and never renamed over, which would
+            // replace the shell's file and lose what `>>` appends to.
+            if names_a_descriptor(path) {
+                return write_into(path, convert);
+            }
             // A symbolic link is followed: what it leads to is written, the
             // link is kept.
             let is_link = found.file_type().is_symlink();
@@ -244,15 +252,17 @@ fn keep_owner(
     file.set_permissions(std::fs::Permissions::from_mode(mode))
 }
 
-/// Writes the output straight into a character device or FIFO, which is
-/// opened for writing as it is (never created, truncated or replaced).
+/// Writes the output straight into a character device, a FIFO or a
+/// descriptor of this process, which is opened for writing as it is (never
+/// created, truncated or replaced), and appended to: a regular file behind
+/// `/dev/stdout` keeps what it held (`>> log`).
 fn write_into(
     path: &Path,
     convert: impl FnOnce(&mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
 ) -> Result<Outcome, WriteError> {
     let shown = path.display();
     let file = std::fs::OpenOptions::new()
-        .write(true)
+        .append(true)
         .open(path)
         .map_err(|e| format!("{shown}: {e}"))?;
     let mut out = BufWriter::with_capacity(1 << 16, file);

@@ -19,6 +19,15 @@ pub(crate) fn sync_folder(folder: &Path) -> std::io::Result<()> {
     File::open(folder)?.sync_all()
 }
 
+/// Whether `path` names a descriptor of this process (`/dev/stdin`,
+/// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`) rather
+/// than a file: it may lead to a pipe, or to a file the shell opened.
+pub(crate) fn names_a_descriptor(path: &Path) -> bool {
+    crate::input::is_inherited_descriptor(path)
+        || path == Path::new("/dev/stdout")
+        || path == Path::new("/dev/stderr")
+}
+
 /// The folder a file is in (`.` for a bare name).
 pub(crate) fn folder_of(path: &Path) -> &Path {
     match path.parent() {

@@ -7,7 +7,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
-use super::{folder_of, sync_folder, temporary_file_with_mode};
+use super::{folder_of, names_a_descriptor, sync_folder, temporary_file_with_mode};
 use crate::error::Error;
 
 /// Replaces the file at `path`, which was read as `original`, with
@@ -21,6 +21,8 @@ use crate::error::Error;
 ///   rename would succeed, since it needs only the folder to be writable,
 ///   but the file's permissions say it is not to change);
 /// - anything but a regular file;
+/// - a descriptor of this process (`/dev/stdin`, `/dev/fd/N`, `/dev/stdout`):
+///   a pipe, or a file the shell opened that the user did not name;
 /// - a file with more than one hard link (the rename would cut it off from
 ///   its other names);
 /// - a file whose owner and group chatlint cannot give the new copy, or
@@ -40,6 +42,17 @@ pub fn replace_file(path: &Path, original: &[u8], contents: &str) -> Result<(), 
     let changed = || Error::ChangedDuringRun {
         path: path.to_path_buf(),
     };
+    // `/dev/stdin`, `<(cmd)` (`/dev/fd/63`), `/dev/stdout`: a descriptor
+    // this process was given, read as standard input is. It leads to a
+    // pipe (no file to rename over) or to whatever file the shell opened
+    // (`< chat.md`), which the user did not name; neither is replaced.
+    if names_a_descriptor(path) {
+        return Err(refuse(
+            "it names a descriptor chatlint was given (standard input, a pipe or a \
+             redirection), not a file; give `-` to get the fixed text on standard output"
+                .into(),
+        ));
+    }
     // The file the path leads to, through any symbolic links: that file is
     // replaced and the links stay as they are.
     let target = std::fs::canonicalize(path).map_err(io_error)?;

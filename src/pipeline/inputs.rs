@@ -97,14 +97,28 @@ pub fn collect(
         } else {
             errors.push(Error::Io {
                 path: path.clone(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    "no such file or directory",
-                ),
+                source: why_missing(path),
             });
         }
     }
     (inputs, errors)
+}
+
+/// Why `path`, which does not lead to anything, cannot be read: missing,
+/// a symbolic link to nothing, a loop of links, a folder on the way that
+/// may not be entered…
+fn why_missing(path: &Path) -> std::io::Error {
+    use std::io::{Error, ErrorKind};
+    match std::fs::metadata(path) {
+        Err(err) if err.kind() != ErrorKind::NotFound => err,
+        _ if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) => {
+            Error::new(
+                ErrorKind::NotFound,
+                "a symbolic link to nothing (what it leads to does not exist)",
+            )
+        }
+        _ => Error::new(ErrorKind::NotFound, "no such file or directory"),
+    }
 }
 
 /// Whether the configuration that governs `path` excludes it.
