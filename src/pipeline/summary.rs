@@ -189,6 +189,11 @@ mod tests {
             summary(3, 0, 0, false).exit_status(plain),
             ExitStatus::Findings
         );
+        // One finding is enough (found by .ci/mutants: `> 1` survived).
+        assert_eq!(
+            summary(1, 0, 0, false).exit_status(plain),
+            ExitStatus::Findings
+        );
         // An error outweighs everything, --exit-zero included.
         assert_eq!(summary(3, 0, 0, true).exit_status(plain), ExitStatus::Error);
         assert_eq!(summary(0, 0, 0, true).exit_status(plain), ExitStatus::Error);
