@@ -106,6 +106,22 @@ impl OutputFormat {
         }
     }
 
+    /// Appends one file's report in this format to `out` (nothing for a
+    /// file without findings). The full report is drawn straight into an
+    /// empty `out`, with no string of its own to copy: a caller that
+    /// renders file by file (the streaming check) hands in a reused buffer.
+    pub fn append_one(self, report: &FileReport, color: full::Color, out: &mut Vec<u8>) {
+        if self == OutputFormat::Full && out.is_empty() {
+            // An empty vector is a valid (empty) string.
+            let mut text = String::from_utf8(std::mem::take(out)).unwrap_or_default();
+            full::render_file(report, color, &mut text);
+            *out = text.into_bytes();
+            return;
+        }
+        // Writing into memory cannot fail.
+        let _ = self.write(std::slice::from_ref(report), color, out);
+    }
+
     /// Writes the reports in this format (`Full` is rendered by [`full`] with
     /// the colour choice, through [`full::write`]).
     pub fn write(

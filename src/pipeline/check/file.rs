@@ -53,8 +53,7 @@ pub(crate) fn load(input: &Input, plan: &CheckPlan) -> Result<Loaded, Box<Outcom
     let failed = |err| Box::new(Outcome::failed(err));
     let settings =
         inputs::settings_for(&plan.resolver, &config_path, &plan.overrides).map_err(failed)?;
-    let stdin_name = inputs::stdin_name(stdin_filename);
-    let source = inputs::read(input, &stdin_name, plan.max_file_size).map_err(failed)?;
+    let source = inputs::read(input, &plan.stdin_name, plan.max_file_size).map_err(failed)?;
     if *input == Input::Stdin
         && plan.force_exclude
         && stdin_filename.is_some()

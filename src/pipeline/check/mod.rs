@@ -21,7 +21,7 @@ use super::inputs::{self, Input};
 use super::summary::{describe_fixes, CheckSummary, ExitStatus, Tally};
 use crate::cache::ResultCache;
 use crate::online::{self, OnlineSettings, Verdicts};
-use crate::output::{full, statistics, OutputFormat};
+use crate::output::statistics;
 use crate::rules::UnreachableImage;
 use crate::Error;
 
@@ -210,18 +210,7 @@ fn stream(
         Outcome::Done { report, .. } => {
             // A report without findings renders as nothing.
             let mut rendered = take_spare();
-            if plan.format == OutputFormat::Full {
-                // Drawn straight into the buffer: `OutputFormat::write` would
-                // draw into a string of its own and copy it. A spare buffer
-                // is empty, so it is always a valid string.
-                let mut text = String::from_utf8(rendered).unwrap_or_default();
-                full::render_file(&report, plan.color, &mut text);
-                rendered = text.into_bytes();
-            } else {
-                plan.format
-                    .write(std::slice::from_ref(&report), plan.color, &mut rendered)
-                    .expect("writing to memory cannot fail");
-            }
+            plan.format.append_one(&report, plan.color, &mut rendered);
             let tally = Tally::of(&report, plan.threshold);
             Piece::Report { rendered, tally }
         }

@@ -67,6 +67,8 @@ pub struct CheckPlan {
     pub show_fixes: bool,
     pub exit: ExitPolicy,
     pub stdin_filename: Option<PathBuf>,
+    /// What standard input is called in messages.
+    pub stdin_name: String,
     pub force_exclude: bool,
     pub max_file_size: u64,
     /// Findings of unchanged files come from the last run.
@@ -139,6 +141,7 @@ impl CheckPlan {
             format: options.output_format,
             statistics: options.statistics,
             show_fixes: options.show_fixes,
+            stdin_name: crate::pipeline::inputs::stdin_name(options.stdin_filename.as_deref()),
             stdin_filename: options.stdin_filename,
             force_exclude: options.force_exclude,
             max_file_size: options.max_file_size,
