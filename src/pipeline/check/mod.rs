@@ -65,8 +65,14 @@ pub fn run(plan: &CheckPlan, sinks: Sinks<'_>) -> CheckRun {
         Err(known) => *known,
     };
     let mut report = Report {
-        written: Written::default(),
         out: sinks.report,
+        name: if plan.report_to_stderr {
+            "<stderr>"
+        } else {
+            "<stdout>"
+        },
+        any: false,
+        tail: [0; 2],
     };
     let mut summary = if plan.streams {
         stream(
@@ -120,8 +126,8 @@ pub fn run(plan: &CheckPlan, sinks: Sinks<'_>) -> CheckRun {
         }
     } else if plan.human && (errors.is_empty() || summary.tally.files > 0) {
         let line = summary.line();
-        if report.written.any
-            && !report.written.ends_with_blank_line()
+        if report.any
+            && !report.ends_with_blank_line()
             && summary.tally.findings > 0
             && !plan.statistics
         {
@@ -131,39 +137,29 @@ pub fn run(plan: &CheckPlan, sinks: Sinks<'_>) -> CheckRun {
         report.write(b"\n", &mut errors);
     }
     if let Err(source) = report.out.flush() {
-        note_write_error(source, &mut errors);
+        note_write_error(report.name, source, &mut errors);
     }
     summary.failed = !errors.is_empty();
     CheckRun { summary, errors }
 }
 
-/// The report's stream, and what has gone to it.
+/// The report's stream, and what has gone to it: whether anything, and its
+/// last two bytes (the summary follows a blank line).
 struct Report<'a> {
-    written: Written,
     out: &'a mut (dyn Write + Send),
-}
-
-impl Report<'_> {
-    fn write(&mut self, bytes: &[u8], errors: &mut Vec<Error>) {
-        self.written.write(bytes, self.out, errors);
-    }
-}
-
-/// What has gone to the report so far: whether anything, and its last two
-/// bytes (the summary follows a blank line).
-#[derive(Debug, Default)]
-struct Written {
+    /// The stream, for an error writing to it.
+    name: &'static str,
     any: bool,
     tail: [u8; 2],
 }
 
-impl Written {
-    fn write(&mut self, bytes: &[u8], out: &mut dyn Write, errors: &mut Vec<Error>) {
+impl Report<'_> {
+    fn write(&mut self, bytes: &[u8], errors: &mut Vec<Error>) {
         if bytes.is_empty() {
             return;
         }
-        if let Err(source) = out.write_all(bytes) {
-            note_write_error(source, errors);
+        if let Err(source) = self.out.write_all(bytes) {
+            note_write_error(self.name, source, errors);
         }
         self.tail = match bytes {
             [.., a, b] => [*a, *b],
@@ -229,7 +225,7 @@ fn stream(
             } => {
                 tally = tally.merge(one);
                 if !rendered.is_empty() {
-                    if report.written.any {
+                    if report.any {
                         report.write(separator, errors);
                     }
                     report.write(&rendered, errors);
@@ -304,7 +300,7 @@ fn gather(
         };
         if let Some(echo) = echo {
             if let Err(source) = text.write_all(echo.as_bytes()).and_then(|()| text.flush()) {
-                note_write_error(source, errors);
+                note_write_error("<stdout>", source, errors);
             }
         }
         errors.extend(error);
@@ -346,11 +342,11 @@ fn online_pass(
     verdicts
 }
 
-fn note_write_error(source: std::io::Error, errors: &mut Vec<Error>) {
+fn note_write_error(stream: &str, source: std::io::Error, errors: &mut Vec<Error>) {
     // A closed pipe (`chatlint check | head`) is not worth a report.
     if source.kind() != std::io::ErrorKind::BrokenPipe {
         errors.push(Error::Io {
-            path: PathBuf::from("<stdout>"),
+            path: PathBuf::from(stream),
             source,
         });
     }
