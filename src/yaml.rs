@@ -1,8 +1,11 @@
-//! The one module that touches `serde_yaml`.
+//! The one module that touches the YAML crate.
 //!
-//! serde_yaml is unmaintained; everything else in chatlint goes through these
+//! That crate is `yaml_serde`, the YAML organization's continuation of the
+//! deprecated serde_yaml with the same API (Cargo.toml renames it to
+//! `serde_yaml`; it is written in Rust, without serde_yaml's
+//! `unsafe-libyaml`). Everything else in chatlint goes through these
 //! functions, and sees YAML as [`serde_json::Value`] or as its own types, so
-//! that swapping serde_yaml for another YAML crate changes only this file.
+//! that swapping the YAML crate changes only this module.
 
 use serde::de::DeserializeOwned;
 
