@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use chatlint::convert::{Format, Options};
 use convert_support::*;
 use predicates::prelude::*;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const CHAT: &str = "---\nlayout:     source \ntitle:      \"2017-08-25-WeChat\"\ndate:       2017-08-25 12:00:00\n---\n> 07:50:02  右军  \n   \n##异地多活  \n   \n> 07:54:35  我  \n   \n@右军?支付宝[强] ![2017-08-25 07:54:35](http://static.cocolian.cn/img/20170825_075435.png \"t\") [文章](http://a.b/c)  \n   \n";
 
@@ -436,6 +436,31 @@ fn with_diagnostics_adds_the_findings() {
         .collect();
     assert!(names.contains(&"heading-missing-space"), "{names:?}");
     assert_eq!(json["diagnostics"][0]["line"], 8);
+}
+
+/// The transcript schema carries the diagnostics schema it refers to, so
+/// that validators resolve it offline (by its `$id`), and the copy is the
+/// diagnostics schema exactly: the two cannot drift apart.
+#[test]
+fn the_transcript_schema_bundles_the_diagnostics_schema() {
+    let transcript = read_schema("transcript.schema.json");
+    let diagnostics = read_schema("diagnostics.schema.json");
+    assert_eq!(transcript["$defs"]["diagnostics"], diagnostics);
+    let reference = transcript["properties"]["diagnostics"]["items"]["$ref"]
+        .as_str()
+        .unwrap();
+    let (file, pointer) = reference.split_once('#').unwrap();
+    let base = transcript["$id"].as_str().unwrap();
+    let resolved = format!("{}{file}", &base[..=base.rfind('/').unwrap()]);
+    assert_eq!(resolved, diagnostics["$id"]);
+    assert!(diagnostics.pointer(pointer).is_some(), "{pointer}");
+    // A finding that breaks the diagnostics schema fails the transcript's:
+    // the reference is followed, not skipped.
+    let mut document = json!({"source": "x.md", "front_matter": null, "preamble": null,
+        "messages": [], "trailing_day_headings": [], "diagnostics": [{"code": "bad"}]});
+    assert!(!transcript_schema().is_valid(&document));
+    document["diagnostics"] = json!([]);
+    assert_valid(&transcript_schema(), &document, "no findings");
 }
 
 /// Standard input named by `--stdin-filename` is checked under that name,

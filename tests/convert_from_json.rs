@@ -733,3 +733,66 @@ fn a_fix_outside_the_messages_is_told_too() {
     );
     assert!(json_invariant::exercise_json(&json.to_string()));
 }
+
+/// What the README says `--from json` requires; everything else may be left out.
+const REQUIRED_TOP_LEVEL: &[&str] = &["messages"];
+const REQUIRED_IN_A_MESSAGE: &[&str] = &["speaker", "text"];
+
+/// Removes each field of a document in turn: the conversion fails exactly
+/// when the field is one the README lists as required.
+#[test]
+fn from_json_requires_exactly_what_the_readme_lists() {
+    let mut json = document();
+    json["trailing_day_headings"] =
+        json!([{"line": 22, "date": "2017-08-26", "text": "## 2017-08-26"}]);
+    assert!(convert_json(&json).is_ok());
+    let fields =
+        |value: &Value| -> Vec<String> { value.as_object().unwrap().keys().cloned().collect() };
+    for field in fields(&json) {
+        let mut without = json.clone();
+        without.as_object_mut().unwrap().remove(&field);
+        let required = REQUIRED_TOP_LEVEL.contains(&field.as_str());
+        assert_eq!(convert_json(&without).is_err(), required, "without {field}");
+    }
+    for field in fields(&json["messages"][1]) {
+        let mut without = json.clone();
+        without["messages"][1]
+            .as_object_mut()
+            .unwrap()
+            .remove(&field);
+        // A time is required as `time` or as `time_as_written`.
+        let required = REQUIRED_IN_A_MESSAGE.contains(&field.as_str()) || field == "time";
+        assert_eq!(
+            convert_json(&without).is_err(),
+            required,
+            "without message 1's {field}"
+        );
+    }
+    for (path, field) in [("front_matter", "raw"), ("trailing_day_headings", "text")] {
+        let mut without = json.clone();
+        let object = match &mut without[path] {
+            Value::Array(items) => &mut items[0],
+            other => other,
+        };
+        for other in fields(object) {
+            let mut without_other = json.clone();
+            let object = match &mut without_other[path] {
+                Value::Array(items) => &mut items[0],
+                other => other,
+            };
+            object.as_object_mut().unwrap().remove(&other);
+            assert_eq!(
+                convert_json(&without_other).is_err(),
+                other == field,
+                "without {path}'s {other}"
+            );
+        }
+        object.as_object_mut().unwrap().remove(field);
+        assert!(convert_json(&without).is_err(), "without {path}'s {field}");
+    }
+    // The smallest document the README allows: a message of three fields.
+    let smallest = json!({"messages": [{"speaker": "甲", "time": "08:00:00", "text": "你好"}]});
+    let (markdown, _) = convert_json(&smallest).unwrap();
+    assert!(markdown.contains("> 08:00:00  甲"), "{markdown}");
+    assert!(markdown.contains("你好"), "{markdown}");
+}

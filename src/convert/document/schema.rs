@@ -11,7 +11,9 @@ use crate::output::json::JsonFinding;
 /// A transcript as data.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Document<'a> {
-    /// The file as given on the command line, or `<stdin>`.
+    /// The file as given on the command line, or `<stdin>`. Written for the
+    /// reader; `--from json` does not need it.
+    #[serde(default)]
     pub source: Cow<'a, str>,
     #[serde(default)]
     pub front_matter: Option<FrontMatterDoc<'a>>,
