@@ -226,10 +226,15 @@ fn hidden_character(c: char) -> Option<&'static str> {
         '\u{feff}' => "a zero-width no-break space",
         '\u{2028}' => "a line separator",
         '\u{2029}' => "a paragraph separator",
-        '\u{34f}' | '\u{61c}' | '\u{180e}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
-        | '\u{2061}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{fff9}'..='\u{fffb}' => {
-            "an invisible format character"
-        }
+        '\u{34f}'
+        | '\u{61c}'
+        | '\u{180e}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2061}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}'
+        | '\u{fff9}'..='\u{fffb}' => "an invisible format character",
         c if c.is_control() => "a control character",
         _ => return None,
     })
@@ -269,7 +274,9 @@ mod tests {
         assert_eq!(escaped_once("&amp;#160;"), "&#160;");
         assert_eq!(escaped_once("&amp;amp;amp;#xA0;"), "&#xA0;");
         assert_eq!(escaped_once("&amp;nbsp;"), "&nbsp;");
-        for c in ['\u{a0}', '\u{3000}', '\u{200b}', '\u{feff}', '\t', '\n', '\u{85}'] {
+        for c in [
+            '\u{a0}', '\u{3000}', '\u{200b}', '\u{feff}', '\t', '\n', '\u{85}',
+        ] {
             assert!(hidden_character(c).is_some(), "{c:?}");
         }
         for c in ['·', '×', 'Ø', '>', '&', ' ', '中', '\u{fe0f}'] {

@@ -35,7 +35,7 @@ pub use duplicate_message::{DuplicateMessage, DuplicateMessageOptions, Keep};
 pub use escaped_html_entity::EscapedHtmlEntity;
 pub use front_matter::{FrontMatterOptions, FrontMatterRule};
 pub use header_layout::HeaderLayout;
-pub use heading_missing_space::HeadingMissingSpace;
+pub use heading_missing_space::{HeadingMissingSpace, HeadingMissingSpaceOptions};
 pub use image_time_mismatch::{ImageTimeMismatch, ImageTimeMismatchOptions};
 pub use image_url_pattern::{ImageUrlPattern, ImageUrlPatternOptions};
 pub use invisible_character::InvisibleCharacter;

@@ -307,7 +307,7 @@ mod tests {
                 assert_ne!(doc.kind, "a value", "{}.{}", meta.name, doc.name);
             }
         }
-        assert_eq!(rules_with_options, 7);
+        assert_eq!(rules_with_options, 8);
     }
 
     #[test]

@@ -22,6 +22,10 @@ pub struct Scan {
     /// The lines of the `duplicate-message` findings whose twin is identical:
     /// same speaker, same lines byte for byte.
     pub identical_twins: Vec<usize>,
+    /// The lines of the `heading-missing-space` findings longer than 80
+    /// characters after their hashes: paragraphs that start with hashes,
+    /// whose fix is unsafe.
+    pub paragraphs_with_hashes: Vec<usize>,
 }
 
 impl Scan {
@@ -340,7 +344,8 @@ fn lost_characters(lines: &[Line<'_>], scan: &mut Scan) {
 }
 
 /// `heading-missing-space`: up to three spaces, one to six `#`, then
-/// anything but a space, a tab or another `#`.
+/// anything but a space, a tab or another `#`; a paragraph when more than
+/// 80 characters follow the hashes (trailing spaces left out).
 fn headings_without_space(line: &Line<'_>, scan: &mut Scan) {
     let text = line.text.trim_start_matches(' ');
     if line.text.len() - text.len() > 3 {
@@ -350,6 +355,9 @@ fn headings_without_space(line: &Line<'_>, scan: &mut Scan) {
     let next = text[hashes..].chars().next();
     if (1..=6).contains(&hashes) && next.is_some_and(|c| !matches!(c, ' ' | '\t' | '#')) {
         scan.found("heading-missing-space", line.number);
+        if text[hashes..].trim_end().chars().count() > 80 {
+            scan.paragraphs_with_hashes.push(line.number);
+        }
     }
 }
 
