@@ -255,6 +255,59 @@ fn headers(lines: &[Line<'_>], scan: &mut Scan) {
     }
 }
 
+/// `header-layout` (off by default, so called on its own): each header is
+/// `> HH:MM:SS`, two spaces, the speaker and two spaces (a header with no
+/// speaker has nothing more to check); a message whose lines after the
+/// header are all blank is one finding, on its header, an empty message;
+/// in the others, outside code fences, a blank line is three spaces and
+/// any other line ends in exactly two spaces.
+pub fn header_layout(text: &str, scan: &mut Scan) {
+    const RULE: &str = "header-layout";
+    let raw: Vec<&str> = text.split('\n').collect();
+    let lines = lines(&raw);
+    let headers: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].kind == Kind::Header)
+        .collect();
+    for (n, &at) in headers.iter().enumerate() {
+        let header = &lines[at];
+        scan.saw("headers");
+        let rest = header.text.get(10..).unwrap_or_default();
+        let speaker = rest.trim();
+        if !speaker.is_empty() {
+            let gap = rest.len() - rest.trim_start().len();
+            let trailing = rest.len() - rest.trim_end().len();
+            if gap != 2 || !rest.starts_with("  ") {
+                scan.found(RULE, header.number);
+            }
+            if trailing != 2 || !rest.ends_with("  ") {
+                scan.found(RULE, header.number);
+            }
+        }
+        let end = headers.get(n + 1).copied().unwrap_or(lines.len());
+        let body = &lines[at + 1..end];
+        // The last line of a file that ends with a line break is no line.
+        let body = match body.split_last() {
+            Some((last, before)) if end == lines.len() && last.text.is_empty() => before,
+            _ => body,
+        };
+        if body.iter().all(|line| line.text.trim().is_empty()) {
+            scan.saw("empty messages");
+            scan.found(RULE, header.number);
+            continue;
+        }
+        for line in body.iter().filter(|line| line.kind == Kind::Body) {
+            let content = line.text.trim_end_matches([' ', '\t']);
+            if line.text.trim().is_empty() {
+                if line.text != "   " {
+                    scan.found(RULE, line.number);
+                }
+            } else if &line.text[content.len()..] != "  " {
+                scan.found(RULE, line.number);
+            }
+        }
+    }
+}
+
 /// `duplicate-message`: a message with the time and the text (its non-blank
 /// lines, trimmed) of one of the ten before it. When the nearest such twin
 /// also has the same speaker and the same lines byte for byte, the twin is
