@@ -531,3 +531,239 @@ fn header_layout_findings_on_the_corpus() {
     assert_eq!(scan.looked_at["empty messages"], 322);
     assert_eq!(published(&ours), 3_053 + 322, "{:?}", scan.looked_at);
 }
+
+/// A multi-day merged export made from the archive: the files of a run of
+/// consecutive days of one folder (up to a week) as one file, the first
+/// one's front matter and then every message, with time-only headers and
+/// no day headings.
+struct Merged {
+    /// The first file's path under the corpus.
+    name: String,
+    text: String,
+    /// Where each day after the first starts: its first header's 1-based
+    /// line (0 for a day without messages), its date, and whether its first
+    /// time is earlier than the last of the day before (else no time shows
+    /// the new day).
+    days: Vec<(usize, String, bool)>,
+}
+
+/// The header lines of `text` (`> ` and a digit), 0-based.
+fn header_lines(lines: &[&str]) -> Vec<usize> {
+    (0..lines.len())
+        .filter(|&i| {
+            lines[i].starts_with("> ") && lines[i].as_bytes().get(2).is_some_and(u8::is_ascii_digit)
+        })
+        .collect()
+}
+
+fn merged_exports(dir: &Path) -> Vec<Merged> {
+    let date_of = |path: &Path| path.file_name().unwrap().to_string_lossy()[..10].to_string();
+    let mut by_folder: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for path in corpus_files(dir) {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.get(..10).and_then(corpus_scan::next_day).is_some() {
+            by_folder
+                .entry(path.parent().unwrap().to_path_buf())
+                .or_default()
+                .push(path);
+        }
+    }
+    let mut merged = Vec::new();
+    for files in by_folder.values() {
+        // Runs of consecutive days, a week at most.
+        let mut runs: Vec<Vec<&PathBuf>> = vec![Vec::new()];
+        for path in files {
+            let run = runs.last_mut().unwrap();
+            let follows = run
+                .last()
+                .is_some_and(|last| corpus_scan::next_day(&date_of(last)) == Some(date_of(path)));
+            if !follows || run.len() == 7 {
+                runs.push(Vec::new());
+            }
+            runs.last_mut().unwrap().push(path);
+        }
+        for run in runs.into_iter().filter(|run| run.len() >= 2) {
+            let mut text = String::new();
+            let mut days = Vec::new();
+            // The day before's last time: `HH:MM:SS` compares as text.
+            let mut last_time: Option<String> = None;
+            for (i, path) in run.iter().enumerate() {
+                let file = std::fs::read_to_string(path).unwrap();
+                let lines: Vec<&str> = file.split_inclusive('\n').collect();
+                let headers = header_lines(&lines);
+                if i == 0 {
+                    text.push_str(&file);
+                }
+                let (Some(&first), Some(&last)) = (headers.first(), headers.last()) else {
+                    // A day without messages: nothing shows it (line 0).
+                    days.push((0, date_of(path), false));
+                    continue;
+                };
+                if i > 0 {
+                    let earlier = last_time
+                        .as_deref()
+                        .is_some_and(|t| &lines[first][2..10] < t);
+                    days.push((text.matches('\n').count() + 1, date_of(path), earlier));
+                    for line in &lines[first..] {
+                        text.push_str(line);
+                    }
+                }
+                if !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                last_time = Some(lines[last][2..10].to_string());
+            }
+            let name = run[0]
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            merged.push(Merged { name, text, days });
+        }
+    }
+    merged
+}
+
+/// `text` with the message at `at` (0-based, among the messages) moved
+/// after the `by` messages that follow it.
+fn move_message(text: &str, at: usize, by: usize) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let headers = header_lines(&lines);
+    let block = |i: usize| headers[i]..headers.get(i + 1).copied().unwrap_or(lines.len());
+    let (moved, over) = (block(at), headers[at + 1]..block(at + by).end);
+    [
+        &lines[..moved.start],
+        &lines[over],
+        &lines[moved],
+        &lines[block(at + by).end..],
+    ]
+    .concat()
+    .concat()
+}
+
+/// chatlint's findings of the two rules on one text, by line, and the date
+/// of each heading `missing-day-heading` would insert.
+fn time_findings(name: &str, text: &str) -> (Lines, Lines, Vec<(usize, Option<String>)>) {
+    let rules = [
+        registry::find("time-runs-backwards").unwrap(),
+        registry::find("missing-day-heading").unwrap(),
+    ];
+    let source = SourceFile::from_string(name.to_string(), text.to_string());
+    let (mut backwards, mut new_days, mut dates) = (Lines::new(), Lines::new(), Vec::new());
+    let settings = chatlint::Settings::from_rules(rules.to_vec());
+    for d in chatlint::check_path(text, Some(Path::new(name)), &settings) {
+        let line = source.line_column(d.span.start).line;
+        let key = (name.to_string(), line);
+        if d.rule.name == "missing-day-heading" {
+            *new_days.entry(key).or_default() += 1;
+            let heading = d.fix.as_ref().map(|fix| fix.edits[0].content.clone());
+            dates.push((line, heading.map(|h| h[3..13].to_string())));
+        } else {
+            *backwards.entry(key).or_default() += 1;
+        }
+    }
+    (backwards, new_days, dates)
+}
+
+/// The scan's findings of the two rules on one text, by line.
+fn scanned_time_findings(name: &str, text: &str) -> (Lines, Lines, Vec<(usize, Option<String>)>) {
+    let mut scan = corpus_scan::Scan::default();
+    let file_name = name.rsplit('/').next().unwrap();
+    corpus_scan::time_order(file_name, text, &mut scan);
+    let lines = |rule: &str| -> Lines {
+        let mut lines = Lines::new();
+        for &line in scan.findings.get(rule).into_iter().flatten() {
+            *lines.entry((name.to_string(), line)).or_default() += 1;
+        }
+        lines
+    };
+    (
+        lines("time-runs-backwards"),
+        lines("missing-day-heading"),
+        scan.new_days,
+    )
+}
+
+/// Multi-day merged exports made from the archive (see [`merged_exports`]):
+/// chatlint and the scan agree on every finding and every date; each new
+/// day found is a real one, on its date; a day change that is not found is
+/// reported as time running backwards, with few messages on one side; and
+/// a message moved out of place among them is time running backwards.
+#[test]
+#[cfg_attr(
+    not(run_corpus_tests),
+    ignore = "needs ../shared/corpus beside the checkout (README: Tests)"
+)]
+fn merged_days_of_the_corpus() {
+    let merged = merged_exports(&corpus_dir());
+    let (mut days, mut drops, mut found, mut right_dates, mut backwards, mut strays) =
+        (0, 0, 0, 0, 0, 0);
+    for file in &merged {
+        let ours = time_findings(&file.name, &file.text);
+        let theirs = scanned_time_findings(&file.name, &file.text);
+        assert_eq!(ours, theirs, "{}", file.name);
+        let (trb, mdh, dates) = ours;
+        days += file.days.len();
+        // Whether a day before in this file was not found: a heading's date
+        // counts the new days found, so after one missed it is a day early.
+        let mut missed = false;
+        for (line, date, earlier) in &file.days {
+            let key = (file.name.clone(), *line);
+            drops += usize::from(*earlier);
+            if mdh.contains_key(&key) {
+                found += 1;
+                if dates.contains(&(*line, Some(date.clone()))) {
+                    right_dates += 1;
+                } else {
+                    assert!(missed, "{}:{line}: not dated {date}", file.name);
+                }
+            } else if trb.contains_key(&key) {
+                backwards += 1;
+            } else {
+                assert!(!earlier, "{}:{line}: a drop found by neither", file.name);
+            }
+            missed |= !mdh.contains_key(&key);
+        }
+        // Every finding is at a day's start: within a file the times never drop.
+        let starts: BTreeSet<usize> = file.days.iter().map(|(line, _, _)| *line).collect();
+        for (_, line) in trb.keys().chain(mdh.keys()) {
+            assert!(starts.contains(line), "{}:{line}", file.name);
+        }
+
+        // A message moved 8 later, where it is out of place.
+        if header_lines(&file.text.split_inclusive('\n').collect::<Vec<_>>()).len() < 20 {
+            continue;
+        }
+        let text = move_message(&file.text, 10, 8);
+        let moved: Vec<&str> = text.split_inclusive('\n').collect();
+        let (moved_at, before_at) = (header_lines(&moved)[18], header_lines(&moved)[17]);
+        let moved_line = moved_at + 1;
+        let ours = time_findings(&file.name, &text);
+        assert_eq!(
+            ours,
+            scanned_time_findings(&file.name, &text),
+            "{} moved",
+            file.name
+        );
+        let (trb_moved, mdh_moved, _) = ours;
+        let key = (file.name.clone(), moved_line);
+        if moved[moved_at][2..10] < moved[before_at][2..10] {
+            strays += 1;
+            assert!(trb_moved.contains_key(&key), "{}:{moved_line}", file.name);
+        }
+        assert!(!mdh_moved.contains_key(&key), "{}:{moved_line}", file.name);
+    }
+    // The numbers the README gives.
+    assert_eq!(
+        (
+            merged.len(),
+            days,
+            drops,
+            found,
+            right_dates,
+            backwards,
+            strays
+        ),
+        (56, 296, 247, 220, 142, 27, 49)
+    );
+}
