@@ -13,15 +13,20 @@ use assert_cmd::Command;
 /// `max-heading-length` is under 6.
 const TRANSCRIPT: &str = "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n> 09:00:00  乙  \n   \n好  \n   \n> 14:00:00  丙  \n   \n##背景 先说下  \n   \n";
 
-/// The exit code and stderr of `chatlint check a.md` under `config`.
-fn check(config: &str) -> (i32, String) {
+/// `chatlint check --output-format concise a.md` under `config`.
+fn run(config: &str) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("a.md"), TRANSCRIPT).unwrap();
     fs::write(dir.path().join(".chatlint.yaml"), config).unwrap();
-    let output = chatlint(dir.path())
+    chatlint(dir.path())
         .args(["check", "--output-format", "concise", "a.md"])
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// The exit code and stderr of `chatlint check a.md` under `config`.
+fn check(config: &str) -> (i32, String) {
+    let output = run(config);
     (
         output.status.code().unwrap(),
         String::from_utf8(output.stderr).unwrap(),
@@ -65,14 +70,7 @@ fn an_option_out_of_range_or_of_the_wrong_type_points_at_its_value() {
 fn the_largest_value_is_obeyed_not_replaced_by_the_default() {
     // `[*]` marks a safe fix in the concise report.
     let safe_fix = |config: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("a.md"), TRANSCRIPT).unwrap();
-        fs::write(dir.path().join(".chatlint.yaml"), config).unwrap();
-        let output = chatlint(dir.path())
-            .args(["check", "--output-format", "concise", "a.md"])
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8(output.stdout).unwrap();
+        let stdout = String::from_utf8(run(config).stdout).unwrap();
         assert!(
             stdout.contains("heading-missing-space"),
             "{config}: {stdout}"

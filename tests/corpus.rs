@@ -33,6 +33,14 @@ fn syntax_rules() -> Vec<&'static dyn Rule> {
     .collect()
 }
 
+/// A corpus file's path under the corpus, with `/` separators.
+fn relative(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
 fn corpus_files(dir: &Path) -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -84,11 +92,7 @@ fn every_corpus_file_has_exactly_the_expected_findings() {
             .unwrap_or_else(|e| panic!("{e}"));
         let transcript = parse(source.text());
         messages += transcript.messages.len();
-        let relative = path
-            .strip_prefix(&dir)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let relative = relative(&dir, path);
         for diagnostic in check_text(source.text(), &syntax_rules()) {
             let line = source.line_column(diagnostic.span.start).line;
             found.insert((relative.clone(), line, diagnostic.rule.name));
@@ -237,11 +241,7 @@ fn archive_hygiene_findings_on_the_corpus() {
     let mut all_paragraphs = BTreeSet::new();
     for path in corpus_files(&dir) {
         let text = std::fs::read_to_string(&path).unwrap();
-        let relative = path
-            .strip_prefix(&dir)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let relative = relative(&dir, &path);
         let lines: Vec<&str> = text.split('\n').collect();
         let diagnostics = chatlint::check_path(&text, Some(&path), &settings);
         let source = SourceFile::from_string(relative.clone(), text.clone());
@@ -472,11 +472,7 @@ fn tally_selected(
     let mut total = corpus_scan::Scan::default();
     for path in corpus_files(&dir) {
         let text = std::fs::read_to_string(&path).unwrap();
-        let relative = path
-            .strip_prefix(&dir)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let relative = relative(&dir, &path);
         let source = SourceFile::from_string(relative.clone(), text.clone());
         for d in check_text(&text, &rules) {
             let line = source.line_column(d.span.start).line;
@@ -613,11 +609,7 @@ fn merged_exports(dir: &Path) -> Vec<Merged> {
                 }
                 last_time = Some(lines[last][2..10].to_string());
             }
-            let name = run[0]
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
+            let name = relative(dir, run[0]);
             merged.push(Merged { name, text, days });
         }
     }

@@ -23,12 +23,10 @@ fn unmarked(name: &str) -> String {
         .collect()
 }
 
+/// `chatlint` in `dir` (its cache, if any, stays there).
 fn chatlint(dir: &Path) -> Command {
     let mut command = Command::cargo_bin("chatlint").unwrap();
-    command
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("CHATLINT_CACHE_DIR", dir.join(".cache"));
+    command.current_dir(dir);
     command
 }
 

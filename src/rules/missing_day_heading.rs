@@ -67,11 +67,7 @@ impl Rule for MissingDayHeading {
     }
 
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
-        let transcript = context.transcript;
-        for drop in context
-            .whole_file
-            .time_drops(transcript.start..transcript.end)
-        {
+        for drop in context.time_drops() {
             let Reading::NewDay { date } = drop.reading else {
                 continue;
             };

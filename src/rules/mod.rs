@@ -248,6 +248,15 @@ pub struct Context<'a> {
     pub online: Option<&'a crate::online::Verdicts>,
 }
 
+impl Context<'_> {
+    /// The drops in time of the messages this model covers (see
+    /// [`time_order`]), worked out over the whole file.
+    pub fn time_drops(&self) -> &[time_order::TimeDrop] {
+        self.whole_file
+            .time_drops(self.transcript.start..self.transcript.end)
+    }
+}
+
 pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>);

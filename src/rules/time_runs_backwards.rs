@@ -55,11 +55,7 @@ impl Rule for TimeRunsBackwards {
     }
 
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
-        let transcript = context.transcript;
-        for drop in context
-            .whole_file
-            .time_drops(transcript.start..transcript.end)
-        {
+        for drop in context.time_drops() {
             let mut message = format!(
                 "Time runs backwards: {} comes after {}",
                 drop.when, drop.previous
