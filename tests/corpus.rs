@@ -239,6 +239,7 @@ fn archive_hygiene_findings_on_the_corpus() {
     let mut scanned: BTreeMap<String, Lines> = BTreeMap::new();
     let mut scan_total = corpus_scan::Scan::default();
     let mut all_paragraphs = BTreeSet::new();
+    let mut no_break_spaces = 0;
     for path in corpus_files(&dir) {
         let text = std::fs::read_to_string(&path).unwrap();
         let relative = relative(&dir, &path);
@@ -279,6 +280,27 @@ fn archive_hygiene_findings_on_the_corpus() {
             "{relative}: safe duplicate fixes"
         );
         scan_total.identical_twins.extend(safe);
+        // An entity for a character the source would not show (`&amp;#160;`)
+        // is fixed to the entity escaped once, never to the bare character.
+        for d in diagnostics
+            .iter()
+            .filter(|d| d.rule.name == "escaped-html-entity")
+        {
+            let content = &d.fix.as_ref().unwrap().edits[0].content;
+            let hidden = |c: char| {
+                c.is_control()
+                    || (c.is_whitespace() && c != ' ')
+                    || matches!(
+                        c,
+                        '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}'
+                    )
+            };
+            assert!(!content.chars().any(hidden), "{relative}: {content:?}");
+            if text[d.span.clone()].ends_with("&amp;#160;") {
+                assert_eq!(content, "&#160;", "{relative}");
+                no_break_spaces += 1;
+            }
+        }
         // The headings whose fix is unsafe are the long ones.
         let paragraphs: Vec<usize> = diagnostics
             .iter()
@@ -334,6 +356,7 @@ fn archive_hygiene_findings_on_the_corpus() {
     );
     assert!(!scan_total.identical_twins.is_empty());
     assert_eq!(all_paragraphs, paragraphs_starting_with_hashes());
+    assert_eq!(no_break_spaces, 796);
 
     // Every rule that runs by default is compared, line by line, rules
     // without findings (malformed-timestamp, front-matter …) included.

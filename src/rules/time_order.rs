@@ -49,6 +49,11 @@ pub enum Reading {
     /// than the one before it: nothing after it shows whether the times go
     /// back up or a new day goes on.
     AtTheEnd,
+    /// Only the first messages of the file (or after a day heading), no
+    /// more than five, are later than the message after the drop: nothing
+    /// before them shows whether they are out of place or the end of the
+    /// day before.
+    AtTheStart,
     /// The chat goes on forward from here: a new day, on `date` (the day
     /// after the file's date, the day heading or the full date above, or
     /// the new day before), when one is known.
@@ -178,7 +183,7 @@ fn read_drop(section: &[Timed], at: usize) -> Reading {
         .count();
     // Each run out of place when short and with the chat in order on its
     // far side (not the start or the end of the day).
-    let stands_out = later_before <= OUT_OF_PLACE_AT_MOST;
+    let stands_out = later_before <= OUT_OF_PLACE_AT_MOST && later_before < at;
     let goes_back_up = earlier_after <= OUT_OF_PLACE_AT_MOST && at + earlier_after < section.len();
     match (stands_out, goes_back_up) {
         // 14:02, 09:15, 14:05: the `09:15` is out of place, unless fewer
@@ -189,7 +194,10 @@ fn read_drop(section: &[Timed], at: usize) -> Reading {
         }
         // 09:00, 23:00, 09:10: the `23:00` is.
         (true, _) => Reading::OutOfOrder(OutOfPlace::Before(later_before)),
+        // Few messages up to the end or from the start: nothing there to
+        // tell a run out of place from a day's evening or morning.
         (false, false) if earlier_after <= OUT_OF_PLACE_AT_MOST => Reading::AtTheEnd,
+        (false, false) if later_before <= OUT_OF_PLACE_AT_MOST => Reading::AtTheStart,
         (false, false) => Reading::NewDay { date: None },
     }
 }

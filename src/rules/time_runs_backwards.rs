@@ -16,9 +16,10 @@ declare_rule! {
     /// on forward, is a new day instead, reported by `missing-day-heading`
     /// (CL004), whatever its size.
     ///
-    /// A drop at the last message (of the file, or before a day heading)
-    /// has nothing after it to tell the two apart: it is reported here,
-    /// and the message says that it may be a new day.
+    /// A drop within five messages of the end of the file (or of a day,
+    /// before a heading), or after no more than the first five messages,
+    /// has nothing on that side to tell the two apart: it is reported here,
+    /// and the message says so.
     ///
     /// ## Why is this bad?
     /// A transcript is one chat in the order it happened. A time earlier than
@@ -86,6 +87,13 @@ impl Rule for TimeRunsBackwards {
                 )),
                 Reading::AtTheEnd => {
                     message.push_str(", and nothing after it shows whether the times go back up");
+                    help.push_str("; if a new day starts here, add its `## YYYY-MM-DD` heading");
+                }
+                Reading::AtTheStart => {
+                    message.push_str(
+                        ", and only the first messages of the day, before it, are later: \
+                         nothing before them shows whether they are out of place",
+                    );
                     help.push_str("; if a new day starts here, add its `## YYYY-MM-DD` heading");
                 }
             }
