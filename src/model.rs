@@ -86,6 +86,29 @@ impl Date {
         };
         (1..=days_in_month).contains(&self.day)
     }
+
+    /// The day after, for a valid date.
+    pub fn next_day(self) -> Date {
+        let mut next = Date {
+            day: self.day + 1,
+            ..self
+        };
+        if !next.is_valid() {
+            next = Date {
+                month: self.month + 1,
+                day: 1,
+                ..self
+            };
+        }
+        if !next.is_valid() {
+            next = Date {
+                year: self.year.saturating_add(1),
+                month: 1,
+                day: 1,
+            };
+        }
+        next
+    }
 }
 
 fn is_leap_year(year: u16) -> bool {

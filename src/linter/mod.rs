@@ -97,16 +97,30 @@ fn check_whole(text: &str, settings: &Settings, surroundings: Surroundings<'_>) 
     let transcript = parser::parse(text);
     let whole_file = WholeFile::new(
         text,
-        transcript
-            .messages
-            .iter()
-            .map(|message| message.header.clone()),
+        surroundings.path,
+        transcript.front_matter.as_ref(),
+        outline(&transcript),
     );
     let diagnostics = run_rules(text, &transcript, &whole_file, settings, surroundings);
     let mut suppressions = crate::suppression::Gathered::new(text);
     suppressions.add(text, transcript.body_lines());
     drop(transcript);
     finish(text, settings, suppressions, diagnostics)
+}
+
+/// The message headers and day headings of a parsed text, in order, as
+/// [`parser::outline`] gives them.
+fn outline(transcript: &crate::model::Transcript) -> Vec<parser::OutlineItem> {
+    let mut headings = transcript.day_headings.iter().peekable();
+    let mut items = Vec::with_capacity(transcript.messages.len() + transcript.day_headings.len());
+    for message in &transcript.messages {
+        while let Some(heading) = headings.next_if(|h| h.span.start < message.header.span.start) {
+            items.push(parser::OutlineItem::DayHeading(heading.clone()));
+        }
+        items.push(parser::OutlineItem::Header(message.header.clone()));
+    }
+    items.extend(headings.cloned().map(parser::OutlineItem::DayHeading));
+    items
 }
 
 /// The configured severities, the suppression comments, and the order:

@@ -30,7 +30,8 @@ pub fn check_in_parts(
     if parts.len() <= 1 {
         return check_whole(text, settings, surroundings);
     }
-    let whole_file = WholeFile::new(text, parser::headers(text));
+    let (front_matter, outline) = parser::outline(text);
+    let whole_file = WholeFile::new(text, surroundings.path, front_matter.as_ref(), outline);
     let mut suppressions = crate::suppression::Gathered::new(text);
     let mut diagnostics = Vec::new();
     for (i, own) in parts.iter().enumerate() {

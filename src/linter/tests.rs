@@ -33,6 +33,7 @@ static GOOD_AND_BAD: crate::rules::RuleMeta = crate::rules::RuleMeta {
     fix: crate::rules::FixAvailability::Always,
     default_enabled: true,
     options: None,
+    retired_options: &[],
     doc: "",
 };
 

@@ -116,6 +116,39 @@ pub fn headers(text: &str) -> impl Iterator<Item = crate::model::Header> + '_ {
     })
 }
 
+/// What sets the time of the messages after it: a message header or a day
+/// heading (see [`outline`]).
+#[derive(Debug, Clone)]
+pub enum OutlineItem {
+    Header(crate::model::Header),
+    DayHeading(DayHeading),
+}
+
+/// The front matter, then the message headers and day headings of `text`
+/// in order, as [`parse`] finds them, without the rest of the model: what a
+/// file's times need, read once for a file checked in parts.
+pub fn outline(
+    text: &str,
+) -> (
+    Option<crate::model::FrontMatter>,
+    impl Iterator<Item = OutlineItem> + '_,
+) {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = Lines::new(text, start).peekable();
+    let front_matter = front_matter::parse(text, &mut lines);
+    let items = lines.filter_map(move |line| {
+        let content = &text[line.clone()];
+        if content.starts_with('>') {
+            if let Some(header) = parse_header(text, line.clone()) {
+                return Some(OutlineItem::Header(header));
+            }
+        }
+        header::parse_day_heading(content)
+            .map(|date| OutlineItem::DayHeading(DayHeading { span: line, date }))
+    });
+    (front_matter, items)
+}
+
 /// Gives the last message the body lines gathered since its header.
 fn close_body(transcript: &mut Transcript, body: &mut Vec<BodyLine>) {
     if let Some(message) = transcript.messages.last_mut() {

@@ -176,6 +176,7 @@ mod tests {
         fix: crate::rules::FixAvailability::Always,
         default_enabled: true,
         options: None,
+        retired_options: &[],
         doc: "",
     };
 
