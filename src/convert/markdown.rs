@@ -2,7 +2,7 @@
 //! `--from json` writes a document back.
 //!
 //! The archive's own layout: the front matter (its YAML as written), the
-//! preamble if any and a separator, then per message `> HH:MM:SS  speaker  `
+//! preamble if any and a separator (none when nothing follows it), then per message `> HH:MM:SS  speaker  `
 //! (with the header's date when it has one), one separator line of three
 //! spaces, the body lines each ending in two spaces (a hard break) except in
 //! code fences, and one separator after a body; a day heading as
@@ -257,7 +257,10 @@ fn render_head(document: &Document<'_>, out: &mut String) {
         for text in lines {
             line(out, text);
         }
-        if !lines.is_empty() {
+        // A separator parts the preamble from what follows; a file with
+        // neither messages nor day headings (a README) ends with its text.
+        let followed = !document.messages.is_empty() || !document.trailing_day_headings.is_empty();
+        if !lines.is_empty() && followed {
             line(out, SEPARATOR);
         }
     }

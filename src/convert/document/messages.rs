@@ -30,6 +30,17 @@ impl<'a> Messages<'a> {
         }
     }
 
+    /// Whether there is no message at all, without building any.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Messages::List(list) => list.is_empty(),
+            // Every chunk after the first starts at a header line.
+            Messages::Source(source) => {
+                source.first.messages.is_empty() && source.chunks.len() == 1
+            }
+        }
+    }
+
     /// Every message in order; from a source, built a chunk at a time.
     pub fn iter(&self) -> MessageIter<'_, 'a> {
         MessageIter(match self {
