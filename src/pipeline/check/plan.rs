@@ -63,6 +63,8 @@ pub struct CheckPlan {
     pub color: Color,
     /// The full format without `--quiet`: the summary and fix lines.
     pub human: bool,
+    /// Without `--quiet`: notes on stderr (the files walks skipped).
+    pub notes: bool,
     pub statistics: bool,
     pub show_fixes: bool,
     pub exit: ExitPolicy,
@@ -128,6 +130,7 @@ impl CheckPlan {
                 && options.output_format.renders_per_file(),
             color: (options.color)(report_to_stderr),
             human: options.output_format == OutputFormat::Full && !options.quiet,
+            notes: !options.quiet,
             exit: ExitPolicy {
                 exit_zero: options.exit_zero,
                 exit_non_zero_on_fix: options.exit_non_zero_on_fix,

@@ -209,7 +209,7 @@ pub fn run(
         None if named_one => {
             let jobs = found
                 .first()
-                .map(|(input, _)| new_job(input, &plan.stdin_name, Output::Stdout));
+                .map(|input| new_job(input, &plan.stdin_name, Output::Stdout));
             (None, jobs.into_iter().collect())
         }
         None => {
@@ -221,7 +221,7 @@ pub fn run(
             let destination = Destination::files(options.force, input_paths(&found));
             let jobs = found
                 .first()
-                .map(|(input, _)| new_job(input, &plan.stdin_name, Output::File(out.clone())));
+                .map(|input| new_job(input, &plan.stdin_name, Output::File(out.clone())));
             (Some(destination), jobs.into_iter().collect())
         }
         Some(out) => {
