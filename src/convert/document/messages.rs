@@ -23,9 +23,11 @@ impl<'a> Messages<'a> {
     pub fn may_hold_suppressions(&self) -> bool {
         use crate::suppression::may_hold_directives;
         match self {
-            Messages::List(list) => list
-                .iter()
-                .any(|m| may_hold_directives(&m.text) || may_hold_directives(&m.speaker)),
+            Messages::List(list) => list.iter().any(|m| {
+                !m.suppressions.is_empty()
+                    || may_hold_directives(&m.text)
+                    || may_hold_directives(&m.speaker)
+            }),
             Messages::Source(source) => may_hold_directives(source.text),
         }
     }

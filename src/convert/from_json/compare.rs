@@ -45,6 +45,21 @@ pub(super) fn difference(
             format!("reads back as {}", quoted(&theirs.speaker)),
         ));
     }
+    let placed = |m: &MessageDoc<'_>| -> Vec<(usize, Option<usize>, String)> {
+        m.suppressions
+            .iter()
+            .map(|s| (s.text_line, s.offset, s.comment.to_string()))
+            .collect()
+    };
+    if placed(ours) != placed(theirs) {
+        return Some((
+            "suppressions",
+            format!(
+                "read back as {} (text_line, offset, comment)",
+                quoted(&format!("{:?}", placed(theirs)))
+            ),
+        ));
+    }
     if ours.text != theirs.text {
         let (a, b): (Vec<&str>, Vec<&str>) = (
             ours.text.split('\n').collect(),
