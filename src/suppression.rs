@@ -373,12 +373,8 @@ fn parse_directives<'a>(
     let mut directives = Vec::new();
     for line in lines.filter(|l| !l.in_code_fence) {
         let content = &text[line.span.clone()];
-        for (comment, mut directive) in line_directives(content) {
+        for (comment, directive) in line_directives(content, line.span.start) {
             let span = line.span.start + comment.start..line.span.start + comment.end;
-            for selector in &mut directive.selectors {
-                selector.span =
-                    line.span.start + selector.span.start..line.span.start + selector.span.end;
-            }
             directives.push(Directive {
                 line: index.line(span.start),
                 span,
@@ -391,10 +387,9 @@ fn parse_directives<'a>(
     directives
 }
 
-/// The suppression comments of one line (outside a code fence), in order:
-/// where each `<!-- … -->` stands in the line, and what it says (its
-/// selectors' spans in the line).
-fn line_directives(content: &str) -> impl Iterator<Item = (Span, Directive)> + '_ {
+/// The suppression comments of a line outside a code fence, in order: where
+/// each `<!-- … -->` is in the line, and what it says (spans from `offset`).
+fn line_directives(content: &str, offset: usize) -> impl Iterator<Item = (Span, Directive)> + '_ {
     let mut search = 0;
     std::iter::from_fn(move || loop {
         let open = search + content[search..].find("<!--")?;
@@ -404,21 +399,15 @@ fn line_directives(content: &str) -> impl Iterator<Item = (Span, Directive)> + '
         // `<!-->` and `<!--->` close where they open (as in HTML): empty.
         let inner = &content[inner_start..(close - 3).max(inner_start)];
         let leading = inner.len() - inner.trim_start().len();
-        if let Some(directive) = parse_one(inner.trim(), inner_start + leading) {
+        if let Some(directive) = parse_one(inner.trim(), offset + inner_start + leading) {
             return Some((open..close, directive));
         }
     })
 }
 
-/// Where the suppression comments of one line (outside a code fence)
-/// stand in it, as the suppressions read them: the byte range of each
-/// `<!-- chatlint-… -->`, in order. The converters keep them out of a
-/// message's text.
+/// Where each suppression comment of a line stands: what `convert` keeps out of text.
 pub fn comments_in_line(content: &str) -> Vec<Span> {
-    if !may_hold_directives(content) {
-        return Vec::new();
-    }
-    line_directives(content).map(|(span, _)| span).collect()
+    line_directives(content, 0).map(|(span, _)| span).collect()
 }
 
 /// `chatlint-KIND RULE, RULE` (at `offset` in the file).
