@@ -394,28 +394,12 @@ fn fixing_the_corpus_with_every_default_rule_settles_and_verifies() {
     ignore = "needs ../shared/corpus beside the checkout (README: Tests)"
 )]
 fn a_walk_over_the_corpus_skips_its_readme_and_nothing_else() {
-    use chatlint::output::{full::Color, OutputFormat};
     use chatlint::pipeline::check::{self, CheckOptions, CheckPlan, Sinks};
     let dir = corpus_dir();
     let plan = CheckPlan::resolve(CheckOptions {
-        paths: vec![dir.clone()],
-        fix: false,
-        diff: false,
-        unsafe_fixes: false,
-        show_fixes: false,
-        output_format: OutputFormat::Concise,
-        color: |_| Color::Never,
-        config: None,
-        overrides: chatlint::config::Overrides::default(),
         statistics: true,
-        quiet: false,
-        exit_zero: false,
-        exit_non_zero_on_fix: false,
-        stdin_filename: None,
-        force_exclude: false,
-        online: None,
         no_cache: true,
-        max_file_size: chatlint::input::DEFAULT_MAX_FILE_SIZE,
+        ..CheckOptions::new(vec![dir.clone()])
     })
     .unwrap();
     let (mut report, mut warnings) = (Vec::new(), Vec::new());

@@ -42,6 +42,33 @@ pub struct CheckOptions {
     pub max_file_size: u64,
 }
 
+impl CheckOptions {
+    /// A plain check of `paths`, as `chatlint check PATHS` asks with no
+    /// other option, in the full format without colour.
+    pub fn new(paths: Vec<PathBuf>) -> Self {
+        Self {
+            paths,
+            fix: false,
+            diff: false,
+            unsafe_fixes: false,
+            show_fixes: false,
+            output_format: OutputFormat::Full,
+            color: |_| Color::Never,
+            config: None,
+            overrides: Overrides::default(),
+            statistics: false,
+            quiet: false,
+            exit_zero: false,
+            exit_non_zero_on_fix: false,
+            stdin_filename: None,
+            force_exclude: false,
+            online: None,
+            no_cache: false,
+            max_file_size: crate::input::DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
 /// Whether files are checked, fixed, or diffed, and at which threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
