@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::{CheckPlan, Mode};
 use crate::cache::{CacheKey, ResultCache};
-use crate::files::replace_file;
+use crate::files::{replace_file, Fingerprint};
 use crate::linter::RejectedFix;
 use crate::online::Verdicts;
 use crate::output::diff::unified_diff;
@@ -137,7 +137,11 @@ pub(crate) fn process(
         }
     } else if let Some(path) = source.path() {
         if outcome.changed() {
-            if let Err(err) = replace_file(path, source.text().as_bytes(), &outcome.text) {
+            if let Err(err) = replace_file(
+                path,
+                Fingerprint::of(source.text().as_bytes()),
+                &outcome.text,
+            ) {
                 return Outcome::failed(err);
             }
         }
