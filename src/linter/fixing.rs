@@ -1,6 +1,7 @@
 //! Fixing a text: rounds of fixes until none applies, a round that fails
 //! verification narrowed down to the fixes responsible, which are left out.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::config::Settings;
@@ -9,7 +10,7 @@ use crate::error::Error;
 use crate::fix::{apply_selected, Applicability, AppliedFixes, Fix};
 use crate::rules::Rule;
 
-use super::verification::{line_of, verify_round, verify_whole, IntendedChanges};
+use super::verification::{line_of, verify_round, verify_whole, IntendedChanges, Shape};
 use super::{check_in, Surroundings};
 
 /// How many rounds of fixing before giving up: each round applies every
@@ -97,7 +98,34 @@ pub fn fix_in(
     surroundings: Surroundings<'_>,
 ) -> Result<FixOutcome, Error> {
     // Borrowed until a round changes it: no copy of a large file up front.
-    let mut current: std::borrow::Cow<'_, str> = std::borrow::Cow::Borrowed(text);
+    fix_rounds(name, Cow::Borrowed(text), settings, threshold, surroundings)
+}
+
+/// [`fix_in`] for a text the caller no longer needs: it is freed as soon
+/// as the first round of fixes has replaced it, so that a large file is
+/// held twice only while that round is made and verified, not through the
+/// rounds and the check after it.
+pub(crate) fn fix_owned(
+    name: &str,
+    text: String,
+    settings: &Settings,
+    threshold: Applicability,
+    surroundings: Surroundings<'_>,
+) -> Result<FixOutcome, Error> {
+    fix_rounds(name, Cow::Owned(text), settings, threshold, surroundings)
+}
+
+fn fix_rounds(
+    name: &str,
+    text: Cow<'_, str>,
+    settings: &Settings,
+    threshold: Applicability,
+    surroundings: Surroundings<'_>,
+) -> Result<FixOutcome, Error> {
+    let mut current = text;
+    // What the whole must keep of the original, taken before the first
+    // round that changes it.
+    let mut original: Option<Shape> = None;
     let mut fixed = Vec::new();
     let mut rejected: Vec<RejectedFix> = Vec::new();
     // Fixes refused once are not tried again in later rounds.
@@ -150,8 +178,8 @@ pub fn fix_in(
         };
         if round.applied.is_empty() {
             // With no fix applied the text is the last verified one.
-            if !fixed.is_empty() {
-                verify_whole(name, text, &current, removed_messages, intended)?;
+            if let Some(original) = original {
+                verify_whole(name, original, &current, removed_messages, intended)?;
             }
             let remaining = if rejected.is_empty() {
                 diagnostics
@@ -165,6 +193,7 @@ pub fn fix_in(
                 rejected,
             });
         }
+        original.get_or_insert_with(|| Shape::of(&current));
         fixed.extend(round.applied);
         removed_messages += round.removed_messages;
         for edit in &round.edits {
@@ -173,7 +202,7 @@ pub fn fix_in(
             intended.line_endings |=
                 replaced.contains(['\r', '\n']) || edit.content.contains(['\r', '\n']);
         }
-        current = std::borrow::Cow::Owned(round.text);
+        current = Cow::Owned(round.text);
     }
     Err(Error::FixDidNotConverge {
         name: name.to_string(),

@@ -21,31 +21,56 @@ pub(super) struct IntendedChanges {
     pub(super) line_endings: bool,
 }
 
+/// What the fixed text as a whole must keep of the original: its messages
+/// (but those a fix declared it removes), its BOM and its line-ending
+/// style. Taken from the original before the first round replaces it, so
+/// that the original need not be held to the end.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Shape {
+    messages: usize,
+    bom: bool,
+    line_ending: LineEnding,
+}
+
+impl Shape {
+    pub(super) fn of(text: &str) -> Self {
+        Self {
+            messages: parser::headers(text).count(),
+            bom: text.starts_with('\u{feff}'),
+            line_ending: LineEnding::detect(text),
+        }
+    }
+}
+
 /// The fixed text keeps every message (but those a fix declared it
 /// removes), its line-ending style and its BOM. Each round was verified
 /// already; this checks the whole against the original once more.
 pub(super) fn verify_whole(
     name: &str,
-    original: &str,
+    original: Shape,
     fixed: &str,
     removed_messages: usize,
     intended: IntendedChanges,
 ) -> Result<(), Error> {
-    let before = parser::header_starts(original).len();
-    let after = parser::header_starts(fixed).len();
-    if before.checked_sub(removed_messages) != Some(after) {
+    let (before, after) = (original, Shape::of(fixed));
+    if before.messages.checked_sub(removed_messages) != Some(after.messages) {
         return Err(verification_error(
             name,
-            format!("{before} messages became {after}, but the fixes removed {removed_messages}"),
+            format!(
+                "{} messages became {}, but the fixes removed {removed_messages}",
+                before.messages, after.messages
+            ),
         ));
     }
-    if !intended.bom && original.starts_with('\u{feff}') != fixed.starts_with('\u{feff}') {
+    if !intended.bom && before.bom != after.bom {
         return Err(verification_error(name, "the byte order mark changed"));
     }
-    let (ending_before, ending_after) = (LineEnding::detect(original), LineEnding::detect(fixed));
     // Removing a line may leave a file with no line break at all; otherwise
     // the style must be the one the file had.
-    if !intended.line_endings && ending_before != ending_after && ending_after != LineEnding::None {
+    if !intended.line_endings
+        && before.line_ending != after.line_ending
+        && after.line_ending != LineEnding::None
+    {
         return Err(verification_error(name, "line endings changed"));
     }
     Ok(())
