@@ -136,14 +136,31 @@ fn fix_rounds(
     let mut intended = IntendedChanges::default();
     for _ in 0..MAX_FIX_ROUNDS {
         let diagnostics = check_in(&current, settings, surroundings);
-        let candidates: Vec<(&Fix, &'static str)> = diagnostics
+        let wanted = |fix: &Fix, rule: &str| {
+            fix.applies_at(threshold)
+                && (refused.is_empty() || !refused.contains(&refusal_key(&current, fix, rule)))
+        };
+        let wanted: Vec<bool> = diagnostics
             .iter()
-            .filter_map(|d| d.fix.as_ref().map(|fix| (fix, d.rule.name)))
-            .filter(|(fix, _)| fix.applies_at(threshold))
-            .filter(|(fix, rule)| {
-                refused.is_empty() || !refused.contains(&refusal_key(&current, fix, rule))
-            })
+            .map(|d| d.fix.as_ref().is_some_and(|fix| wanted(fix, d.rule.name)))
             .collect();
+        // A round with fixes to apply keeps only them: the findings are let
+        // go before the fixed text is built beside the text. Those of the
+        // text that settles are the ones reported.
+        let (settled_findings, fixes): (Option<Vec<Diagnostic>>, Vec<(Fix, &'static str)>) =
+            if wanted.contains(&true) {
+                let fixes = diagnostics
+                    .into_iter()
+                    .zip(wanted)
+                    .filter(|(_, wanted)| *wanted)
+                    .filter_map(|(d, _)| d.fix.map(|fix| (fix, d.rule.name)))
+                    .collect();
+                (None, fixes)
+            } else {
+                (Some(diagnostics), Vec::new())
+            };
+        let candidates: Vec<(&Fix, &'static str)> =
+            fixes.iter().map(|(fix, rule)| (fix, *rule)).collect();
         // Nothing to apply: the text is settled (and not copied once more).
         let first = if candidates.is_empty() {
             AppliedFixes::default()
@@ -181,10 +198,10 @@ fn fix_rounds(
             if let Some(original) = original {
                 verify_whole(name, original, &current, removed_messages, intended)?;
             }
-            let remaining = if rejected.is_empty() {
-                diagnostics
-            } else {
-                check_in(&current, settings, surroundings)
+            // (A round whose fixes were all left out let its findings go.)
+            let remaining = match settled_findings {
+                Some(findings) if rejected.is_empty() => findings,
+                _ => check_in(&current, settings, surroundings),
             };
             return Ok(FixOutcome {
                 text: current.into_owned(),
