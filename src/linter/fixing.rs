@@ -173,11 +173,8 @@ fn fix_rounds(
             match verify_round(name, &current, &first) {
                 Ok(()) => first,
                 Err(_) => {
-                    let taken: Vec<(&Fix, &'static str)> = first
-                        .taken
-                        .iter()
-                        .zip(first.applied.iter().copied())
-                        .collect();
+                    let taken: Vec<(&Fix, &'static str)> =
+                        first.taken.iter().map(|&at| candidates[at]).collect();
                     let (round, left_out) = apply_verified(name, &current, &taken);
                     for (fix, rule, reason) in left_out {
                         refused.insert(refusal_key(&current, fix, rule));
