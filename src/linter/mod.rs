@@ -42,6 +42,7 @@ fn run_rules(
 mod tests;
 mod verification;
 
+pub(crate) use fixing::fix_owned;
 pub use fixing::{fix_in, fix_path, fix_text, fix_with, FixOutcome, RejectedFix, MAX_FIX_ROUNDS};
 pub use parts::{check_in_parts, PART_BYTES};
 

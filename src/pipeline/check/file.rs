@@ -1,17 +1,17 @@
 //! One file of `check`: read it with its settings, then check, fix or diff it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{CheckPlan, Mode};
 use crate::cache::{CacheKey, ResultCache};
-use crate::files::replace_file;
-use crate::linter::RejectedFix;
+use crate::files::{replace_file, Fingerprint};
+use crate::linter::{fix_owned, RejectedFix};
 use crate::online::Verdicts;
 use crate::output::diff::unified_diff;
 use crate::output::FileReport;
 use crate::pipeline::inputs::{self, Input};
 use crate::pipeline::transcripts::{is_transcript, NotTranscript};
-use crate::{check_in, fix_in, Error, Settings, SourceFile, Surroundings};
+use crate::{check_in, fix_in, Applicability, Error, Settings, SourceFile, Surroundings};
 
 /// What became of one input.
 pub(crate) enum Outcome {
@@ -125,6 +125,10 @@ pub(crate) fn process(
         }
         Mode::Fix(threshold) | Mode::Diff(threshold) => threshold,
     };
+    if let (Mode::Fix(_), Some(path)) = (mode, source.path().map(Path::to_path_buf)) {
+        let (name, _, text) = source.into_parts();
+        return fix_file(name, &path, text, &settings, threshold, surroundings);
+    }
     let outcome = match fix_in(
         source.name(),
         source.text(),
@@ -135,30 +139,19 @@ pub(crate) fn process(
         Ok(outcome) => outcome,
         Err(error) => {
             // On stdin the text goes back out as it came in.
-            let echo = (source.path().is_none() && matches!(mode, Mode::Fix(_)))
-                .then(|| source.text().to_string());
+            let echo = matches!(mode, Mode::Fix(_)).then(|| source.text().to_string());
             return Outcome::Failed { error, echo };
         }
     };
-    let mut output = None;
-    if let Mode::Diff(_) = mode {
-        if outcome.changed() {
-            output = Some(unified_diff(source.name(), source.text(), &outcome.text));
-        }
-    } else if let Some(path) = source.path() {
-        if outcome.changed() {
-            if let Err(err) = replace_file(path, source.text().as_bytes(), &outcome.text) {
-                return Outcome::failed(err);
-            }
-        }
+    let (report_source, output) = if let Mode::Diff(_) = mode {
+        let diff = outcome
+            .changed()
+            .then(|| unified_diff(source.name(), source.text(), &outcome.text));
+        (source, diff)
     } else {
         // Standard input: the (possibly unchanged) text goes to stdout.
-        output = Some(outcome.text.clone());
-    }
-    let report_source = if matches!(mode, Mode::Diff(_)) {
-        source
-    } else {
-        SourceFile::from_string(source.name(), outcome.text)
+        let output = Some(outcome.text.clone());
+        (SourceFile::from_string(source.name(), outcome.text), output)
     };
     Outcome::Done {
         report: FileReport {
@@ -168,6 +161,38 @@ pub(crate) fn process(
         fixed: outcome.fixed,
         rejected: outcome.rejected,
         output,
+    }
+}
+
+/// `--fix` of a file: its text is handed to the fixing, which frees it once
+/// a round of fixes has replaced it, and the file is replaced only if it
+/// still holds what was read, as told by its [`Fingerprint`].
+fn fix_file(
+    name: String,
+    path: &Path,
+    text: String,
+    settings: &Settings,
+    threshold: Applicability,
+    surroundings: Surroundings<'_>,
+) -> Outcome {
+    let read_as = Fingerprint::of(text.as_bytes());
+    let outcome = match fix_owned(&name, text, settings, threshold, surroundings) {
+        Ok(outcome) => outcome,
+        Err(error) => return Outcome::failed(error),
+    };
+    if outcome.changed() {
+        if let Err(err) = replace_file(path, read_as, &outcome.text) {
+            return Outcome::failed(err);
+        }
+    }
+    Outcome::Done {
+        report: FileReport {
+            source: SourceFile::from_string(name, outcome.text),
+            diagnostics: outcome.remaining,
+        },
+        fixed: outcome.fixed,
+        rejected: outcome.rejected,
+        output: None,
     }
 }
 
