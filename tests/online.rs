@@ -340,8 +340,94 @@ fn fix_follows_a_permanent_redirect_and_suppressions_apply() {
     assert_eq!(fixed, text.replace(&moved, &server.url("/new/a.png")));
     assert_eq!(
         server.requests_for("/missing.png").len(),
+        0,
+        "a suppressed image is not requested"
+    );
+}
+
+#[test]
+fn suppressed_images_are_not_requested() {
+    let server = Server::start(Duration::ZERO, |_, _| Reply::Status(404));
+    let dir = tempfile::tempdir().unwrap();
+    let url = |name: &str| server.url(&format!("/{name}.png"));
+    let image = |name: &str| format!("![图]({}) \n", url(name));
+    let lines = [
+        "<!-- chatlint-disable-next-line unreachable-image -->\n".to_string(),
+        image("next-line"),
+        format!(
+            "![图]({}) <!-- chatlint-disable-line CL204 -->\n",
+            url("same-line")
+        ),
+        "<!-- chatlint-disable-next-line -->\n".to_string(),
+        image("every-rule"),
+        "<!-- chatlint-disable-next-line duplicate-message -->\n".to_string(),
+        image("other-rule"),
+        "<!-- chatlint-disable unreachable-image -->\n".to_string(),
+        image("block"),
+        image("shared"),
+        "<!-- chatlint-enable unreachable-image -->\n".to_string(),
+        image("after-block"),
+        // The same URL unsuppressed elsewhere: it is requested, and
+        // reported there only.
+        image("shared"),
+    ];
+    let text = transcript(&[]).replacen("   \n", &format!("   \n{}", lines.concat()), 1);
+    fs::write(dir.path().join("post.md"), &text).unwrap();
+    fs::write(
+        dir.path().join("whole.md"),
+        transcript(&[url("whole-file")]).replacen(
+            "   \n",
+            "   \n<!-- chatlint-disable-file unreachable-image -->\n",
+            1,
+        ),
+    )
+    .unwrap();
+    fs::create_dir(dir.path().join("off")).unwrap();
+    fs::write(
+        dir.path().join("off/.chatlint.yaml"),
+        "rules:\n  unreachable-image: {severity: off}\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("off/post.md"),
+        transcript(&[url("rule-off")]),
+    )
+    .unwrap();
+
+    // A comment naming another rule (one that is off here, so that it is
+    // not an unused suppression) does not stop the request.
+    let files = [
+        "post.md",
+        "whole.md",
+        "off",
+        "--ignore",
+        "duplicate-message",
+    ];
+    // Every finding is `unreachable-image` (`findings` asserts it): the
+    // comments that kept a URL from being requested are in use, not
+    // reported by `unused-suppression`.
+    let (code, found) = findings(
+        chatlint(dir.path())
+            .args(["check", "--online", "--no-cache"])
+            .args(files),
+        &text,
+    );
+    assert_eq!(code, 1);
+    let reported: Vec<&String> = found.keys().collect();
+    assert_eq!(
+        reported,
+        [&url("after-block"), &url("other-rule"), &url("shared")]
+    );
+    assert_eq!(
+        found[&url("shared")].len(),
         1,
-        "requested, then suppressed"
+        "reported where it is not covered"
+    );
+    let mut requested: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    requested.sort();
+    assert_eq!(
+        requested,
+        ["/after-block.png", "/other-rule.png", "/shared.png"]
     );
 }
 

@@ -4,7 +4,8 @@
 //! Nothing here runs unless asked: without `--online` chatlint makes no
 //! request at all. With it, [`check`] takes the transcripts whose settings
 //! enable `unreachable-image`, collects the distinct [`Target`]s of their
-//! images, answers what it can from the cache (see [`OnlineSettings::cache`]),
+//! images (but not of those whose finding a suppression comment would hide:
+//! the same [`crate::suppression`] decides), answers what it can from the cache (see [`OnlineSettings::cache`]),
 //! and requests the rest once each on a bounded pool of threads, with a global
 //! and a per-host limit, retries and backoff. The [`Verdicts`] then go to the
 //! rule in its context ([`crate::Surroundings`], passed to
@@ -18,7 +19,7 @@ mod pool;
 mod probe;
 mod verdict;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -32,6 +33,7 @@ pub use options::{
 pub use verdict::{Failure, Verdict};
 
 use crate::error::Error;
+use crate::rules::UnreachableImage;
 
 /// Redirects followed before an image counts as broken.
 pub const MAX_REDIRECTS: usize = 10;
@@ -110,6 +112,8 @@ fn local_path(root: &Path, destination: &str) -> Option<PathBuf> {
 pub struct Verdicts {
     site_root: Option<PathBuf>,
     by_target: HashMap<Target, Verdict>,
+    /// Targets not requested: a suppression comment covers every image of them.
+    withheld: HashSet<Target>,
 }
 
 impl Verdicts {
@@ -119,13 +123,21 @@ impl Verdicts {
             .get(&Target::of(destination, self.site_root.as_deref())?)
     }
 
+    /// Whether an image destination was not requested because a
+    /// suppression comment covers every image of it.
+    pub fn is_withheld(&self, destination: &str) -> bool {
+        Target::of(destination, self.site_root.as_deref())
+            .is_some_and(|target| self.withheld.contains(&target))
+    }
+
     /// Every target and its verdict, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (&Target, &Verdict)> {
         self.by_target.iter()
     }
 }
 
-/// Checks the images of `texts`, each distinct target once. Local files are
+/// Checks the images of `texts`, each distinct target once, leaving out
+/// those a suppression comment covers. Local files are
 /// looked up; URLs are taken from the cache while fresh, else requested, and
 /// what lasts is cached. Failing to write the cache is the error returned
 /// beside the verdicts.
@@ -137,18 +149,36 @@ pub fn check<'a>(
     let site_root = settings.site_root.as_deref();
     // Parsed in parallel, as `check` parses them.
     let texts: Vec<&str> = texts.into_iter().collect();
-    let targets: BTreeSet<Target> = texts
+    // Per file, every target, and those of the images no suppression
+    // comment covers: only these are requested.
+    let (targets, requested): (BTreeSet<Target>, BTreeSet<Target>) = texts
         .par_iter()
         .map(|text| {
-            crate::parser::parse(text)
-                .images()
-                .filter_map(|image| Target::of(&text[image.destination_span.clone()], site_root))
-                .collect::<BTreeSet<_>>()
+            let transcript = crate::parser::parse(text);
+            let targets_of = |destinations: &mut dyn Iterator<Item = &str>| {
+                destinations
+                    .filter_map(|destination| Target::of(destination, site_root))
+                    .collect::<BTreeSet<_>>()
+            };
+            let all = targets_of(
+                &mut transcript
+                    .images()
+                    .map(|image| &text[image.destination_span.clone()]),
+            );
+            let requested = targets_of(
+                &mut UnreachableImage::requested_destinations(text, &transcript).into_iter(),
+            );
+            (all, requested)
         })
-        .reduce(BTreeSet::new, |mut all, more| {
-            all.extend(more);
-            all
-        });
+        .reduce(
+            || (BTreeSet::new(), BTreeSet::new()),
+            |(mut all, mut requested), (more, more_requested)| {
+                all.extend(more);
+                requested.extend(more_requested);
+                (all, requested)
+            },
+        );
+    let withheld = targets.difference(&requested).cloned().collect();
 
     let mut cache = settings
         .cache
@@ -156,7 +186,7 @@ pub fn check<'a>(
         .map(|settings| cache::Cache::open(settings, SystemTime::now()));
     let mut by_target = HashMap::new();
     let mut requests = Vec::new();
-    for target in targets {
+    for target in requested {
         match target {
             Target::Local(path) => {
                 let verdict = if path.is_file() {
@@ -196,6 +226,7 @@ pub fn check<'a>(
     let verdicts = Verdicts {
         site_root: settings.site_root.clone(),
         by_target,
+        withheld,
     };
     (verdicts, cache_error)
 }

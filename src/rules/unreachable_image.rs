@@ -1,7 +1,9 @@
 use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Edit, Fix};
+use crate::model::{Image, Span, Transcript};
 use crate::online::{Failure, Verdict};
+use crate::rules::Settings;
 
 declare_rule! {
     /// ## What it does
@@ -18,6 +20,10 @@ declare_rule! {
     /// answer in time, or when its redirects loop or exceed 10. An image whose
     /// redirects are permanent (301, 308) and end in a 2xx is reported with
     /// the final URL.
+    ///
+    /// An image whose finding a suppression comment would hide
+    /// (`<!-- chatlint-disable-next-line unreachable-image -->`) is not
+    /// requested at all, nor are the images of a file the rule is off for.
     ///
     /// Each distinct URL is requested once per run, by a pool of threads
     /// within a global and a per-host limit; results are cached for a day
@@ -67,8 +73,14 @@ impl Rule for UnreachableImage {
             return;
         };
         for image in context.transcript.images() {
-            let span = image.destination_span.clone();
-            let diagnostic = match verdicts.get(&context.text[span.clone()]) {
+            let span = finding_span(image);
+            let destination = &context.text[span.clone()];
+            let diagnostic = match verdicts.get(destination) {
+                // Not requested, as a suppression comment covers it: a
+                // stand-in finding, which that comment hides, keeps the
+                // comment in use (not reported by `unused-suppression`,
+                // and so not removed by `--fix`).
+                None if verdicts.is_withheld(destination) => not_requested(span),
                 None | Some(Verdict::Ok) => continue,
                 Some(Verdict::Moved { to, status }) => {
                     Diagnostic::new(&Self::META, span.clone(), "Image URL has moved permanently")
@@ -86,7 +98,46 @@ impl Rule for UnreachableImage {
     }
 }
 
-fn broken(span: crate::model::Span, failure: &Failure) -> Diagnostic {
+impl UnreachableImage {
+    /// The destinations of the images of `text` (whose model is
+    /// `transcript`) whose findings no suppression comment hides: only
+    /// their URLs are requested. Decided as for the report, by
+    /// [`crate::suppression::apply`], on a stand-in finding where
+    /// [`Rule::check`] puts each image's.
+    pub(crate) fn requested_destinations<'t>(
+        text: &'t str,
+        transcript: &Transcript,
+    ) -> Vec<&'t str> {
+        let stand_ins = transcript
+            .images()
+            .map(|image| not_requested(finding_span(image)))
+            .collect();
+        // Only this rule: `unused-suppression` adds nothing.
+        let settings = Settings::from_rules(vec![&UnreachableImage]);
+        crate::suppression::apply(text, transcript, stand_ins, &settings)
+            .into_iter()
+            .map(|finding| &text[finding.span])
+            .collect()
+    }
+}
+
+/// Where an image's finding goes (and so which suppression comment covers it).
+fn finding_span(image: &Image) -> Span {
+    image.destination_span.clone()
+}
+
+/// The finding of an image whose URL was not requested, as a suppression
+/// comment covers it: that comment hides it.
+fn not_requested(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        &UnreachableImage::META,
+        span,
+        "Image URL not requested: a suppression comment covers it",
+    )
+    .with_label("suppressed")
+}
+
+fn broken(span: Span, failure: &Failure) -> Diagnostic {
     let (message, help) = match failure {
         Failure::Missing(_) => (
             format!("Image {failure}"),
