@@ -432,6 +432,96 @@ fn suppressed_images_are_not_requested() {
 }
 
 #[test]
+fn excluded_urls_are_neither_requested_nor_reported() {
+    let server = Server::start(Duration::ZERO, |_, _| Reply::Status(404));
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = [
+        "/keep.png",
+        "/skip/a.png",
+        "/thumbs/b.png",
+        "/thumbs/b.png.txt",
+    ]
+    .iter()
+    .map(|path| server.url(path))
+    .collect();
+    let text = transcript(&urls);
+    fs::write(dir.path().join("post.md"), &text).unwrap();
+    fs::write(
+        dir.path().join(".chatlint.yaml"),
+        "online:\n  exclude:\n    - /skip/\n    - 'thumbs/.*\\.png$'\n",
+    )
+    .unwrap();
+    let check = |extra: &[&str]| {
+        findings(
+            chatlint(dir.path())
+                .args(["check", "--online", "--no-cache", "post.md"])
+                .args(extra),
+            &text,
+        )
+    };
+    let (code, found) = check(&[]);
+    assert_eq!(code, 1);
+    let reported: Vec<&String> = found.keys().collect();
+    assert_eq!(reported, [&urls[0], &urls[3]]);
+    let paths = |server: &Server| {
+        let mut paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+        paths.sort();
+        paths
+    };
+    assert_eq!(paths(&server), ["/keep.png", "/thumbs/b.png.txt"]);
+
+    // The command line's patterns replace the configuration's.
+    let (_, found) = check(&["--exclude-url", "keep", "--exclude-url", r"\.txt$"]);
+    let reported: Vec<&String> = found.keys().collect();
+    assert_eq!(reported, [&urls[1], &urls[2]]);
+    assert_eq!(
+        paths(&server),
+        [
+            "/keep.png",
+            "/skip/a.png",
+            "/thumbs/b.png",
+            "/thumbs/b.png.txt"
+        ]
+    );
+}
+
+#[test]
+fn a_bad_url_pattern_is_an_error_pointing_at_it() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("post.md"), transcript(&[])).unwrap();
+    fs::write(
+        dir.path().join(".chatlint.yaml"),
+        "online:\n  exclude:\n    - ok\n    - img/(a\n",
+    )
+    .unwrap();
+    // Read, and refused, even without --online.
+    chatlint(dir.path())
+        .args(["check", "post.md"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            ".chatlint.yaml:4: Invalid URL pattern",
+        ))
+        .stderr(predicates::str::contains(
+            "`img/(a` is not a regular expression: unclosed group",
+        ));
+    fs::write(dir.path().join(".chatlint.yaml"), "online:\n  exclude: x\n").unwrap();
+    chatlint(dir.path())
+        .args(["check", "post.md"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            ".chatlint.yaml:2: Invalid `exclude` in `online`",
+        ));
+    fs::remove_file(dir.path().join(".chatlint.yaml")).unwrap();
+    chatlint(dir.path())
+        .args(["check", "--online", "--exclude-url", "(", "post.md"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("`(` is not a regular expression"));
+}
+
+#[test]
 fn the_per_host_limit_holds() {
     let server = Server::start(Duration::from_millis(100), |_, _| Reply::Status(200));
     let dir = tempfile::tempdir().unwrap();
@@ -495,6 +585,14 @@ fn the_config_schema_describes_every_online_option() {
     let mut options: Vec<&str> = command
         .get_arguments()
         .filter_map(|arg| arg.get_long())
+        // `check --exclude` would read as files to skip, as in ruff.
+        .map(|flag| {
+            if flag == "exclude-url" {
+                "exclude"
+            } else {
+                flag
+            }
+        })
         .collect();
     let mut keys: Vec<&str> = described.keys().map(String::as_str).collect();
     options.sort_unstable();
@@ -523,8 +621,10 @@ fn the_config_schema_describes_every_online_option() {
     }
 
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let config = json!({"online": {"concurrency": 8, "timeout": 0.5, "site-root": "_site"}});
+    let config = json!({"online": {"concurrency": 8, "timeout": 0.5, "site-root": "_site",
+        "exclude": ["^https://example\\.org/"]}});
     assert!(validator.is_valid(&config));
+    assert!(!validator.is_valid(&json!({"online": {"exclude": "x"}})));
     assert!(!validator.is_valid(&json!({"online": {"concurrency": 0}})));
     assert!(!validator.is_valid(&json!({"online": {"timeot": 1}})));
 }

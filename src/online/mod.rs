@@ -14,6 +14,7 @@
 //! selectable, suppressible, with its fixes applied by the one fix engine.
 
 mod cache;
+mod exclude;
 mod options;
 mod pool;
 mod probe;
@@ -26,9 +27,9 @@ use std::time::SystemTime;
 use url::Url;
 
 pub use options::{
-    CacheSettings, OnlineConfig, OnlineSettings, Seconds, DEFAULT_CACHE_DIR, DEFAULT_CACHE_MAX_AGE,
-    DEFAULT_CONCURRENCY, DEFAULT_PER_HOST_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF,
-    DEFAULT_TIMEOUT,
+    CacheSettings, OnlineConfig, OnlineSettings, Seconds, UrlPattern, DEFAULT_CACHE_DIR,
+    DEFAULT_CACHE_MAX_AGE, DEFAULT_CONCURRENCY, DEFAULT_PER_HOST_CONCURRENCY, DEFAULT_RETRIES,
+    DEFAULT_RETRY_BACKOFF, DEFAULT_TIMEOUT,
 };
 pub use verdict::{Failure, Verdict};
 
@@ -196,6 +197,8 @@ pub fn check<'a>(
                 };
                 by_target.insert(Target::Local(path), verdict);
             }
+            // Neither requested nor reported: no verdict.
+            Target::Remote(url) if exclude::excludes(&settings.exclude, &url) => {}
             Target::Remote(url) => match cache.as_ref().and_then(|cache| cache.get(&url)) {
                 Some(verdict) => {
                     by_target.insert(Target::Remote(url), verdict.clone());

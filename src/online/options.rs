@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub use super::exclude::UrlPattern;
+
 pub const DEFAULT_CONCURRENCY: usize = 16;
 pub const DEFAULT_PER_HOST_CONCURRENCY: usize = 4;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -54,6 +56,11 @@ pub struct OnlineConfig {
     /// (without it they are not checked).
     #[cfg_attr(feature = "cli", arg(long, value_name = "DIR"))]
     pub site_root: Option<PathBuf>,
+    /// Image URLs never requested nor reported: regular expressions, each
+    /// searched for anywhere in the URL (as lychee's `--exclude`). Repeat
+    /// the flag for more; the command line's replace the configuration's.
+    #[cfg_attr(feature = "cli", arg(long = "exclude-url", value_name = "REGEX"))]
+    pub exclude: Option<Vec<UrlPattern>>,
 }
 
 impl OnlineConfig {
@@ -68,6 +75,7 @@ impl OnlineConfig {
             cache_dir: self.cache_dir.or(base.cache_dir),
             cache_max_age: self.cache_max_age.or(base.cache_max_age),
             site_root: self.site_root.or(base.site_root),
+            exclude: self.exclude.or(base.exclude),
         }
     }
 
@@ -124,6 +132,8 @@ pub struct OnlineSettings {
     /// `None` with `--no-cache`: nothing is read or written.
     pub cache: Option<CacheSettings>,
     pub site_root: Option<PathBuf>,
+    /// URLs never requested (`exclude`).
+    pub exclude: Vec<UrlPattern>,
 }
 
 impl Default for OnlineSettings {
@@ -170,6 +180,7 @@ impl OnlineSettings {
                     .map_or(DEFAULT_CACHE_MAX_AGE, Duration::from_secs),
             }),
             site_root: config.site_root,
+            exclude: config.exclude.unwrap_or_default(),
         }
     }
 }
