@@ -522,6 +522,120 @@ fn a_bad_url_pattern_is_an_error_pointing_at_it() {
 }
 
 #[test]
+fn accept_says_which_statuses_count_as_reachable() {
+    let server = Server::start(Duration::ZERO, |request, _| match request.path.as_str() {
+        "/ok.png" => Reply::Status(200),
+        "/empty.png" => Reply::Status(204),
+        "/forbidden.png" => Reply::Status(403),
+        "/busy.png" => Reply::Status(429),
+        "/moved.png" => Reply::redirect(301, "/forbidden.png"),
+        _ => Reply::Status(404),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let paths = [
+        "/ok.png",
+        "/empty.png",
+        "/forbidden.png",
+        "/busy.png",
+        "/moved.png",
+    ];
+    let urls: Vec<String> = paths.iter().map(|path| server.url(path)).collect();
+    let text = transcript(&urls);
+    fs::write(dir.path().join("post.md"), &text).unwrap();
+    fs::write(
+        dir.path().join(".chatlint.yaml"),
+        "online:\n  retry-backoff: 0.05\n",
+    )
+    .unwrap();
+    let check = |extra: &[&str]| {
+        let (code, found) = findings(
+            chatlint(dir.path())
+                .args(["check", "--online", "post.md"])
+                .args(extra),
+            &text,
+        );
+        let found: BTreeMap<String, String> = found
+            .into_iter()
+            .map(|(url, f)| (url, f[0].0.clone()))
+            .collect();
+        (code, found)
+    };
+    let count = |path: &str| server.requests_for(path).len();
+
+    // The default: every 2xx, and only those.
+    let (code, found) = check(&[]);
+    assert_eq!(code, 1);
+    let expected = BTreeMap::from([
+        (
+            urls[2].clone(),
+            "Image URL answers 403 Forbidden".to_string(),
+        ),
+        (
+            urls[3].clone(),
+            "Image URL answers 429 Too Many Requests".to_string(),
+        ),
+        (
+            urls[4].clone(),
+            "Image URL answers 403 Forbidden".to_string(),
+        ),
+    ]);
+    assert_eq!(found, expected);
+    assert_eq!(count("/busy.png"), 3, "a 429 is retried");
+
+    // 403 and 429 accepted, 204 not: judged again, not taken from the cache
+    // of the run before; an accepted 429 is not retried; a redirect is
+    // followed to the status it ends on.
+    let (code, found) = check(&["--accept", "200,403,429"]);
+    assert_eq!(code, 1);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found[&urls[1]], "Image URL answers 204 No Content");
+    assert_eq!(found[&urls[4]], "Image URL has moved permanently");
+    assert_eq!(count("/busy.png"), 4);
+    assert_eq!(count("/ok.png"), 2);
+    assert_eq!(count("/forbidden.png"), 2 * 2);
+
+    // The same in the configuration, as a list with a range; its cache
+    // holds from then on.
+    fs::write(
+        dir.path().join(".chatlint.yaml"),
+        "online:\n  accept: [200..=299, 403, 429]\n",
+    )
+    .unwrap();
+    let (code, found) = check(&[]);
+    assert_eq!((code, found.len()), (1, 1));
+    assert_eq!(found[&urls[4]], "Image URL has moved permanently");
+    let before = server.requests().len();
+    assert_eq!(check(&[]).1, found);
+    assert_eq!(server.requests().len(), before, "answered from the cache");
+}
+
+#[test]
+fn bad_accept_codes_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("post.md"), transcript(&[])).unwrap();
+    chatlint(dir.path())
+        .args(["check", "--online", "--accept", "200,2xx", "post.md"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "`2xx` is not a status code (100 to 999) or a range such as `200..=299`",
+        ));
+    fs::write(
+        dir.path().join(".chatlint.yaml"),
+        "online:\n  timeout: 1\n  accept: \"300..=200\"\n",
+    )
+    .unwrap();
+    chatlint(dir.path())
+        .args(["check", "post.md"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            ".chatlint.yaml:3: Invalid `accept` in `online`",
+        ))
+        .stderr(predicates::str::contains("`300..=200` is an empty range"));
+}
+
+#[test]
 fn the_per_host_limit_holds() {
     let server = Server::start(Duration::from_millis(100), |_, _| Reply::Status(200));
     let dir = tempfile::tempdir().unwrap();
@@ -616,6 +730,7 @@ fn the_config_schema_describes_every_online_option() {
             json!(online::DEFAULT_CACHE_MAX_AGE.as_secs()),
         ),
     ];
+    let defaults = defaults.into_iter().chain([("accept", json!("200..=299"))]);
     for (key, default) in defaults {
         assert_eq!(described[key]["default"], default, "{key}");
     }
@@ -625,6 +740,18 @@ fn the_config_schema_describes_every_online_option() {
         "exclude": ["^https://example\\.org/"]}});
     assert!(validator.is_valid(&config));
     assert!(!validator.is_valid(&json!({"online": {"exclude": "x"}})));
+    for accept in [json!(200), json!("200..=299, 403"), json!([200, "..=204"])] {
+        assert!(
+            validator.is_valid(&json!({"online": {"accept": accept}})),
+            "{accept}"
+        );
+    }
+    for accept in [json!(99), json!("2xx"), json!([]), json!(true)] {
+        assert!(
+            !validator.is_valid(&json!({"online": {"accept": accept}})),
+            "{accept}"
+        );
+    }
     assert!(!validator.is_valid(&json!({"online": {"concurrency": 0}})));
     assert!(!validator.is_valid(&json!({"online": {"timeot": 1}})));
 }

@@ -13,6 +13,7 @@
 //! any rule:
 //! selectable, suppressible, with its fixes applied by the one fix engine.
 
+mod accept;
 mod cache;
 mod exclude;
 mod options;
@@ -27,9 +28,9 @@ use std::time::SystemTime;
 use url::Url;
 
 pub use options::{
-    CacheSettings, OnlineConfig, OnlineSettings, Seconds, UrlPattern, DEFAULT_CACHE_DIR,
-    DEFAULT_CACHE_MAX_AGE, DEFAULT_CONCURRENCY, DEFAULT_PER_HOST_CONCURRENCY, DEFAULT_RETRIES,
-    DEFAULT_RETRY_BACKOFF, DEFAULT_TIMEOUT,
+    AcceptedStatuses, CacheSettings, OnlineConfig, OnlineSettings, Seconds, UrlPattern,
+    DEFAULT_CACHE_DIR, DEFAULT_CACHE_MAX_AGE, DEFAULT_CONCURRENCY, DEFAULT_PER_HOST_CONCURRENCY,
+    DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF, DEFAULT_TIMEOUT,
 };
 pub use verdict::{Failure, Verdict};
 
@@ -184,7 +185,7 @@ pub fn check<'a>(
     let mut cache = settings
         .cache
         .as_ref()
-        .map(|settings| cache::Cache::open(settings, SystemTime::now()));
+        .map(|cache| cache::Cache::open(cache, &settings.judgement(), SystemTime::now()));
     let mut by_target = HashMap::new();
     let mut requests = Vec::new();
     for target in requested {

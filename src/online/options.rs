@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub use super::accept::AcceptedStatuses;
 pub use super::exclude::UrlPattern;
 
 pub const DEFAULT_CONCURRENCY: usize = 16;
@@ -61,6 +62,10 @@ pub struct OnlineConfig {
     /// the flag for more; the command line's replace the configuration's.
     #[cfg_attr(feature = "cli", arg(long = "exclude-url", value_name = "REGEX"))]
     pub exclude: Option<Vec<UrlPattern>>,
+    /// HTTP statuses that count as reachable, codes and ranges:
+    /// `200..=299,403` (`A..B` leaves B out) [default: 200..=299].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "CODES"))]
+    pub accept: Option<AcceptedStatuses>,
 }
 
 impl OnlineConfig {
@@ -76,6 +81,7 @@ impl OnlineConfig {
             cache_max_age: self.cache_max_age.or(base.cache_max_age),
             site_root: self.site_root.or(base.site_root),
             exclude: self.exclude.or(base.exclude),
+            accept: self.accept.or(base.accept),
         }
     }
 
@@ -134,6 +140,7 @@ pub struct OnlineSettings {
     pub site_root: Option<PathBuf>,
     /// URLs never requested (`exclude`).
     pub exclude: Vec<UrlPattern>,
+    pub accept: AcceptedStatuses,
 }
 
 impl Default for OnlineSettings {
@@ -159,6 +166,16 @@ impl OnlineSettings {
         Self::from_config(command_line.clone().over(from_files), use_cache)
     }
 
+    /// The options that judge an answer, for the cache: a verdict found
+    /// under others is not this run's. Empty for the defaults.
+    pub(crate) fn judgement(&self) -> String {
+        if self.accept == AcceptedStatuses::default() {
+            String::new()
+        } else {
+            format!("accept={}", self.accept)
+        }
+    }
+
     fn from_config(config: OnlineConfig, use_cache: bool) -> Self {
         let seconds = |s: Option<Seconds>, default| s.map_or(default, |s| s.0);
         Self {
@@ -181,6 +198,7 @@ impl OnlineSettings {
             }),
             site_root: config.site_root,
             exclude: config.exclude.unwrap_or_default(),
+            accept: config.accept.unwrap_or_default(),
         }
     }
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use ureq::Agent;
 use url::Url;
 
-use super::options::OnlineSettings;
+use super::options::{AcceptedStatuses, OnlineSettings};
 use super::verdict::{Failure, Verdict};
 use super::MAX_REDIRECTS;
 
@@ -32,6 +32,7 @@ pub(crate) enum Attempt {
 #[derive(Debug)]
 pub(crate) struct Probe {
     agent: Agent,
+    accept: AcceptedStatuses,
 }
 
 /// What one response said.
@@ -71,6 +72,7 @@ impl Probe {
             .build();
         Self {
             agent: config.into(),
+            accept: settings.accept.clone(),
         }
     }
 
@@ -88,42 +90,43 @@ impl Probe {
             };
             let status = answer.status;
             let broken = |failure| Attempt::Done(Verdict::Broken(failure));
-            match status {
-                200..=299 => {
-                    return Attempt::Done(match moved {
-                        Some((to, status)) => Verdict::Moved { to, status },
-                        None => Verdict::Ok,
-                    })
+            // A redirect is followed whatever `accept` says: it judges
+            // where the chain ends.
+            let next = match status {
+                301 | 302 | 303 | 307 | 308 => answer
+                    .location
+                    .and_then(|location| Url::parse(&current).ok()?.join(&location).ok()),
+                _ => None,
+            };
+            if let Some(next) = next.map(String::from) {
+                if visited.contains(&next) {
+                    return broken(Failure::RedirectLoop);
                 }
-                301 | 302 | 303 | 307 | 308 => {
-                    let next = answer
-                        .location
-                        .and_then(|location| Url::parse(&current).ok()?.join(&location).ok());
-                    let Some(next) = next.map(String::from) else {
-                        return broken(Failure::Status(status));
-                    };
-                    if visited.contains(&next) {
-                        return broken(Failure::RedirectLoop);
-                    }
-                    if visited.len() > MAX_REDIRECTS {
-                        return broken(Failure::TooManyRedirects);
-                    }
-                    only_permanent &= matches!(status, 301 | 308);
-                    if only_permanent {
-                        let first = moved.map_or(status, |(_, first)| first);
-                        moved = Some((next.clone(), first));
-                    }
-                    visited.push(next.clone());
-                    current = next;
+                if visited.len() > MAX_REDIRECTS {
+                    return broken(Failure::TooManyRedirects);
                 }
-                408 | 429 | 500..=599 => {
-                    return Attempt::Retry {
-                        failure: Failure::Status(status),
-                        retry_after: answer.retry_after,
-                    }
+                only_permanent &= matches!(status, 301 | 308);
+                if only_permanent {
+                    let first = moved.map_or(status, |(_, first)| first);
+                    moved = Some((next.clone(), first));
                 }
-                _ => return broken(Failure::Status(status)),
+                visited.push(next.clone());
+                current = next;
+                continue;
             }
+            if self.accept.contains(status) {
+                return Attempt::Done(match moved {
+                    Some((to, status)) => Verdict::Moved { to, status },
+                    None => Verdict::Ok,
+                });
+            }
+            return match status {
+                408 | 429 | 500..=599 => Attempt::Retry {
+                    failure: Failure::Status(status),
+                    retry_after: answer.retry_after,
+                },
+                _ => broken(Failure::Status(status)),
+            };
         }
     }
 

@@ -8,13 +8,15 @@ use crate::rules::Settings;
 declare_rule! {
     /// ## What it does
     /// With `chatlint check --online`, checks that every image still loads: an
-    /// `http` or `https` URL must answer 2xx to a HEAD request (a ranged GET
+    /// `http` or `https` URL must answer 2xx (or another status that
+    /// `--accept` names) to a HEAD request (a ranged GET
     /// where HEAD is refused), and a relative URL must name a file under the
     /// site root (`--site-root`, or `site-root` in the `online:` section of
     /// `.chatlint.yaml`). Without `--online` the rule does nothing and
     /// chatlint makes no request at all.
     ///
-    /// An image is broken when it answers 4xx or 5xx (after retries for 429,
+    /// An image is broken when it answers a status not accepted, such as a
+    /// 4xx or 5xx (after retries for 429,
     /// 5xx and timeouts, honouring `Retry-After`), when its host does not
     /// resolve, refuses the connection, fails the TLS handshake or does not
     /// answer in time, or when its redirects loop or exceed 10. An image whose
@@ -23,7 +25,8 @@ declare_rule! {
     ///
     /// An image whose finding a suppression comment would hide
     /// (`<!-- chatlint-disable-next-line unreachable-image -->`) is not
-    /// requested at all, nor are the images of a file the rule is off for.
+    /// requested at all, nor are the images of a file the rule is off for,
+    /// nor URLs that `online.exclude` matches.
     ///
     /// Each distinct URL is requested once per run, by a pool of threads
     /// within a global and a per-host limit; results are cached for a day
