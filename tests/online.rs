@@ -156,7 +156,7 @@ fn every_kind_of_answer_then_the_cache() {
     fs::write(dir.path().join("site/img/here.png"), "png").unwrap();
     fs::write(
         dir.path().join(".chatlint.yaml"),
-        "online:\n  timeout: 0.5\n  retries: 2\n  retry-backoff: 0.05\n  site-root: site\n",
+        "online:\n  timeout: 0.5\n  retries: 2\n  retry-backoff: 0.05\n  site-root: site\n  allow-private: true\n",
     )
     .unwrap();
 
@@ -308,7 +308,7 @@ fn without_online_nothing_is_requested() {
     )
     .unwrap();
     let (code, found) = findings(
-        chatlint(dir.path()).args(["check", "--online", "post.md", "drafts"]),
+        chatlint(dir.path()).args(["check", "--online", "--allow-private", "post.md", "drafts"]),
         &text,
     );
     assert_eq!(code, 1);
@@ -332,7 +332,14 @@ fn fix_follows_a_permanent_redirect_and_suppressions_apply() {
     let post = dir.path().join("post.md");
     fs::write(&post, &text).unwrap();
     chatlint(dir.path())
-        .args(["check", "--online", "--no-cache", "--fix", "post.md"])
+        .args([
+            "check",
+            "--online",
+            "--allow-private",
+            "--no-cache",
+            "--fix",
+            "post.md",
+        ])
         .assert()
         .code(0)
         .stdout(predicates::str::contains("unreachable-image ×1"));
@@ -408,7 +415,7 @@ fn suppressed_images_are_not_requested() {
     // reported by `unused-suppression`.
     let (code, found) = findings(
         chatlint(dir.path())
-            .args(["check", "--online", "--no-cache"])
+            .args(["check", "--online", "--allow-private", "--no-cache"])
             .args(files),
         &text,
     );
@@ -448,7 +455,7 @@ fn excluded_urls_are_neither_requested_nor_reported() {
     fs::write(dir.path().join("post.md"), &text).unwrap();
     fs::write(
         dir.path().join(".chatlint.yaml"),
-        "online:\n  exclude:\n    - /skip/\n    - 'thumbs/.*\\.png$'\n",
+        "online:\n  allow-private: true\n  exclude:\n    - /skip/\n    - 'thumbs/.*\\.png$'\n",
     )
     .unwrap();
     let check = |extra: &[&str]| {
@@ -544,7 +551,7 @@ fn accept_says_which_statuses_count_as_reachable() {
     fs::write(dir.path().join("post.md"), &text).unwrap();
     fs::write(
         dir.path().join(".chatlint.yaml"),
-        "online:\n  retry-backoff: 0.05\n",
+        "online:\n  retry-backoff: 0.05\n  allow-private: true\n",
     )
     .unwrap();
     let check = |extra: &[&str]| {
@@ -598,7 +605,7 @@ fn accept_says_which_statuses_count_as_reachable() {
     // holds from then on.
     fs::write(
         dir.path().join(".chatlint.yaml"),
-        "online:\n  accept: [200..=299, 403, 429]\n",
+        "online:\n  accept: [200..=299, 403, 429]\n  allow-private: true\n",
     )
     .unwrap();
     let (code, found) = check(&[]);
@@ -636,13 +643,226 @@ fn bad_accept_codes_are_errors() {
 }
 
 #[test]
+fn private_addresses_are_refused_unless_allowed() {
+    let server = Server::start(Duration::ZERO, |_, _| Reply::Status(200));
+    let dir = tempfile::tempdir().unwrap();
+    let port = server.port();
+    let refused = [
+        (server.url("/literal.png"), "a loopback address 127.0.0.1"),
+        // A name, refused for what it resolves to (127.0.0.1 or ::1).
+        (
+            format!("http://localhost:{port}/name.png"),
+            "a loopback address ",
+        ),
+        (
+            format!("http://[::1]:{port}/v6.png"),
+            "a loopback address ::1",
+        ),
+        (
+            format!("http://[::ffff:127.0.0.1]:{port}/mapped.png"),
+            "a loopback address ::ffff:127.0.0.1",
+        ),
+        (
+            "http://10.1.2.3/private.png".to_string(),
+            "a private address 10.1.2.3",
+        ),
+        (
+            "http://169.254.169.254/latest/meta-data/".to_string(),
+            "a link-local address 169.254.169.254",
+        ),
+    ];
+    let urls: Vec<String> = refused.iter().map(|(url, _)| url.clone()).collect();
+    let text = transcript(&urls);
+    fs::write(dir.path().join("post.md"), &text).unwrap();
+    let assert_refused = |found: &Findings| {
+        assert_eq!(found.len(), refused.len(), "{found:#?}");
+        for (url, address) in &refused {
+            let message = &found[url][0].0;
+            assert!(
+                message.starts_with(&format!("Image URL refused: resolves to {address}")),
+                "{url}: {message}"
+            );
+        }
+    };
+    let (code, found) = check_online(dir.path(), &text, &[]);
+    assert_eq!(code, 1);
+    assert_refused(&found);
+    assert_eq!(
+        server.connections(),
+        0,
+        "the loopback server is never contacted"
+    );
+
+    // A pull request can change the configuration too: in CI, the command
+    // line's --allow-private=false wins.
+    fs::write(
+        dir.path().join(".chatlint.yaml"),
+        "online:\n  allow-private: true\n",
+    )
+    .unwrap();
+    let (code, found) = check_online(dir.path(), &text, &["--allow-private=false"]);
+    assert_eq!(code, 1);
+    assert_refused(&found);
+    assert_eq!(server.connections(), 0);
+
+    // Allowed (and refusals were not cached): the loopback server is asked.
+    let allowed = transcript(&urls[..2]);
+    fs::write(dir.path().join("allowed.md"), &allowed).unwrap();
+    let (code, found) = findings(
+        chatlint(dir.path()).args(["check", "--online", "allowed.md"]),
+        &allowed,
+    );
+    assert_eq!((code, found.len()), (0, 0), "{found:#?}");
+    assert_eq!(server.requests_for("/literal.png").len(), 1);
+    assert_eq!(server.requests_for("/name.png").len(), 1);
+}
+
+#[test]
+fn a_redirect_to_a_private_address_is_refused_at_that_hop() {
+    use chatlint::online::{self, non_public, Failure, OnlineSettings, Verdict};
+    use std::sync::{Arc, OnceLock};
+
+    // In this process, unlike the commands the other tests run: through a
+    // proxy, the proxy resolves names, and chatlint cannot judge them.
+    for proxy in ["http_proxy", "https_proxy", "all_proxy"] {
+        for name in [proxy.to_string(), proxy.to_ascii_uppercase()] {
+            assert!(
+                std::env::var_os(&name).is_none(),
+                "run the tests without ${name}"
+            );
+        }
+    }
+    let port = Arc::new(OnceLock::<u16>::new());
+    let server = {
+        let port = Arc::clone(&port);
+        Server::start(Duration::ZERO, move |request, _| {
+            let port = port.get().unwrap();
+            match request.path.as_str() {
+                "/to-literal.png" => {
+                    Reply::redirect(302, &format!("http://127.0.0.1:{port}/secret-literal.png"))
+                }
+                "/to-name.png" => {
+                    Reply::redirect(301, &format!("http://localhost:{port}/secret-name.png"))
+                }
+                "/to-public.png" => {
+                    Reply::redirect(302, &format!("http://images.example.com:{port}/fine.png"))
+                }
+                _ => Reply::Status(200),
+            }
+        })
+    };
+    port.set(server.port()).unwrap();
+    // A public-looking name that points at the server: chosen by whoever
+    // runs the check (as `curl --resolve`), so allowed.
+    let public = |path: &str| format!("http://images.example.com:{}{path}", server.port());
+    let settings = OnlineSettings {
+        hosts: vec![(
+            "images.example.com".to_string(),
+            "127.0.0.1".parse().unwrap(),
+        )],
+        cache: None,
+        retries: 0,
+        ..OnlineSettings::default()
+    };
+    assert!(!settings.allow_private, "refused by default");
+    let urls = [
+        "/fine.png",
+        "/to-public.png",
+        "/to-literal.png",
+        "/to-name.png",
+    ]
+    .map(public);
+    let text = transcript(&urls);
+    let (verdicts, error) = online::check([text.as_str()], &settings);
+    assert!(error.is_none());
+
+    assert_eq!(verdicts.get(&urls[0]), Some(&Verdict::Ok));
+    assert_eq!(verdicts.get(&urls[1]), Some(&Verdict::Ok));
+    let literal_hop = format!("http://127.0.0.1:{}/secret-literal.png", server.port());
+    let failure = Failure::Refused {
+        address: "127.0.0.1".parse().unwrap(),
+        redirect: Some(literal_hop.clone()),
+    };
+    assert_eq!(
+        failure.to_string(),
+        format!(
+            "refused: redirects to {literal_hop}, which resolves to a loopback address 127.0.0.1"
+        )
+    );
+    assert_eq!(verdicts.get(&urls[2]), Some(&Verdict::Broken(failure)));
+    match verdicts.get(&urls[3]) {
+        Some(Verdict::Broken(Failure::Refused { address, redirect })) => {
+            assert_eq!(non_public(*address), Some("a loopback address"));
+            let name_hop = format!("http://localhost:{}/secret-name.png", server.port());
+            assert_eq!(redirect.as_deref(), Some(name_hop.as_str()));
+        }
+        other => panic!("{other:?}"),
+    }
+    // What the server saw: every allowed hop, and no refused one.
+    let count = |path: &str| server.requests_for(path).len();
+    assert_eq!(count("/fine.png"), 2);
+    assert_eq!((count("/to-literal.png"), count("/to-name.png")), (1, 1));
+    assert_eq!(count("/secret-literal.png") + count("/secret-name.png"), 0);
+}
+
+#[test]
+fn through_a_proxy_a_private_address_is_still_refused() {
+    // The proxy: the test server, which answers CONNECT and then the
+    // request tunnelled through it. It is on loopback, and allowed: the
+    // network's own choice, from the environment.
+    let proxy = Server::start(Duration::ZERO, |_, _| Reply::Status(200));
+    let dir = tempfile::tempdir().unwrap();
+    let urls = [
+        "http://10.9.8.7/private.png".to_string(),
+        "http://images.example.com/public.png".to_string(),
+    ];
+    let text = transcript(&urls);
+    fs::write(dir.path().join("post.md"), &text).unwrap();
+    let (code, found) = findings(
+        chatlint(dir.path()).env("HTTP_PROXY", proxy.url("")).args([
+            "check",
+            "--online",
+            "--no-cache",
+            "post.md",
+        ]),
+        &text,
+    );
+    assert_eq!(code, 1);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[&urls[0]][0].0,
+        "Image URL refused: resolves to a private address 10.9.8.7"
+    );
+    // The proxy resolves the name: it is the proxy's to judge.
+    let asked: Vec<(String, String)> = proxy
+        .requests()
+        .into_iter()
+        .map(|r| (r.method, r.path))
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            ("CONNECT".to_string(), "images.example.com:80".to_string()),
+            ("HEAD".to_string(), "/public.png".to_string())
+        ]
+    );
+}
+
+#[test]
 fn the_per_host_limit_holds() {
     let server = Server::start(Duration::from_millis(100), |_, _| Reply::Status(200));
     let dir = tempfile::tempdir().unwrap();
     let urls: Vec<String> = (0..12).map(|i| server.url(&format!("/{i}.png"))).collect();
     fs::write(dir.path().join("post.md"), transcript(&urls)).unwrap();
     chatlint(dir.path())
-        .args(["check", "--online", "--no-cache", "--concurrency", "8"])
+        .args([
+            "check",
+            "--online",
+            "--allow-private",
+            "--no-cache",
+            "--concurrency",
+            "8",
+        ])
         .args(["--per-host-concurrency", "2", "post.md"])
         .assert()
         .code(0);
@@ -730,7 +950,10 @@ fn the_config_schema_describes_every_online_option() {
             json!(online::DEFAULT_CACHE_MAX_AGE.as_secs()),
         ),
     ];
-    let defaults = defaults.into_iter().chain([("accept", json!("200..=299"))]);
+    let defaults = defaults.into_iter().chain([
+        ("accept", json!("200..=299")),
+        ("allow-private", json!(false)),
+    ]);
     for (key, default) in defaults {
         assert_eq!(described[key]["default"], default, "{key}");
     }

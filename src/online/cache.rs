@@ -54,7 +54,7 @@ impl Cache {
                 .unwrap_or_default();
         entries.retain(|_, entry| {
             now.saturating_sub(entry.checked) < settings.max_age.as_secs()
-                && !entry.verdict.is_transient()
+                && entry.verdict.lasts()
                 && entry.judged == judgement
         });
         Self {
@@ -70,9 +70,9 @@ impl Cache {
         self.entries.get(url).map(|entry| &entry.verdict)
     }
 
-    /// Keeps a fresh verdict, unless it is transient.
+    /// Keeps a fresh verdict, unless it is transient or a refusal.
     pub(crate) fn record(&mut self, url: &str, verdict: &Verdict) {
-        if !verdict.is_transient() && !self.max_age.is_zero() {
+        if verdict.lasts() && !self.max_age.is_zero() {
             let entry = Entry {
                 checked: self.now,
                 verdict: verdict.clone(),
@@ -112,6 +112,11 @@ mod tests {
         cache.record("http://a/404", &Verdict::Broken(Failure::Status(404)));
         cache.record("http://a/503", &Verdict::Broken(Failure::Status(503)));
         cache.record("http://a/slow", &Verdict::Broken(Failure::Timeout));
+        let refused = Failure::Refused {
+            address: "127.0.0.1".parse().unwrap(),
+            redirect: None,
+        };
+        cache.record("http://a/private", &Verdict::Broken(refused));
         cache.save().unwrap();
         assert!(settings.dir.join(".gitignore").is_file());
 
@@ -123,6 +128,7 @@ mod tests {
         );
         assert_eq!(later.get("http://a/503"), None);
         assert_eq!(later.get("http://a/slow"), None);
+        assert_eq!(later.get("http://a/private"), None);
 
         let expired = Cache::open(&settings, "", start + Duration::from_secs(100));
         assert_eq!(expired.get("http://a/ok"), None);

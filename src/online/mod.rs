@@ -14,6 +14,7 @@
 //! selectable, suppressible, with its fixes applied by the one fix engine.
 
 mod accept;
+mod address;
 mod cache;
 mod exclude;
 mod options;
@@ -27,6 +28,7 @@ use std::time::SystemTime;
 
 use url::Url;
 
+pub use address::non_public;
 pub use options::{
     AcceptedStatuses, CacheSettings, OnlineConfig, OnlineSettings, Seconds, UrlPattern,
     DEFAULT_CACHE_DIR, DEFAULT_CACHE_MAX_AGE, DEFAULT_CONCURRENCY, DEFAULT_PER_HOST_CONCURRENCY,

@@ -1,6 +1,7 @@
 //! The online checks' knobs: the `online:` section of `.chatlint.yaml` and the
 //! same options on the command line, which wins.
 
+use std::net::IpAddr;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -66,6 +67,20 @@ pub struct OnlineConfig {
     /// `200..=299,403` (`A..B` leaves B out) [default: 200..=299].
     #[cfg_attr(feature = "cli", arg(long, value_name = "CODES"))]
     pub accept: Option<AcceptedStatuses>,
+    /// Request private, loopback, link-local and other non-public
+    /// addresses too (refused by default, after DNS and at each redirect);
+    /// `--allow-private=false` overrides the configuration [default: false].
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            long,
+            value_name = "BOOL",
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = "true"
+        )
+    )]
+    pub allow_private: Option<bool>,
 }
 
 impl OnlineConfig {
@@ -82,6 +97,7 @@ impl OnlineConfig {
             site_root: self.site_root.or(base.site_root),
             exclude: self.exclude.or(base.exclude),
             accept: self.accept.or(base.accept),
+            allow_private: self.allow_private.or(base.allow_private),
         }
     }
 
@@ -141,6 +157,14 @@ pub struct OnlineSettings {
     /// URLs never requested (`exclude`).
     pub exclude: Vec<UrlPattern>,
     pub accept: AcceptedStatuses,
+    /// Whether non-public addresses may be requested ([`super::non_public`]).
+    pub allow_private: bool,
+    /// Names answered from here rather than by DNS, as `curl --resolve`
+    /// does (where chatlint resolves names: not through a proxy), and
+    /// allowed whatever their address: whoever runs the check chose them.
+    /// For tests and programs that embed chatlint; not in the
+    /// configuration, which a pull request can change.
+    pub hosts: Vec<(String, IpAddr)>,
 }
 
 impl Default for OnlineSettings {
@@ -169,11 +193,14 @@ impl OnlineSettings {
     /// The options that judge an answer, for the cache: a verdict found
     /// under others is not this run's. Empty for the defaults.
     pub(crate) fn judgement(&self) -> String {
-        if self.accept == AcceptedStatuses::default() {
-            String::new()
-        } else {
-            format!("accept={}", self.accept)
+        let mut judgement = Vec::new();
+        if self.accept != AcceptedStatuses::default() {
+            judgement.push(format!("accept={}", self.accept));
         }
+        if self.allow_private {
+            judgement.push("allow-private".to_string());
+        }
+        judgement.join(";")
     }
 
     fn from_config(config: OnlineConfig, use_cache: bool) -> Self {
@@ -199,6 +226,8 @@ impl OnlineSettings {
             site_root: config.site_root,
             exclude: config.exclude.unwrap_or_default(),
             accept: config.accept.unwrap_or_default(),
+            allow_private: config.allow_private.unwrap_or(false),
+            hosts: Vec::new(),
         }
     }
 }

@@ -1,11 +1,15 @@
 //! One attempt at one URL: a HEAD request (a ranged GET where HEAD is
 //! refused), following redirects one hop at a time so that each is seen.
 
+use std::net::IpAddr;
 use std::time::{Duration, SystemTime};
 
+use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::transport::DefaultConnector;
 use ureq::Agent;
 use url::Url;
 
+use super::address::{refusal, GuardedResolver, Refusal};
 use super::options::{AcceptedStatuses, OnlineSettings};
 use super::verdict::{Failure, Verdict};
 use super::MAX_REDIRECTS;
@@ -33,6 +37,7 @@ pub(crate) enum Attempt {
 pub(crate) struct Probe {
     agent: Agent,
     accept: AcceptedStatuses,
+    allow_private: bool,
 }
 
 /// What one response said.
@@ -70,9 +75,16 @@ impl Probe {
             .max_idle_connections_per_host(settings.per_host_concurrency)
             .user_agent(USER_AGENT)
             .build();
+        // Each name is judged by what it resolves to, where ureq resolves it.
+        let resolver = GuardedResolver {
+            allow_private: settings.allow_private,
+            hosts: settings.hosts.clone(),
+            system: DefaultResolver::default(),
+        };
         Self {
-            agent: config.into(),
+            agent: Agent::with_parts(config, DefaultConnector::default(), resolver),
             accept: settings.accept.clone(),
+            allow_private: settings.allow_private,
         }
     }
 
@@ -86,7 +98,8 @@ impl Probe {
         loop {
             let answer = match self.request(&current) {
                 Ok(answer) => answer,
-                Err(error) => return classify(error),
+                // A hop after the first is named: that is where it failed.
+                Err(error) => return classify(error, (current != url).then_some(&current)),
             };
             let status = answer.status;
             let broken = |failure| Attempt::Done(Verdict::Broken(failure));
@@ -134,6 +147,17 @@ impl Probe {
         if has_invalid_name(url) {
             return Err(ureq::Error::HostNotFound);
         }
+        // Judged here as well as by the resolver: through a proxy, ureq
+        // resolves no target name, and a literal address goes to the proxy
+        // as it is.
+        let literal = Url::parse(url).ok().and_then(|url| match url.host()? {
+            url::Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
+            url::Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
+            url::Host::Domain(_) => None,
+        });
+        if let Some(refusal) = refusal(literal, self.allow_private) {
+            return Err(ureq::Error::Other(Box::new(refusal)));
+        }
         let head = self.agent.head(url).call()?;
         if !matches!(head.status().as_u16(), 405 | 501) {
             return Ok(Answer::of(&head));
@@ -156,7 +180,9 @@ fn has_invalid_name(url: &str) -> bool {
         })
 }
 
-fn classify(error: ureq::Error) -> Attempt {
+/// What a request's error means; `redirect` is the URL it was for when
+/// that was a redirect's, not the image's own.
+fn classify(error: ureq::Error, redirect: Option<&str>) -> Attempt {
     let done = |failure| Attempt::Done(Verdict::Broken(failure));
     let timeout = Attempt::Retry {
         failure: Failure::Timeout,
@@ -165,6 +191,13 @@ fn classify(error: ureq::Error) -> Attempt {
     match error {
         ureq::Error::Timeout(_) => timeout,
         ureq::Error::HostNotFound => done(Failure::HostNotFound),
+        ureq::Error::Other(other) if other.is::<Refusal>() => {
+            let Refusal(address) = *other.downcast::<Refusal>().expect("checked above");
+            done(Failure::Refused {
+                address,
+                redirect: redirect.map(str::to_string),
+            })
+        }
         ureq::Error::Io(error) => {
             // rustls reports a failed handshake through the stream, as I/O.
             let tls = error

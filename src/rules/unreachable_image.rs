@@ -19,7 +19,10 @@ declare_rule! {
     /// 4xx or 5xx (after retries for 429,
     /// 5xx and timeouts, honouring `Retry-After`), when its host does not
     /// resolve, refuses the connection, fails the TLS handshake or does not
-    /// answer in time, or when its redirects loop or exceed 10. An image whose
+    /// answer in time, or when its redirects loop or exceed 10. An image on a
+    /// private, loopback, link-local or other non-public address (judged
+    /// after DNS resolution, at each redirect) is not requested and is
+    /// reported as refused, unless `online.allow-private: true`. An image whose
     /// redirects are permanent (301, 308) and end in a 2xx is reported with
     /// the final URL.
     ///
@@ -141,21 +144,30 @@ fn not_requested(span: Span) -> Diagnostic {
 }
 
 fn broken(span: Span, failure: &Failure) -> Diagnostic {
-    let (message, help) = match failure {
+    let (message, label, help) = match failure {
         Failure::Missing(_) => (
             format!("Image {failure}"),
+            "does not load",
             "Add the file to the site, or point the image where it is",
+        ),
+        Failure::Refused { .. } => (
+            format!("Image URL {failure}"),
+            "not requested",
+            "Readers elsewhere cannot load it either. To check images on a private \
+             network, set `online.allow-private: true` (or pass `--allow-private`)",
         ),
         _ if failure.is_transient() => (
             format!("Image URL {failure}"),
+            "does not load",
             "This may pass later: transient failures are checked again on each run",
         ),
         _ => (
             format!("Image URL {failure}"),
+            "does not load",
             "Find where the image went (a moved host or folder?) and link it there",
         ),
     };
     Diagnostic::new(&UnreachableImage::META, span, message)
-        .with_label("does not load")
+        .with_label(label)
         .with_help(help)
 }
