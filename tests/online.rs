@@ -9,6 +9,10 @@
 
 #[path = "online/server.rs"]
 mod server;
+// Where the platform's verifier reads `SSL_CERT_FILE` (see the test).
+#[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+#[path = "online/tls.rs"]
+mod tls;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -845,6 +849,66 @@ fn through_a_proxy_a_private_address_is_still_refused() {
             ("CONNECT".to_string(), "images.example.com:80".to_string()),
             ("HEAD".to_string(), "/public.png".to_string())
         ]
+    );
+}
+
+/// HTTPS trusts the platform's certificate store, where a TLS-inspecting
+/// proxy's authority is installed; the roots bundled with chatlint stand in
+/// where the platform has none. The store here is `SSL_CERT_FILE`, which
+/// the platform's verifier reads on Linux and the BSDs (on macOS and
+/// Windows it asks the system, which a test cannot change).
+#[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+#[test]
+fn https_trusts_the_platform_store_and_else_the_bundled_roots() {
+    let server = tls::TlsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let port = server.port();
+    let urls = [
+        format!("https://127.0.0.1:{port}/address.png"),
+        format!("https://localhost:{port}/name.png"),
+    ];
+    let text = transcript(&urls);
+    fs::write(dir.path().join("post.md"), &text).unwrap();
+    let check = |store: &Path| {
+        findings(
+            chatlint(dir.path())
+                .env("SSL_CERT_FILE", store)
+                .env_remove("SSL_CERT_DIR")
+                .args([
+                    "check",
+                    "--online",
+                    "--allow-private",
+                    "--no-cache",
+                    "post.md",
+                ]),
+            &text,
+        )
+    };
+
+    // The authority is in the platform's store: the images load.
+    let (code, found) = check(&tls::certificates().join("ca.pem"));
+    assert_eq!((code, found.len()), (0, 0), "{found:#?}");
+    let mut paths = server.paths();
+    paths.sort();
+    assert_eq!(paths, ["/address.png", "/name.png"]);
+
+    // A platform without a store: the bundled roots verify (and do not know
+    // the test authority), rather than every HTTPS image failing for want of
+    // roots.
+    let empty = dir.path().join("empty.pem");
+    fs::write(&empty, "").unwrap();
+    let (code, found) = check(&empty);
+    assert_eq!((code, found.len()), (1, 2));
+    for url in &urls {
+        assert_eq!(
+            found[url][0].0,
+            "Image URL fails its TLS handshake (invalid peer certificate: UnknownIssuer)"
+        );
+    }
+    assert_eq!(
+        server.paths().len(),
+        2,
+        "no request without a trusted certificate"
     );
 }
 

@@ -20,6 +20,7 @@ mod exclude;
 mod options;
 mod pool;
 mod probe;
+mod roots;
 mod verdict;
 
 use std::collections::{BTreeSet, HashMap, HashSet};

@@ -4,6 +4,7 @@
 use std::net::IpAddr;
 use std::time::{Duration, SystemTime};
 
+use ureq::tls::TlsConfig;
 use ureq::unversioned::resolver::DefaultResolver;
 use ureq::unversioned::transport::DefaultConnector;
 use ureq::Agent;
@@ -11,6 +12,7 @@ use url::Url;
 
 use super::address::{refusal, GuardedResolver, Refusal};
 use super::options::{AcceptedStatuses, OnlineSettings};
+use super::roots::Roots;
 use super::verdict::{Failure, Verdict};
 use super::MAX_REDIRECTS;
 
@@ -74,6 +76,11 @@ impl Probe {
             .max_idle_connections(settings.concurrency)
             .max_idle_connections_per_host(settings.per_host_concurrency)
             .user_agent(USER_AGENT)
+            .tls_config(
+                TlsConfig::builder()
+                    .root_certs(Roots::detect().root_certs())
+                    .build(),
+            )
             .build();
         // Each name is judged by what it resolves to, where ureq resolves it.
         let resolver = GuardedResolver {
