@@ -5,13 +5,16 @@
 //! request at all. With it, [`check`] takes the transcripts whose settings
 //! enable `unreachable-image`, collects the distinct [`Target`]s of their
 //! images (but not of those whose finding a suppression comment would hide:
-//! the same [`crate::suppression`] decides), answers what it can from the cache (see [`OnlineSettings::cache`]),
-//! and requests the rest once each on a bounded pool of threads, with a global
-//! and a per-host limit, retries and backoff. The [`Verdicts`] then go to the
-//! rule in its context ([`crate::Surroundings`], passed to
-//! [`crate::check_in`] and [`crate::fix_in`]), and it reports from them like
-//! any rule:
-//! selectable, suppressible, with its fixes applied by the one fix engine.
+//! the same [`crate::suppression`] decides, nor URLs that `exclude`
+//! matches), answers what it can from the cache (see
+//! [`OnlineSettings::cache`]), and requests the rest once each on a bounded
+//! pool of threads, with a global and a per-host limit, retries and backoff:
+//! never at a private, loopback or link-local address unless allowed
+//! (`address`), verifying HTTPS against the platform's certificate store
+//! (`roots`). The [`Verdicts`] then go to the rule in its context
+//! ([`crate::Surroundings`], passed to [`crate::check_in`] and
+//! [`crate::fix_in`]), and it reports from them like any rule: selectable,
+//! suppressible, with its fixes applied by the one fix engine.
 
 mod accept;
 mod address;
