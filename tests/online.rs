@@ -497,42 +497,6 @@ fn excluded_urls_are_neither_requested_nor_reported() {
 }
 
 #[test]
-fn a_bad_url_pattern_is_an_error_pointing_at_it() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("post.md"), transcript(&[])).unwrap();
-    fs::write(
-        dir.path().join(".chatlint.yaml"),
-        "online:\n  exclude:\n    - ok\n    - img/(a\n",
-    )
-    .unwrap();
-    // Read, and refused, even without --online.
-    chatlint(dir.path())
-        .args(["check", "post.md"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains(
-            ".chatlint.yaml:4: Invalid URL pattern",
-        ))
-        .stderr(predicates::str::contains(
-            "`img/(a` is not a regular expression: unclosed group",
-        ));
-    fs::write(dir.path().join(".chatlint.yaml"), "online:\n  exclude: x\n").unwrap();
-    chatlint(dir.path())
-        .args(["check", "post.md"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains(
-            ".chatlint.yaml:2: Invalid `exclude` in `online`",
-        ));
-    fs::remove_file(dir.path().join(".chatlint.yaml")).unwrap();
-    chatlint(dir.path())
-        .args(["check", "--online", "--exclude-url", "(", "post.md"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("`(` is not a regular expression"));
-}
-
-#[test]
 fn accept_says_which_statuses_count_as_reachable() {
     let server = Server::start(Duration::ZERO, |request, _| match request.path.as_str() {
         "/ok.png" => Reply::Status(200),
@@ -618,32 +582,6 @@ fn accept_says_which_statuses_count_as_reachable() {
     let before = server.requests().len();
     assert_eq!(check(&[]).1, found);
     assert_eq!(server.requests().len(), before, "answered from the cache");
-}
-
-#[test]
-fn bad_accept_codes_are_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("post.md"), transcript(&[])).unwrap();
-    chatlint(dir.path())
-        .args(["check", "--online", "--accept", "200,2xx", "post.md"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains(
-            "`2xx` is not a status code (100 to 999) or a range such as `200..=299`",
-        ));
-    fs::write(
-        dir.path().join(".chatlint.yaml"),
-        "online:\n  timeout: 1\n  accept: \"300..=200\"\n",
-    )
-    .unwrap();
-    chatlint(dir.path())
-        .args(["check", "post.md"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains(
-            ".chatlint.yaml:3: Invalid `accept` in `online`",
-        ))
-        .stderr(predicates::str::contains("`300..=200` is an empty range"));
 }
 
 #[test]
@@ -938,34 +876,89 @@ fn the_per_host_limit_holds() {
 fn bad_online_options_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("post.md"), transcript(&[])).unwrap();
-    chatlint(dir.path())
-        .args(["check", "--site-root", "site", "post.md"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("--online"));
-    chatlint(dir.path())
-        .args(["check", "--online", "--timeout", "0", "post.md"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains(
-            "not a positive number of seconds",
-        ));
-    fs::write(
-        dir.path().join(".chatlint.yaml"),
-        "online:\n  concurrency: 0\n",
-    )
-    .unwrap();
-    chatlint(dir.path())
-        .args(["check", "--online", "post.md"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains(".chatlint.yaml:2"));
-    fs::write(dir.path().join(".chatlint.yaml"), "online:\n  timeot: 1\n").unwrap();
-    chatlint(dir.path())
-        .args(["check", "post.md"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("unknown field `timeot`"));
+    // Each: the configuration (none: no file), the arguments before the
+    // file, and what the error says. The configuration is read, and refused,
+    // even without --online.
+    type Case<'a> = (Option<&'a str>, &'a [&'a str], &'a [&'a str]);
+    let cases: &[Case] = &[
+        (None, &["--site-root", "site"], &["--online"]),
+        (
+            None,
+            &["--online", "--timeout", "0"],
+            &["not a positive number of seconds"],
+        ),
+        (
+            Some("online:\n  concurrency: 0\n"),
+            &["--online"],
+            &[".chatlint.yaml:2"],
+        ),
+        (
+            Some("online:\n  timeot: 1\n"),
+            &[],
+            &["unknown field `timeot`"],
+        ),
+        // A bad URL pattern is pointed at in its list.
+        (
+            Some("online:\n  exclude:\n    - ok\n    - img/(a\n"),
+            &[],
+            &[
+                ".chatlint.yaml:4: Invalid URL pattern",
+                "`img/(a` is not a regular expression: unclosed group",
+            ],
+        ),
+        (
+            Some("online:\n  exclude: x\n"),
+            &[],
+            &[".chatlint.yaml:2: Invalid `exclude` in `online`"],
+        ),
+        (
+            None,
+            &["--online", "--exclude-url", "("],
+            &["`(` is not a regular expression"],
+        ),
+        (
+            None,
+            &["--online", "--accept", "200,2xx"],
+            &["`2xx` is not a status code (100 to 999) or a range such as `200..=299`"],
+        ),
+        (
+            Some("online:\n  timeout: 1\n  accept: \"300..=200\"\n"),
+            &[],
+            &[
+                ".chatlint.yaml:3: Invalid `accept` in `online`",
+                "`300..=200` is an empty range",
+            ],
+        ),
+        (
+            Some("online:\n  allow-private: yes please\n"),
+            &[],
+            &[".chatlint.yaml:2: Invalid `allow-private` in `online`"],
+        ),
+    ];
+    let config_file = dir.path().join(".chatlint.yaml");
+    for (config, args, said) in cases {
+        match config {
+            Some(text) => fs::write(&config_file, text).unwrap(),
+            None => {
+                let _ = fs::remove_file(&config_file);
+            }
+        }
+        let output = chatlint(dir.path())
+            .arg("check")
+            .args(*args)
+            .arg("post.md")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{config:?} {args:?}: {stderr}"
+        );
+        for words in *said {
+            assert!(stderr.contains(words), "{config:?} {args:?}: {stderr}");
+        }
+    }
 }
 
 #[test]
