@@ -714,8 +714,11 @@ fn a_redirect_to_a_private_address_is_refused_at_that_hop() {
         "/to-name.png",
     ]
     .map(public);
-    let text = transcript(&urls);
-    let (verdicts, error) = online::check([text.as_str()], &settings);
+    let images = urls.iter().map(|url| online::ImageUse {
+        destination: url,
+        suppressed: false,
+    });
+    let (verdicts, error) = online::check(images, &settings);
     assert!(error.is_none());
 
     assert_eq!(verdicts.get(&urls[0]), Some(&Verdict::Ok));

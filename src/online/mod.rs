@@ -41,7 +41,6 @@ pub use options::{
 pub use verdict::{Failure, Verdict};
 
 use crate::error::Error;
-use crate::rules::UnreachableImage;
 
 /// Redirects followed before an image counts as broken.
 pub const MAX_REDIRECTS: usize = 10;
@@ -144,48 +143,34 @@ impl Verdicts {
     }
 }
 
-/// Checks the images of `texts`, each distinct target once, leaving out
-/// those a suppression comment covers. Local files are
-/// looked up; URLs are taken from the cache while fresh, else requested, and
-/// what lasts is cached. Failing to write the cache is the error returned
-/// beside the verdicts.
+/// An image to check: its destination as written, and whether a
+/// suppression comment covers its finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageUse<'a> {
+    pub destination: &'a str,
+    pub suppressed: bool,
+}
+
+/// Checks `images`, each distinct target once, leaving out those that a
+/// suppression comment covers wherever they are used (they are withheld)
+/// and those `exclude` matches. Local files are looked up; URLs are taken
+/// from the cache while fresh, else requested, and what lasts is cached.
+/// Failing to write the cache is the error returned beside the verdicts.
 pub fn check<'a>(
-    texts: impl IntoIterator<Item = &'a str>,
+    images: impl IntoIterator<Item = ImageUse<'a>>,
     settings: &OnlineSettings,
 ) -> (Verdicts, Option<Error>) {
-    use rayon::prelude::*;
     let site_root = settings.site_root.as_deref();
-    // Parsed in parallel, as `check` parses them.
-    let texts: Vec<&str> = texts.into_iter().collect();
-    // Per file, every target, and those of the images no suppression
-    // comment covers: only these are requested.
-    let (targets, requested): (BTreeSet<Target>, BTreeSet<Target>) = texts
-        .par_iter()
-        .map(|text| {
-            let transcript = crate::parser::parse(text);
-            let targets_of = |destinations: &mut dyn Iterator<Item = &str>| {
-                destinations
-                    .filter_map(|destination| Target::of(destination, site_root))
-                    .collect::<BTreeSet<_>>()
-            };
-            let all = targets_of(
-                &mut transcript
-                    .images()
-                    .map(|image| &text[image.destination_span.clone()]),
-            );
-            let requested = targets_of(
-                &mut UnreachableImage::requested_destinations(text, &transcript).into_iter(),
-            );
-            (all, requested)
-        })
-        .reduce(
-            || (BTreeSet::new(), BTreeSet::new()),
-            |(mut all, mut requested), (more, more_requested)| {
-                all.extend(more);
-                requested.extend(more_requested);
-                (all, requested)
-            },
-        );
+    let mut targets = BTreeSet::new();
+    let mut requested = BTreeSet::new();
+    for image in images {
+        if let Some(target) = Target::of(image.destination, site_root) {
+            if !image.suppressed {
+                requested.insert(target.clone());
+            }
+            targets.insert(target);
+        }
+    }
     let withheld = targets.difference(&requested).cloned().collect();
 
     let mut cache = settings
@@ -294,7 +279,14 @@ mod tests {
             cache: None,
             ..OnlineSettings::default()
         };
-        let (verdicts, error) = check([text], &settings);
+        let images = crate::parser::parse(text)
+            .images()
+            .map(|image| ImageUse {
+                destination: &text[image.destination_span.clone()],
+                suppressed: false,
+            })
+            .collect::<Vec<_>>();
+        let (verdicts, error) = check(images, &settings);
         assert!(error.is_none());
         assert_eq!(verdicts.get("/img/here.png"), Some(&Verdict::Ok));
         assert_eq!(
@@ -309,5 +301,37 @@ mod tests {
             Some(&Verdict::Broken(Failure::HostNotFound))
         );
         assert_eq!(verdicts.iter().count(), 3);
+    }
+
+    #[test]
+    fn suppressed_and_excluded_targets_are_not_requested() {
+        let image = |destination, suppressed| ImageUse {
+            destination,
+            suppressed,
+        };
+        // Names under .invalid are answered without a DNS query.
+        let images = [
+            image("http://a.invalid/x.png", true),
+            image("http://b.invalid/x.png", true),
+            image("http://b.invalid/x.png#again", false),
+            image("http://c.invalid/skip/x.png", false),
+        ];
+        let settings = OnlineSettings {
+            cache: None,
+            exclude: vec!["/skip/".parse().unwrap()],
+            ..OnlineSettings::default()
+        };
+        let (verdicts, _) = check(images, &settings);
+        assert_eq!(verdicts.get("http://a.invalid/x.png"), None);
+        assert!(verdicts.is_withheld("http://a.invalid/x.png"));
+        // Also used where no comment covers it: requested.
+        assert_eq!(
+            verdicts.get("http://b.invalid/x.png"),
+            Some(&Verdict::Broken(Failure::HostNotFound))
+        );
+        assert!(!verdicts.is_withheld("http://b.invalid/x.png"));
+        assert_eq!(verdicts.get("http://c.invalid/skip/x.png"), None);
+        assert!(!verdicts.is_withheld("http://c.invalid/skip/x.png"));
+        assert_eq!(verdicts.iter().count(), 1);
     }
 }

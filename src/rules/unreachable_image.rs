@@ -1,9 +1,8 @@
 use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Edit, Fix};
-use crate::model::{Image, Span, Transcript};
+use crate::model::{Image, Span};
 use crate::online::{Failure, Verdict};
-use crate::rules::Settings;
 
 declare_rule! {
     /// ## What it does
@@ -79,7 +78,7 @@ impl Rule for UnreachableImage {
             return;
         };
         for image in context.transcript.images() {
-            let span = finding_span(image);
+            let span = Self::finding_span(image);
             let destination = &context.text[span.clone()];
             let diagnostic = match verdicts.get(destination) {
                 // Not requested, as a suppression comment covers it: a
@@ -105,31 +104,11 @@ impl Rule for UnreachableImage {
 }
 
 impl UnreachableImage {
-    /// The destinations of the images of `text` (whose model is
-    /// `transcript`) whose findings no suppression comment hides: only
-    /// their URLs are requested. Decided as for the report, by
-    /// [`crate::suppression::apply`], on a stand-in finding where
-    /// [`Rule::check`] puts each image's.
-    pub(crate) fn requested_destinations<'t>(
-        text: &'t str,
-        transcript: &Transcript,
-    ) -> Vec<&'t str> {
-        let stand_ins = transcript
-            .images()
-            .map(|image| not_requested(finding_span(image)))
-            .collect();
-        // Only this rule: `unused-suppression` adds nothing.
-        let settings = Settings::from_rules(vec![&UnreachableImage]);
-        crate::suppression::apply(text, transcript, stand_ins, &settings)
-            .into_iter()
-            .map(|finding| &text[finding.span])
-            .collect()
+    /// Where an image's finding goes (and so which suppression comment
+    /// covers it).
+    pub(crate) fn finding_span(image: &Image) -> Span {
+        image.destination_span.clone()
     }
-}
-
-/// Where an image's finding goes (and so which suppression comment covers it).
-fn finding_span(image: &Image) -> Span {
-    image.destination_span.clone()
 }
 
 /// The finding of an image whose URL was not requested, as a suppression
