@@ -6,6 +6,7 @@
 //! [`run`] then reads, checks and reports each file, in parallel, in order.
 
 mod file;
+mod online;
 mod plan;
 
 pub use plan::{CheckOptions, CheckPlan, Mode};
@@ -16,14 +17,14 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use self::file::{load, process, Loaded, Outcome};
+use self::online::online_pass;
 use super::driver;
 use super::inputs::{self, Input};
 use super::summary::{describe_fixes, CheckSummary, ExitStatus, Tally};
 use super::transcripts::{self, NotTranscript};
 use crate::cache::ResultCache;
-use crate::online::{self, OnlineSettings, Verdicts};
+use crate::online::Verdicts;
 use crate::output::statistics;
-use crate::rules::UnreachableImage;
 use crate::Error;
 
 /// Where a run writes.
@@ -342,23 +343,6 @@ fn gather(
     // findings one by one would only delay the exit.
     std::mem::forget(reports);
     summary
-}
-
-/// `--online`: checks the images of every file that `unreachable-image` is
-/// on for, and returns the verdicts for the rule to report from.
-fn online_pass(
-    settings: &OnlineSettings,
-    loaded: &[Result<Loaded, Box<Outcome>>],
-    errors: &mut Vec<Error>,
-) -> Verdicts {
-    let texts = loaded
-        .iter()
-        .flatten()
-        .filter(|loaded| loaded.settings.is_enabled(&UnreachableImage::META))
-        .map(|loaded| loaded.source.text());
-    let (verdicts, cache_error) = online::check(texts, settings);
-    errors.extend(cache_error);
-    verdicts
 }
 
 fn note_write_error(stream: &str, source: std::io::Error, errors: &mut Vec<Error>) {
