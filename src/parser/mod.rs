@@ -209,7 +209,8 @@ pub struct FenceState {
 impl FenceState {
     /// Feeds one line; returns whether the line belongs to a code fence.
     pub fn update(&mut self, line: &str) -> bool {
-        if self.open.is_none() && !line.trim_start_matches(' ').starts_with(['`', '~']) {
+        let first = line.bytes().find(|&b| b != b' ');
+        if self.open.is_none() && !matches!(first, Some(b'`' | b'~')) {
             // Nearly every line: no fence open, and none opening here.
             return false;
         }
