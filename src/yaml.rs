@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 type Span = std::ops::Range<usize>;
 
 mod locate;
+mod simple;
 pub use locate::{locate, value_end, Step};
 
 /// A YAML value, as the rest of chatlint sees it.
@@ -89,6 +90,16 @@ pub fn parse_front_matter(text: &str, span: &Span) -> Result<Value, YamlError> {
         context_offset: err.context_offset.map(|o| span.start + o),
         ..err
     })
+}
+
+/// Why a front matter's YAML does not parse, or `None` when it does: what
+/// [`parse_front_matter`] says, without reading it into a value when its
+/// shape is one that certainly parses (nearly every front matter).
+pub fn front_matter_error(text: &str, span: &Span) -> Option<YamlError> {
+    if simple::certainly_valid(&text[span.clone()]) {
+        return None;
+    }
+    parse_front_matter(text, span).err()
 }
 
 /// The 1-based line and column after "while parsing … at line L column C".

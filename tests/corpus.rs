@@ -126,8 +126,11 @@ fn every_header_line_is_a_message() {
             "{}",
             path.display()
         );
-        let yaml = transcript.front_matter.unwrap().parse_yaml(&text);
+        let front_matter = transcript.front_matter.unwrap();
+        let yaml = front_matter.parse_yaml(&text);
         assert!(yaml.is_ok(), "{}: {yaml:?}", path.display());
+        // The quick answer agrees with the parser's.
+        assert_eq!(front_matter.yaml_error(&text), None, "{}", path.display());
     }
 }
 

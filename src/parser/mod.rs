@@ -249,6 +249,11 @@ pub struct FenceState {
 impl FenceState {
     /// Feeds one line; returns whether the line belongs to a code fence.
     pub fn update(&mut self, line: &str) -> bool {
+        let first = line.bytes().find(|&b| b != b' ');
+        if self.open.is_none() && !matches!(first, Some(b'`' | b'~')) {
+            // Nearly every line: no fence open, and none opening here.
+            return false;
+        }
         let indent = line.len() - line.trim_start_matches(' ').len();
         let rest = &line[indent..];
         let fence_run = |c: u8| rest.bytes().take_while(|&b| b == c).count();

@@ -57,14 +57,24 @@ impl Rule for EscapedHtmlEntity {
         // Most files have no `&amp;` at all. (Looked for in the part of the
         // file this model covers: see `Context::transcript`.)
         let covered = &text.as_bytes()[context.transcript.start..context.transcript.end];
-        if amp.find(covered).is_none() {
-            return;
-        }
+        // Where each `&amp;` starts, in order; the lines are in order too,
+        // so a line is searched only when one starts in it (a search per
+        // line cost more than the rule's findings).
+        let mut found = amp
+            .find_iter(covered)
+            .map(|at| context.transcript.start + at)
+            .peekable();
         for line in context.transcript.body_lines().filter(|l| !l.in_code_fence) {
-            let content = &text[line.span.clone()];
-            if amp.find(content.as_bytes()).is_none() {
+            // Those before this line are in none that is searched (a
+            // header, a code fence).
+            while found.next_if(|&at| at < line.span.start).is_some() {}
+            let Some(&next) = found.peek() else {
+                break;
+            };
+            if next >= line.span.end {
                 continue;
             }
+            let content = &text[line.span.clone()];
             let code_spans = crate::parser::code_spans(content);
             let mut search = 0;
             while let Some(found) = amp.find(&content.as_bytes()[search..]) {

@@ -81,8 +81,19 @@ impl Rule for HeadingMissingSpace {
 
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         let max_length = Self::options(context.settings).max_heading_length as usize;
-        for line in context.transcript.body_lines() {
-            if line.in_code_fence {
+        let transcript = context.transcript;
+        // Where each `#` is, in order; the lines are in order too, so a line
+        // without one is passed over at once (most files have none).
+        let covered = &context.text.as_bytes()[transcript.start..transcript.end];
+        let mut hashes = memchr::memchr_iter(b'#', covered)
+            .map(|at| transcript.start + at)
+            .peekable();
+        for line in transcript.body_lines() {
+            while hashes.next_if(|&at| at < line.span.start).is_some() {}
+            let Some(&next) = hashes.peek() else {
+                break;
+            };
+            if line.in_code_fence || next >= line.span.end {
                 continue;
             }
             let content = &context.text[line.span.clone()];
