@@ -171,14 +171,20 @@ fn read_section(section: &[Timed], mut day: Option<Date>, drops: &mut Vec<TimeDr
 fn read_drop(section: &[Timed], at: usize) -> Reading {
     let (now, before) = (section[at].when.time, section[at - 1].when.time);
     // The messages before the drop later than the one after it, and the
-    // messages from the drop on earlier than the one before it.
+    // messages from the drop on earlier than the one before it, each
+    // counted up to one more than a run out of place may have: every
+    // decision below compares a count with that limit, and counting on
+    // would make a file whose times only go down quadratic.
+    let counted = OUT_OF_PLACE_AT_MOST + 1;
     let later_before = section[..at]
         .iter()
         .rev()
+        .take(counted)
         .take_while(|message| message.when.time > now)
         .count();
     let earlier_after = section[at..]
         .iter()
+        .take(counted)
         .take_while(|message| message.when.time < before)
         .count();
     // Each run out of place when short and with the chat in order on its

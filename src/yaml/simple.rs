@@ -7,6 +7,8 @@
 //! any YAML reader reads into [`super::Value`]; anything else, valid or
 //! not, goes to the parser, which alone words the errors.
 
+use std::collections::HashSet;
+
 /// Whether `yaml` is a block mapping of distinct keys, one entry a line,
 /// each `key:`, spaces or tabs, and a value that is a double-quoted string
 /// without escapes, a flow sequence of words, or a plain scalar that is
@@ -20,15 +22,16 @@ pub(super) fn certainly_valid(yaml: &str) -> bool {
     if body.contains('\r') {
         return false;
     }
-    let mut keys: Vec<&str> = Vec::new();
+    // A set, not a list: a hostile front matter of 100,000 keys must not
+    // take 100,000² comparisons before the parser would have read it.
+    let mut keys: HashSet<&str> = HashSet::new();
     for line in body.split('\n') {
         let Some((key, value)) = entry(line) else {
             return false;
         };
-        if keys.contains(&key) {
+        if !keys.insert(key) {
             return false;
         }
-        keys.push(key);
         if !(quoted(value) || flow_words(value) || plain_text(value)) {
             return false;
         }
