@@ -136,13 +136,17 @@ fn fix_rounds(
     let mut intended = IntendedChanges::default();
     for _ in 0..MAX_FIX_ROUNDS {
         let diagnostics = check_in(&current, settings, surroundings);
-        let wanted = |fix: &Fix, rule: &str| {
+        let is_wanted = |fix: &Fix, rule: &str| {
             fix.applies_at(threshold)
                 && (refused.is_empty() || !refused.contains(&refusal_key(&current, fix, rule)))
         };
         let wanted: Vec<bool> = diagnostics
             .iter()
-            .map(|d| d.fix.as_ref().is_some_and(|fix| wanted(fix, d.rule.name)))
+            .map(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|fix| is_wanted(fix, d.rule.name))
+            })
             .collect();
         // A round with fixes to apply keeps only them: the findings are let
         // go before the fixed text is built beside the text. Those of the

@@ -223,18 +223,13 @@ fn file_date(
     path: Option<&std::path::Path>,
     front_matter: Option<&crate::model::FrontMatter>,
 ) -> Option<crate::model::Date> {
-    let leading_date = |text: &str| text.get(..10).and_then(crate::parser::parse_date);
     let front_matter_date = front_matter.and_then(|front_matter| {
         crate::parser::front_matter_fields(text, front_matter)
             .into_iter()
             .find(|field| field.key == "date")
-            .and_then(|field| leading_date(text[field.value_span].trim_matches(['"', '\''])))
+            .map(|field| &text[field.value_span])
     });
-    front_matter_date.or_else(|| {
-        path.and_then(|p| p.file_name())
-            .and_then(|name| name.to_str())
-            .and_then(leading_date)
-    })
+    crate::parser::file_date(front_matter_date, path)
 }
 
 /// What a rule sees of one file.

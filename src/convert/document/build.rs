@@ -71,14 +71,13 @@ impl<'a> Document<'a> {
                 error,
             }
         });
-        let front_matter_date = front_matter
-            .as_ref()
-            .and_then(|f| f.fields.iter().find(|field| field.key == "date"))
-            .and_then(|field| leading_date(field.raw.trim_matches(['"', '\''])));
-        let file_date = Path::new(source.name())
-            .file_name()
-            .and_then(|name| name.to_str())
-            .and_then(leading_date);
+        let fallback_date = parser::file_date(
+            front_matter
+                .as_ref()
+                .and_then(|f| f.fields.iter().find(|field| field.key == "date"))
+                .map(|field| field.raw.as_ref()),
+            Some(Path::new(source.name())),
+        );
 
         let preamble = {
             let lines = trim_blank(&first.preamble, |line| line.is_blank);
@@ -103,7 +102,7 @@ impl<'a> Document<'a> {
             lines,
             chunks,
             first,
-            fallback_date: front_matter_date.or(file_date),
+            fallback_date,
             timezone: timezone.cloned(),
         };
         let trailing_day_headings = messages.trailing_day_headings();
@@ -260,11 +259,6 @@ impl<'a> SourceMessages<'a> {
         }
         doc
     }
-}
-
-/// A valid `YYYY-MM-DD` at the start of `text`.
-fn leading_date(text: &str) -> Option<Date> {
-    text.get(..10).and_then(parser::parse_date)
 }
 
 /// Splits a text into ranges of about [`CHUNK_BYTES`], each after the first
