@@ -106,7 +106,7 @@ fn check_whole(text: &str, settings: &Settings, surroundings: Surroundings<'_>) 
     let mut suppressions = crate::suppression::Gathered::new(text);
     suppressions.add(text, transcript.body_lines());
     drop(transcript);
-    finish(text, settings, suppressions, diagnostics)
+    finish(text, settings, surroundings, suppressions, diagnostics)
 }
 
 /// The message headers and day headings of a parsed text, in order, as
@@ -129,13 +129,18 @@ fn outline(transcript: &crate::model::Transcript) -> Vec<parser::OutlineItem> {
 fn finish(
     text: &str,
     settings: &Settings,
+    surroundings: Surroundings<'_>,
     suppressions: crate::suppression::Gathered,
     mut diagnostics: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     for diagnostic in &mut diagnostics {
         diagnostic.severity = settings.severity(diagnostic.rule);
     }
-    let mut diagnostics = suppressions.apply(text, diagnostics, settings);
+    let rules_run = crate::suppression::RulesRun {
+        settings,
+        online: surroundings.online.is_some(),
+    };
+    let mut diagnostics = suppressions.apply(text, diagnostics, rules_run);
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.span.end, a.rule.code).cmp(&(b.span.start, b.span.end, b.rule.code))
     });

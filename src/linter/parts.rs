@@ -78,7 +78,7 @@ pub fn check_in_parts(
                 .filter(|line| is_own(line.span.start)),
         );
     }
-    finish(text, settings, suppressions, diagnostics)
+    finish(text, settings, surroundings, suppressions, diagnostics)
 }
 
 /// Where each part of a text starts and ends: the first at 0, each other

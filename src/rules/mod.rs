@@ -280,6 +280,14 @@ pub trait Rule: Send + Sync {
         true
     }
 
+    /// Whether this rule reports only from the online pass's verdicts
+    /// (`check --online`): without them it does not run, so a suppression
+    /// comment naming it is neither used nor unused (see
+    /// [`crate::suppression::RulesRun`]).
+    fn needs_online(&self) -> bool {
+        false
+    }
+
     /// How many messages before the one it judges this rule reads, at
     /// most: what a text fixed a part at a time must keep of the parts
     /// before (see [`crate::convert::markdown::write_in_chunks`]). Most

@@ -71,6 +71,10 @@ impl Rule for UnreachableImage {
         &Self::META
     }
 
+    fn needs_online(&self) -> bool {
+        true
+    }
+
     /// Reports from the verdicts of the online pass ([`crate::online::check`]),
     /// which `check --online` puts in the context; without them, nothing.
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {

@@ -51,11 +51,18 @@ fn images_of(text: &str) -> Vec<ImageUse<'_>> {
         .collect();
     // Only this rule: `unused-suppression` adds nothing.
     let settings = Settings::from_rules(vec![&UnreachableImage]);
-    let standing: HashSet<usize> =
-        crate::suppression::apply(text, &transcript, stand_ins, &settings)
-            .iter()
-            .map(|finding| finding.span.start)
-            .collect();
+    let standing: HashSet<usize> = crate::suppression::apply(
+        text,
+        &transcript,
+        stand_ins,
+        crate::suppression::RulesRun {
+            settings: &settings,
+            online: true,
+        },
+    )
+    .iter()
+    .map(|finding| finding.span.start)
+    .collect();
     spans
         .into_iter()
         .map(|span| ImageUse {
