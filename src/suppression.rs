@@ -393,33 +393,41 @@ fn parse_directives<'a>(
     let mut directives = Vec::new();
     for line in lines.filter(|l| !l.in_code_fence) {
         let content = &text[line.span.clone()];
-        let mut search = 0;
-        while let Some(open) = content[search..].find("<!--") {
-            let open = search + open;
-            let Some(close) = content[open..].find("-->") else {
-                break;
-            };
-            let close = open + close + 3;
-            let inner_start = open + 4;
-            // `<!-->` and `<!--->` close where they open (as in HTML): empty.
-            let inner = &content[inner_start..(close - 3).max(inner_start)];
-            let leading = inner.len() - inner.trim_start().len();
-            let body = inner.trim();
-            if let Some(directive) = parse_one(body, line.span.start + inner_start + leading) {
-                let span = line.span.start + open..line.span.start + close;
-                let alone_on_line = content.trim() == &content[open..close];
-                directives.push(Directive {
-                    line: index.line(span.start),
-                    span,
-                    line_span: line.span.clone(),
-                    alone_on_line,
-                    ..directive
-                });
-            }
-            search = close;
+        for (comment, directive) in line_directives(content, line.span.start) {
+            let span = line.span.start + comment.start..line.span.start + comment.end;
+            directives.push(Directive {
+                line: index.line(span.start),
+                span,
+                line_span: line.span.clone(),
+                alone_on_line: content.trim() == &content[comment],
+                ..directive
+            });
         }
     }
     directives
+}
+
+/// The suppression comments of a line outside a code fence, in order: where
+/// each `<!-- … -->` is in the line, and what it says (spans from `offset`).
+fn line_directives(content: &str, offset: usize) -> impl Iterator<Item = (Span, Directive)> + '_ {
+    let mut search = 0;
+    std::iter::from_fn(move || loop {
+        let open = search + content[search..].find("<!--")?;
+        let close = open + content[open..].find("-->")? + 3;
+        search = close;
+        let inner_start = open + 4;
+        // `<!-->` and `<!--->` close where they open (as in HTML): empty.
+        let inner = &content[inner_start..(close - 3).max(inner_start)];
+        let leading = inner.len() - inner.trim_start().len();
+        if let Some(directive) = parse_one(inner.trim(), offset + inner_start + leading) {
+            return Some((open..close, directive));
+        }
+    })
+}
+
+/// Where each suppression comment of a line stands: what `convert` keeps out of text.
+pub fn comments_in_line(content: &str) -> Vec<Span> {
+    line_directives(content, 0).map(|(span, _)| span).collect()
 }
 
 /// `chatlint-KIND RULE, RULE` (at `offset` in the file).

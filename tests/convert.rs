@@ -183,11 +183,28 @@ fn an_empty_file_and_a_file_without_messages_convert() {
         let (json_text, _) = convert_text("x.md", text, Format::Json, &Options::default());
         assert_eq!(markdown_from_json(&json_text), clean);
     }
+    // Without messages, no separator after the text (a README once got a
+    // stray line of three spaces); before a day heading, the layout's.
     let (clean, _) = convert_text("x.md", prose, Format::Md, &Options::default());
     assert_eq!(
         clean,
-        "---\ntitle: notes\n---\nJust notes,  \nno messages.\n   \n"
+        "---\ntitle: notes\n---\nJust notes,  \nno messages.\n"
     );
+    let readme = "# 说明\n\n这个文件夹放聊天记录。\n";
+    let (clean, _) = convert_text("README.md", readme, Format::Md, &Options::default());
+    assert_eq!(clean, readme);
+    let (clean, _) = convert_text(
+        "x.md",
+        "intro\n## 2017-05-05\n",
+        Format::Md,
+        &Options::default(),
+    );
+    assert_eq!(clean, "intro\n   \n## 2017-05-05   \n");
+    for text in [readme, "intro\n## 2017-05-05\n"] {
+        let (json, _) = convert_text("x.md", text, Format::Json, &Options::default());
+        let (clean, _) = convert_text("x.md", text, Format::Md, &Options::default());
+        assert_eq!(markdown_from_json(&json), clean);
+    }
     let (clean, _) = convert_text("x.md", "", Format::Md, &Options::default());
     assert_eq!(clean, "");
 }

@@ -446,6 +446,57 @@ fn fixing_the_corpus_with_every_default_rule_settles_and_verifies() {
     }
 }
 
+/// A walk over the corpus reads every transcript: the 449 published ones
+/// and nothing else is skipped but the corpus's own README (no message, no
+/// front matter), which a walk is to pass over.
+#[test]
+#[cfg_attr(
+    not(run_corpus_tests),
+    ignore = "needs ../shared/corpus beside the checkout (README: Tests)"
+)]
+fn a_walk_over_the_corpus_skips_its_readme_and_nothing_else() {
+    use chatlint::pipeline::check::{self, CheckOptions, CheckPlan, Sinks};
+    let dir = corpus_dir();
+    let plan = CheckPlan::resolve(CheckOptions {
+        statistics: true,
+        no_cache: true,
+        ..CheckOptions::new(vec![dir.clone()])
+    })
+    .unwrap();
+    let (mut report, mut warnings) = (Vec::new(), Vec::new());
+    let run = check::run(
+        &plan,
+        Sinks {
+            report: &mut report,
+            text: &mut std::io::sink(),
+            warnings: &mut warnings,
+        },
+    );
+    assert!(run.errors.is_empty(), "{:?}", run.errors);
+    let skipped: Vec<&Path> = run
+        .summary
+        .not_transcripts
+        .iter()
+        .map(|file| file.path.as_path())
+        .collect();
+    assert_eq!(skipped, [dir.join("README.md")]);
+    // Every other Markdown file of the corpus was checked.
+    let markdown = corpus_files(&dir)
+        .iter()
+        .filter(|path| path.extension().is_some_and(|e| e == "markdown"))
+        .count();
+    assert_eq!(markdown, 449);
+    assert_eq!(run.summary.tally.files, markdown);
+    assert_eq!(
+        String::from_utf8(warnings).unwrap(),
+        format!(
+            "chatlint: {}: skipped 1 Markdown file that is not a transcript (no message header, \
+             no front matter with the keys front-matter requires; name a file to read it anyway)\n",
+            dir.display()
+        )
+    );
+}
+
 /// The scan is not blind: on a made-up transcript with one defect of each
 /// kind it finds each, on its line. (It needs no corpus, so it always runs.)
 #[test]

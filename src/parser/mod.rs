@@ -149,6 +149,13 @@ pub fn outline(
     (front_matter, items)
 }
 
+/// The front matter `text` opens with, as [`parse`] reads it, without
+/// reading what follows it.
+pub fn front_matter(text: &str) -> Option<crate::model::FrontMatter> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    front_matter::parse(text, &mut Lines::new(text, start).peekable())
+}
+
 /// Gives the last message the body lines gathered since its header.
 fn close_body(transcript: &mut Transcript, body: &mut Vec<BodyLine>) {
     if let Some(message) = transcript.messages.last_mut() {

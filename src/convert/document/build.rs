@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
+use super::suppressions;
 use super::{
     trim_blank, DayHeadingDoc, Document, FieldDoc, FrontMatterDoc, ImageDoc, LinkDoc, MessageDoc,
     Messages, Offset,
@@ -148,12 +149,22 @@ impl<'a> SourceMessages<'a> {
     ) -> DayHeadingDoc<'a> {
         let chunk = &self.text[base..];
         let within_previous = previous.and_then(|message| {
+            // Counted in the lines of the message's text, which holds no
+            // suppression comment.
             let lines = message.content_lines();
-            let before = lines
-                .iter()
-                .take_while(|line| line.span.start < heading.span.start)
-                .count();
-            (before < lines.len()).then_some(before)
+            let (before, count) = if suppressions::may_hold(chunk, lines) {
+                let starts = suppressions::separate(chunk, lines, |_| 0).starts;
+                let before = starts
+                    .iter()
+                    .take_while(|&&start| start < heading.span.start);
+                (before.count(), starts.len())
+            } else {
+                let before = lines
+                    .iter()
+                    .take_while(|line| line.span.start < heading.span.start);
+                (before.count(), lines.len())
+            };
+            (before < count).then_some(before)
         });
         DayHeadingDoc {
             line: self.line_of(base + heading.span.start),
@@ -211,6 +222,14 @@ impl<'a> SourceMessages<'a> {
             (Some((span, _)), Some(_)) => Some(Cow::Borrowed(at(span))),
             _ => date.map(|d| Cow::Owned(d.to_string())),
         };
+        let (text, suppressions) = if suppressions::may_hold(chunk, message.content_lines()) {
+            let separated = suppressions::separate(chunk, message.content_lines(), |offset| {
+                self.line_of(base + offset)
+            });
+            (separated.text, separated.suppressions)
+        } else {
+            (message.text(chunk), Vec::new())
+        };
         let datetime = match (&date_text, time) {
             (Some(date), Some(_)) => Some(match &self.timezone {
                 Some(offset) => format!("{date}T{time_text}{offset}"),
@@ -230,12 +249,13 @@ impl<'a> SourceMessages<'a> {
             date: date_text,
             datetime,
             speaker: Cow::Borrowed(header.speaker(chunk)),
-            text: message.text(chunk),
+            text,
             images: Vec::new(),
             links: Vec::new(),
             mentions: Vec::new(),
             emoji: Vec::new(),
             day_headings: std::mem::take(&mut state.pending),
+            suppressions,
         };
         for inline in message.body.iter().flat_map(|line| &line.inlines) {
             match inline {

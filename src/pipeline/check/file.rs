@@ -10,6 +10,7 @@ use crate::online::Verdicts;
 use crate::output::diff::unified_diff;
 use crate::output::FileReport;
 use crate::pipeline::inputs::{self, Input};
+use crate::pipeline::transcripts::{is_transcript, NotTranscript};
 use crate::{check_in, fix_in, Applicability, Error, Settings, SourceFile, Surroundings};
 
 /// What became of one input.
@@ -25,6 +26,9 @@ pub(crate) enum Outcome {
     },
     /// Excluded by the configuration (only stdin gets here).
     Skipped { echo: Option<String> },
+    /// Found by a walk, and not a transcript: neither checked nor cached
+    /// nor fixed.
+    NotTranscript(NotTranscript),
     /// Not processed. With --fix on stdin, `echo` is the text as it came
     /// in: a filter that fails must not turn its input into nothing.
     Failed { error: Error, echo: Option<String> },
@@ -45,7 +49,8 @@ pub(crate) struct Loaded {
 }
 
 /// Reads an input and resolves its settings. `Err` is the outcome already
-/// known: the input failed, or is skipped.
+/// known: the input failed, or is skipped (excluded standard input, or a
+/// file a walk found that is not a transcript).
 pub(crate) fn load(input: &Input, plan: &CheckPlan) -> Result<Loaded, Box<Outcome>> {
     let stdin_filename = plan.stdin_filename.as_deref();
     // The path whose configuration applies.
@@ -62,9 +67,14 @@ pub(crate) fn load(input: &Input, plan: &CheckPlan) -> Result<Loaded, Box<Outcom
         let echo = matches!(plan.mode, Mode::Fix(_)).then(|| source.text().to_string());
         return Err(Box::new(Outcome::Skipped { echo }));
     }
-    let rule_path = match input {
-        Input::File(path) => Some(path.clone()),
-        Input::Stdin => plan.stdin_filename.clone(),
+    if let Some(skipped) = NotTranscript::of(input) {
+        if !is_transcript(source.text(), || Ok(settings.clone())).map_err(failed)? {
+            return Err(Box::new(Outcome::NotTranscript(skipped)));
+        }
+    }
+    let rule_path = match input.path() {
+        Some(path) => Some(path.to_path_buf()),
+        None => plan.stdin_filename.clone(),
     };
     Ok(Loaded {
         source,
