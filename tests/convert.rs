@@ -254,6 +254,23 @@ fn clean_markdown_in_chunks_keeps_suppressions_and_removes_twins() {
     assert_eq!(from_json.matches("# 背景").count(), 1, "{from_json}");
 }
 
+/// Found by the robustness test: written a message at a time, the preamble
+/// was fixed and read back alone, without the separator that parts it from
+/// the messages after it, and the conversion was refused.
+#[test]
+fn a_preamble_written_in_chunks_keeps_its_separator() {
+    use chatlint::convert::{markdown, Document};
+    let text = "![2017-08-25 11:51:30](http://static.cocolian.cn/img/20170825_115130.png)\n\
+                >07:50:02    \n>07:50:02    ";
+    let source = chatlint::SourceFile::from_string("2017-05-05-chat.md", text);
+    let document = Document::build(&source, None);
+    let whole = markdown::clean(&document).unwrap();
+    assert!(whole.contains(".png)\n   \n> 07:50:02"), "{whole}");
+    let mut chunked = Vec::new();
+    markdown::write_in_chunks(&document, &mut chunked, 1).unwrap();
+    assert_eq!(String::from_utf8(chunked).unwrap(), whole);
+}
+
 /// Day headings inside messages, one with the separator's spaces.
 const DAY_HEADINGS_INSIDE: &str =
     "> 23:59:50  甲\n   \n晚安\n## 2017-05-06   \n这行在标题之后\n   \n\

@@ -72,7 +72,9 @@ pub fn write_in_chunks(
     let mut pending = head;
     let mut messages = OneBehind::default();
     for message in document.messages.iter() {
-        if pending.len() >= chunk_bytes {
+        // Never the head alone: read back without the messages after it, a
+        // preamble would not end in its separator.
+        if pending.len() >= chunk_bytes && messages.any_before {
             chunks.flush(&pending)?;
             pending.clear();
         }
