@@ -98,8 +98,10 @@ fn plain_text(value: &str) -> bool {
     starts_ok
         && fits
         && !value.ends_with(':')
-        && !value.contains(": ")
-        && !value.contains(" #")
+        && !value
+            .as_bytes()
+            .windows(2)
+            .any(|pair| pair == b": " || pair == b" #")
         && value.chars().all(|c| c != '\t' && printable(c))
 }
 
