@@ -22,6 +22,9 @@ pub struct ConfigFile {
     /// Stop looking for configuration in the folders above this one.
     #[serde(default)]
     pub root: bool,
+    /// Another configuration file (relative to this one's folder) whose
+    /// settings this one starts from, as if it stood in a folder above.
+    pub extends: Option<String>,
     /// The rules to run, replacing the defaults and any parent's choice.
     pub select: Option<Vec<String>>,
     /// Rules to run in addition.
@@ -127,12 +130,7 @@ impl LoadedConfig {
 
     /// Reads and validates `path`; every error points into the file.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let bytes = crate::input::read_file(path, crate::input::MAX_CONFIG_SIZE)?;
-        let text = String::from_utf8(bytes).map_err(|err| Error::Io {
-            path: path.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::InvalidData, err.utf8_error()),
-        })?;
-        Self::parse(path, &text)
+        Self::parse(path, &read_text(path)?)
     }
 
     /// Reads and validates the configuration `text` of the file at `path`.
@@ -170,6 +168,15 @@ impl LoadedConfig {
             per_file_ignores,
         })
     }
+}
+
+/// A configuration file's text, read with the size limit of configurations.
+pub(super) fn read_text(path: &Path) -> Result<String, Error> {
+    let bytes = crate::input::read_file(path, crate::input::MAX_CONFIG_SIZE)?;
+    String::from_utf8(bytes).map_err(|err| Error::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, err.utf8_error()),
+    })
 }
 
 /// The top level and the `online:` section, key by key.
