@@ -8,8 +8,10 @@
 mod file;
 mod online;
 mod plan;
+mod show;
 
 pub use plan::{CheckOptions, CheckPlan, Mode};
+pub use show::Show;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -54,6 +56,11 @@ impl CheckRun {
 
 /// Reads, checks (or fixes) and reports every file of the plan.
 pub fn run(plan: &CheckPlan, sinks: Sinks<'_>) -> CheckRun {
+    match plan.show {
+        Some(Show::Files) => return show::show_files(plan, sinks.report, sinks.warnings),
+        Some(Show::Settings) => return show::show_settings(plan, sinks.report),
+        None => {}
+    }
     // The cache is read while the folders are walked.
     let ((inputs, mut errors), cache) = rayon::join(
         || inputs::collect(&plan.paths, &plan.resolver, plan.force_exclude),

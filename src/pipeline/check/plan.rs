@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::show::Show;
 use crate::config::{ConfigResolver, Overrides};
 use crate::online::{OnlineConfig, OnlineSettings};
-use crate::output::full::Color;
+use crate::output::full::{Color, ColorChoice};
 use crate::output::OutputFormat;
 use crate::pipeline::summary::ExitPolicy;
 use crate::{Applicability, Error, Settings};
@@ -24,9 +25,9 @@ pub struct CheckOptions {
     pub unsafe_fixes: bool,
     pub show_fixes: bool,
     pub output_format: OutputFormat,
-    /// Whether the report's stream is a terminal, given where it goes
-    /// (stderr when stdout carries text): colours follow it.
-    pub color: fn(report_to_stderr: bool) -> Color,
+    /// `--color`: with `auto`, colours follow the environment and whether
+    /// the report's stream (stderr when stdout carries text) is a terminal.
+    pub color: ColorChoice,
     /// `--config`: this configuration file only.
     pub config: Option<PathBuf>,
     pub overrides: Overrides,
@@ -40,6 +41,8 @@ pub struct CheckOptions {
     pub online: Option<OnlineConfig>,
     pub no_cache: bool,
     pub max_file_size: u64,
+    /// `--show-files` or `--show-settings`: tell, check nothing.
+    pub show: Option<Show>,
 }
 
 impl CheckOptions {
@@ -53,7 +56,7 @@ impl CheckOptions {
             unsafe_fixes: false,
             show_fixes: false,
             output_format: OutputFormat::Full,
-            color: |_| Color::Never,
+            color: ColorChoice::Never,
             config: None,
             overrides: Overrides::default(),
             statistics: false,
@@ -65,6 +68,7 @@ impl CheckOptions {
             online: None,
             no_cache: false,
             max_file_size: crate::input::DEFAULT_MAX_FILE_SIZE,
+            show: None,
         }
     }
 }
@@ -110,6 +114,8 @@ pub struct CheckPlan {
     /// Findings go to stderr, as stdout carries text (a diff, or the fixed
     /// standard input).
     pub report_to_stderr: bool,
+    /// `--show-files` or `--show-settings`: tell, check nothing.
+    pub show: Option<Show>,
 }
 
 impl CheckPlan {
@@ -155,7 +161,14 @@ impl CheckPlan {
                 && online.is_none()
                 && !options.statistics
                 && options.output_format.renders_per_file(),
-            color: (options.color)(report_to_stderr),
+            color: Color::detect(options.color, {
+                use std::io::IsTerminal;
+                if report_to_stderr {
+                    std::io::stderr().is_terminal()
+                } else {
+                    std::io::stdout().is_terminal()
+                }
+            }),
             human: options.output_format == OutputFormat::Full && !options.quiet,
             notes: !options.quiet,
             exit: ExitPolicy {
@@ -177,6 +190,7 @@ impl CheckPlan {
             max_file_size: options.max_file_size,
             online,
             report_to_stderr,
+            show: options.show,
         })
     }
 }
