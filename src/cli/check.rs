@@ -10,7 +10,7 @@ use chatlint::config::Overrides;
 use chatlint::online::OnlineConfig;
 use chatlint::output::full::ColorChoice;
 use chatlint::output::OutputFormat;
-use chatlint::pipeline::check::{self, CheckOptions, CheckPlan, Show, Sinks};
+use chatlint::pipeline::check::{self, CheckOptions, CheckPlan, OutputSpec, Show, Sinks};
 use chatlint::Error;
 
 #[derive(Debug, Args)]
@@ -33,6 +33,11 @@ pub struct CheckArgs {
     /// How to print findings.
     #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
     output_format: OutputFormat,
+    /// A report to write, repeatable: FORMAT:PATH writes a file (e.g.
+    /// sarif:results.sarif, after every file is checked), FORMAT alone (or
+    /// FORMAT:-) is the format on the terminal, full unless one says so.
+    #[arg(long, value_name = "FORMAT[:PATH]", conflicts_with = "output_format")]
+    output: Vec<OutputSpec>,
     /// When to colour the report: `auto` colours a terminal unless NO_COLOR
     /// is set (FORCE_COLOR or CLICOLOR_FORCE colour a pipe too).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -98,6 +103,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         unsafe_fixes: args.unsafe_fixes,
         show_fixes: args.show_fixes,
         output_format: args.output_format,
+        outputs: args.output,
         color: args.color,
         config: args.config,
         overrides: Overrides {

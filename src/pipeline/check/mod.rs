@@ -10,7 +10,7 @@ mod online;
 mod plan;
 mod show;
 
-pub use plan::{CheckOptions, CheckPlan, Mode};
+pub use plan::{CheckOptions, CheckPlan, Mode, OutputSpec};
 pub use show::Show;
 
 use std::io::Write;
@@ -26,6 +26,7 @@ use super::summary::{describe_fixes, CheckSummary, ExitStatus, Tally};
 use super::transcripts::{self, NotTranscript};
 use crate::cache::ResultCache;
 use crate::online::Verdicts;
+use crate::output::full::Color;
 use crate::output::statistics;
 use crate::Error;
 
@@ -345,6 +346,17 @@ fn gather(
                 .expect("writing to memory cannot fail");
         }
         report.write(&buffer, errors);
+    }
+    for output in &plan.file_outputs {
+        let mut buffer = Vec::new();
+        output
+            .format
+            .write(&reports, Color::Never, &mut buffer)
+            .expect("writing to memory cannot fail");
+        let path = output.path.as_deref().expect("a file output has a path");
+        if let Err(err) = crate::files::write_report_file(path, &buffer) {
+            errors.push(err);
+        }
     }
     // The process ends right after: freeing thousands of texts and
     // findings one by one would only delay the exit.

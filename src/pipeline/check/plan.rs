@@ -25,6 +25,10 @@ pub struct CheckOptions {
     pub unsafe_fixes: bool,
     pub show_fixes: bool,
     pub output_format: OutputFormat,
+    /// `--output FORMAT[:PATH]`, each: a file written in that format, or
+    /// (one at most, without a path or with `-`) the format of the report
+    /// on the terminal instead of `output_format`.
+    pub outputs: Vec<OutputSpec>,
     /// `--color`: with `auto`, colours follow the environment and whether
     /// the report's stream (stderr when stdout carries text) is a terminal.
     pub color: ColorChoice,
@@ -56,6 +60,7 @@ impl CheckOptions {
             unsafe_fixes: false,
             show_fixes: false,
             output_format: OutputFormat::Full,
+            outputs: Vec::new(),
             color: ColorChoice::Never,
             config: None,
             overrides: Overrides::default(),
@@ -90,7 +95,11 @@ pub struct CheckPlan {
     pub mode: Mode,
     /// Applied by `--fix` and counted as fixable in the summary.
     pub threshold: Applicability,
+    /// The report's format on the terminal (stdout, or stderr).
     pub format: OutputFormat,
+    /// Files written in a format of their own (`--output FORMAT:PATH`),
+    /// with every file's findings, once all files are done.
+    pub file_outputs: Vec<OutputSpec>,
     pub color: Color,
     /// The full format without `--quiet`: the summary and fix lines.
     pub human: bool,
@@ -151,6 +160,7 @@ impl CheckPlan {
             }
             None => None,
         };
+        let (format, file_outputs) = outputs(options.output_format, &options.outputs)?;
         let reads_stdin = options.paths.iter().any(|path| path.as_os_str() == "-");
         let report_to_stderr = (mode != Mode::Check && reads_stdin) || options.diff;
         Ok(Self {
@@ -160,7 +170,8 @@ impl CheckPlan {
             streams: mode == Mode::Check
                 && online.is_none()
                 && !options.statistics
-                && options.output_format.renders_per_file(),
+                && file_outputs.is_empty()
+                && format.renders_per_file(),
             color: Color::detect(options.color, {
                 use std::io::IsTerminal;
                 if report_to_stderr {
@@ -169,7 +180,7 @@ impl CheckPlan {
                     std::io::stdout().is_terminal()
                 }
             }),
-            human: options.output_format == OutputFormat::Full && !options.quiet,
+            human: format == OutputFormat::Full && !options.quiet,
             notes: !options.quiet,
             exit: ExitPolicy {
                 exit_zero: options.exit_zero,
@@ -181,7 +192,8 @@ impl CheckPlan {
             overrides: options.overrides,
             mode,
             threshold,
-            format: options.output_format,
+            format,
+            file_outputs,
             statistics: options.statistics,
             show_fixes: options.show_fixes,
             stdin_name: crate::pipeline::inputs::stdin_name(options.stdin_filename.as_deref()),
@@ -193,4 +205,69 @@ impl CheckPlan {
             show: options.show,
         })
     }
+}
+
+/// `--output FORMAT[:PATH]`: a report format, and the file it is written
+/// to (none, or `-`: the terminal's report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: OutputFormat,
+    pub path: Option<PathBuf>,
+}
+
+impl std::str::FromStr for OutputSpec {
+    type Err = String;
+
+    /// `sarif`, `sarif:results.sarif`, `json:-`: the format's name, then
+    /// after the first `:` the path (which may hold more colons).
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (name, path) = match text.split_once(':') {
+            Some((name, path)) => (name, Some(path)),
+            None => (text, None),
+        };
+        let format = OutputFormat::named(name).ok_or_else(|| {
+            let names: Vec<&str> = OutputFormat::NAMED.iter().map(|(n, _)| *n).collect();
+            format!(
+                "unknown format `{name}` (expected FORMAT or FORMAT:PATH, FORMAT one of {})",
+                names.join(", ")
+            )
+        })?;
+        let path = match path {
+            Some("") => return Err(format!("`{text}`: the path after `:` is empty")),
+            Some("-") | None => None,
+            Some(path) => Some(PathBuf::from(path)),
+        };
+        Ok(Self { format, path })
+    }
+}
+
+/// The terminal's format and the files to write, from `--output-format`
+/// and the `--output`s: at most one of those goes to the terminal, and no
+/// two to one file.
+fn outputs(
+    default: OutputFormat,
+    specs: &[OutputSpec],
+) -> Result<(OutputFormat, Vec<OutputSpec>), Error> {
+    let mut terminal = specs.iter().filter(|spec| spec.path.is_none());
+    let format = terminal.next().map_or(default, |spec| spec.format);
+    if terminal.next().is_some() {
+        return Err(Error::Usage(
+            "more than one --output without a path: one report goes to the terminal, the others need FORMAT:PATH".into(),
+        ));
+    }
+    let files: Vec<OutputSpec> = specs.iter().filter(|s| s.path.is_some()).cloned().collect();
+    for (i, spec) in files.iter().enumerate() {
+        let path = spec.path.as_deref().unwrap_or(Path::new(""));
+        let same = |other: &OutputSpec| {
+            other.path.as_deref().map(crate::config::absolute)
+                == Some(crate::config::absolute(path))
+        };
+        if files[..i].iter().any(same) {
+            return Err(Error::Usage(format!(
+                "--output names {} twice: each report needs a file of its own",
+                path.display()
+            )));
+        }
+    }
+    Ok((format, files))
 }
