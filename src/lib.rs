@@ -42,6 +42,7 @@
 //! assert_eq!(message.text(text), "已转[握手]");
 //! ```
 
+pub mod aliases;
 pub mod cache;
 pub mod config;
 pub mod convert;

@@ -274,9 +274,10 @@ fn config_schema_lists_every_rule_and_option() {
 
     // And a real configuration validates against it.
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let config = serde_json::json!({"select": ["ALL"], "ignore": ["CL1"], "rules": {"time-runs-backwards": {"severity": "error", "midnight-gap-hours": 6}}});
+    let config = serde_json::json!({"select": ["ALL"], "ignore": ["CL1"], "aliases": {"我": "李雄峰"}, "rules": {"time-runs-backwards": {"severity": "error", "midnight-gap-hours": 6}}});
     assert!(validator.is_valid(&config));
     assert!(!validator.is_valid(&serde_json::json!({"selct": []})));
+    assert!(!validator.is_valid(&serde_json::json!({"aliases": {"我": ["李雄峰"]}})));
 }
 
 /// Issue 10: `exclude` globs each valid but too large together panicked

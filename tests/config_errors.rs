@@ -157,6 +157,38 @@ fn misspelt_names_get_the_name_meant() {
     assert!(stderr.contains("Keys: root, select"), "{stderr}");
 }
 
+/// `aliases:` maps names to names; a value that is no name, and a name
+/// mapped to a name that is itself mapped on, each point at their value.
+#[test]
+fn aliases_are_checked_where_they_are_written() {
+    let cases = [
+        (
+            "aliases:\n  我: 李雄峰\n  钟: [钟文帅]\n",
+            ".chatlint.yaml:3:8]",
+            "The canonical name of `钟` must be a string",
+        ),
+        (
+            "aliases:\n  我: 李雄峰\n  李雄峰: 凤凰牌老熊\n",
+            ".chatlint.yaml:2:8]",
+            "`我` maps to `李雄峰`, which maps on to `凤凰牌老熊`",
+        ),
+        (
+            "aliases: [我, 李雄峰]\n",
+            ".chatlint.yaml:1:10]",
+            "Invalid `aliases`",
+        ),
+    ];
+    for (config, position, message) in cases {
+        let (code, stderr) = check(config);
+        assert_eq!(code, 2, "{config}");
+        assert!(
+            stderr.contains(position) && stderr.contains(message),
+            "{config}\n{stderr}"
+        );
+    }
+    assert!(check("aliases: {我: 李雄峰, 凤凰牌老熊-群主: 李雄峰}\n").0 < 2);
+}
+
 #[test]
 fn a_yaml_syntax_error_still_stops_at_once() {
     let (code, stderr) = check("select: [CL001\nselct: 1\n");
