@@ -63,6 +63,7 @@ pub mod rules;
 pub use rules::diagnostic;
 pub mod source;
 pub mod suppression;
+pub mod twins;
 mod xml_escape;
 pub mod yaml;
 

@@ -116,6 +116,74 @@ pub fn headers(text: &str) -> impl Iterator<Item = crate::model::Header> + '_ {
     })
 }
 
+/// One message as [`parse`] finds it, without its body parsed: the header,
+/// where its body lines are, and how many day headings come before it.
+#[derive(Debug, Clone)]
+pub struct Outline {
+    pub header: crate::model::Header,
+    /// From the line after the header to the next header line (or the end
+    /// of the text): the body's lines, and any day headings among them.
+    pub region: Span,
+    pub day_headings_before: usize,
+}
+
+impl Outline {
+    /// The body lines' text, as the model's body lines (day headings are
+    /// not body lines).
+    pub fn body_lines<'a>(&self, text: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let end = self.region.end;
+        Lines::new(text, self.region.start)
+            .take_while(move |line| line.start < end)
+            .map(move |line| &text[line])
+            .filter(|line| header::parse_day_heading(line).is_none())
+    }
+}
+
+/// The messages of `text` one at a time, as [`parse`] reads them but
+/// without reading their bodies or keeping a model: for a pass over a
+/// large file.
+pub fn outlines(text: &str) -> impl Iterator<Item = Outline> + '_ {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = Lines::new(text, start).peekable();
+    front_matter::parse(text, &mut lines);
+    let mut day_headings = 0;
+    let mut current: Option<Outline> = None;
+    let mut lines = lines.fuse();
+    std::iter::from_fn(move || loop {
+        let Some(line) = lines.next() else {
+            return current.take().map(|mut last| {
+                last.region.end = text.len();
+                last
+            });
+        };
+        let content = &text[line.clone()];
+        let header = if content.starts_with('>') {
+            parse_header(text, line.clone())
+        } else {
+            None
+        };
+        if let Some(header) = header {
+            let body_start = crate::line_index::next_line_break(text.as_bytes(), line.start).1;
+            let next = Outline {
+                header,
+                region: body_start..body_start,
+                day_headings_before: day_headings,
+            };
+            if let Some(mut done) = current.replace(next) {
+                done.region.end = line.start;
+                return Some(done);
+            }
+        } else if header::parse_day_heading(content).is_some() {
+            day_headings += 1;
+        }
+    })
+}
+
+/// Whether a line is blank, as a body line's `is_blank` says.
+pub fn is_blank_line(content: &str) -> bool {
+    is_blank(content)
+}
+
 /// Gives the last message the body lines gathered since its header.
 fn close_body(transcript: &mut Transcript, body: &mut Vec<BodyLine>) {
     if let Some(message) = transcript.messages.last_mut() {

@@ -236,3 +236,36 @@ proptest::proptest! {
         proptest::prop_assert_eq!(header_starts(&text), expected, "{:?}", text);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    /// `outlines` reads the messages `parse` reads: the same headers, the
+    /// same body lines, and the day headings before each.
+    #[test]
+    fn outlines_are_the_messages_of_parse(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "---\n", "title: x\n", "> 07:50:02  右军  ", "> 7:50:02  a", ">08:00:00 b",
+                "> 2017-05-05 09:00:00  钟", "## 2017-05-05", "```", "\n", "\r\n", "\r",
+                "   ", "text", "\u{feff}", "> quote", ">", " ",
+            ]),
+            0..40,
+        )
+    ) {
+        let text: String = pieces.concat();
+        let transcript = parse(&text);
+        let outlines: Vec<Outline> = outlines(&text).collect();
+        proptest::prop_assert_eq!(outlines.len(), transcript.messages.len(), "{:?}", text);
+        for (outline, message) in outlines.iter().zip(&transcript.messages) {
+            proptest::prop_assert_eq!(&outline.header.span, &message.header.span);
+            let body: Vec<&str> = message.body.iter().map(|l| &text[l.span.clone()]).collect();
+            proptest::prop_assert_eq!(outline.body_lines(&text).collect::<Vec<_>>(), body);
+            let before = transcript
+                .day_headings
+                .iter()
+                .filter(|h| h.span.start < message.header.span.start)
+                .count();
+            proptest::prop_assert_eq!(outline.day_headings_before, before, "{:?}", text);
+        }
+    }
+}
