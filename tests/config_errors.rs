@@ -140,7 +140,7 @@ fn misspelt_names_get_the_name_meant() {
         (
             "rules:\n  duplicate-message: {keep: middle}\n",
             ".chatlint.yaml:2:29]",
-            "must be one of `first`, `last`, `longer`",
+            "must be one of `canonical`, `first`, `last`, `longer`",
         ),
     ];
     for (config, position, help) in cases {
@@ -157,10 +157,11 @@ fn misspelt_names_get_the_name_meant() {
     assert!(stderr.contains("Keys: root, select"), "{stderr}");
 }
 
-/// `aliases:` maps names to names; a value that is no name, and a name
-/// mapped to a name that is itself mapped on, each point at their value.
+/// `aliases:` maps names to names; a value that is no name, a name mapped
+/// to a name that is itself mapped on, and a percentage over 100 each point
+/// at their value.
 #[test]
-fn aliases_are_checked_where_they_are_written() {
+fn aliases_and_percentages_are_checked_where_they_are_written() {
     let cases = [
         (
             "aliases:\n  我: 李雄峰\n  钟: [钟文帅]\n",
@@ -176,6 +177,11 @@ fn aliases_are_checked_where_they_are_written() {
             "aliases: [我, 李雄峰]\n",
             ".chatlint.yaml:1:10]",
             "Invalid `aliases`",
+        ),
+        (
+            "rules:\n  duplicate-message: {merge-twinned-percent: 101}\n",
+            ".chatlint.yaml:2:46]",
+            "must be a whole number from 0 to 100",
         ),
     ];
     for (config, position, message) in cases {
@@ -205,11 +211,15 @@ fn rule_documents_each_option_from_its_type() {
         .unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
-        text.contains("- `keep` (one of `first`, `last`, `longer`; default `\"first\"`): Which of the two to keep"),
+        text.contains("- `keep` (one of `canonical`, `first`, `last`, `longer`; default `\"canonical\"`): Which of the two to keep"),
         "{text}"
     );
     assert!(
         text.contains("- `max-distance` (a whole number from 0 to "),
+        "{text}"
+    );
+    assert!(
+        text.contains("- `merge-twinned-percent` (a whole number from 0 to 100; default `30`)"),
         "{text}"
     );
     let output = Command::cargo_bin("chatlint")

@@ -178,6 +178,58 @@ fn readme_counts() -> BTreeMap<String, usize> {
         .collect()
 }
 
+/// The twin under two names that the old definition (same second, any two
+/// names) found in files that are no merge of exports: coincidences, every
+/// one a check-in (`签到`) or applause (`[鼓掌]`) from different people in
+/// the same second. `duplicate-message` finds none of them now.
+const COINCIDENCES: [(&str, usize); 15] = [
+    ("later/devarch/2018-09-16-chat.markdown", 38),
+    ("later/proddev/2018-09-12-chat.markdown", 198),
+    ("prodarch/_posts/2018-04-17-chat.markdown", 505),
+    ("prodarch/_posts/2018-04-18-chat.markdown", 45),
+    ("prodarch/_posts/2018-04-18-chat.markdown", 97),
+    ("prodarch/_posts/2018-04-18-chat.markdown", 121),
+    ("prodarch/_posts/2018-04-23-chat.markdown", 257),
+    ("prodarch/_posts/2018-04-23-chat.markdown", 297),
+    ("prodarch/_posts/2018-04-24-chat.markdown", 605),
+    ("prodarch/_posts/2018-04-24-chat.markdown", 641),
+    ("prodarch/_posts/2018-04-25-chat.markdown", 281),
+    ("prodarch/_posts/2018-04-30-chat.markdown", 41),
+    ("prodarch/_posts/2018-05-01-chat.markdown", 53),
+    ("prodarch/_posts/2018-06-02-chat.markdown", 97),
+    ("prodarch/_posts/2018-06-03-chat.markdown", 185),
+];
+
+/// Where `duplicate-message` and the scan disagree, every one explained:
+/// twins in a merge whose copies do not stand next to each other: other
+/// messages fell in the same second or two, and the merge interleaved the
+/// exports (`我` `二类户开立和注意事项`, `李雄峰`
+/// `新群21的分享`, `我` `新群21的分享`, `李雄峰` `二类户开立和注意事项`).
+/// The scan pairs a message with the one right before it only; chatlint
+/// looks up to `max-distance` messages back. In each, the two copies are 2
+/// or 3 messages and 1 to 4 seconds apart: 5 are `我` and `李雄峰`, 4 the
+/// same name (`钟鸿敏`, `heping` twice, `???? 心`), 8 two names of one
+/// person that the file pairs up many times.
+const DUPLICATES_THE_SCAN_MISSES: [(&str, usize); 17] = [
+    ("devarch/_posts/2017-12-20-chat.markdown", 261),
+    ("devarch/_posts/2017-12-21-chat.markdown", 305),
+    ("devarch/_posts/2017-12-22-chat.markdown", 673),
+    ("devarch/_posts/2017-12-22-chat.markdown", 677),
+    ("devarch/_posts/2017-12-23-chat.markdown", 21),
+    ("devarch/_posts/2017-12-25-chat.markdown", 21),
+    ("devarch/_posts/2017-12-25-chat.markdown", 933),
+    ("prodarch/_posts/2017-12-17-chat.markdown", 417),
+    ("prodarch/_posts/2017-12-18-chat.markdown", 69),
+    ("prodarch/_posts/2017-12-18-chat.markdown", 1893),
+    ("prodarch/_posts/2017-12-18-chat.markdown", 1897),
+    ("prodarch/_posts/2017-12-19-chat.markdown", 2149),
+    ("prodarch/_posts/2017-12-19-chat.markdown", 2153),
+    ("prodarch/_posts/2017-12-21-chat.markdown", 489),
+    ("prodarch/_posts/2017-12-21-chat.markdown", 857),
+    ("prodarch/_posts/2017-12-25-chat.markdown", 21),
+    ("prodarch/_posts/2017-12-27-chat.markdown", 53),
+];
+
 /// Default rules that do nothing without options (`image-url-template`,
 /// `terms`), so that the scan has nothing to look for.
 const INERT_BY_DEFAULT: &[&str] = &["image-url-pattern", "redact"];
@@ -268,25 +320,35 @@ fn archive_hygiene_findings_on_the_corpus() {
             let (later, earlier) = (line_of(d.span.start), line_of(d.related[0].span.start));
             let message = |first: usize| {
                 let header = lines[first].trim_end_matches('\r');
-                let time = &header[2..10];
+                let [h, m, s] = [2, 5, 8].map(|at| header[at..at + 2].parse::<i32>().unwrap());
                 let body: Vec<&str> = lines[first + 1..]
                     .iter()
                     .take_while(|l| !l.starts_with("> "))
                     .map(|l| l.trim())
                     .filter(|l| !l.is_empty())
                     .collect();
-                (time.to_string(), body)
+                (h * 3600 + m * 60 + s, body)
             };
             let (a, b) = (message(earlier), message(later));
-            assert_eq!(a, b, "{}:{}", path.display(), later + 1);
-            assert!(!a.1.is_empty());
-            // Twins stand next to each other, or within a burst of the same second.
-            assert!(
-                later > earlier && later - earlier <= 40,
-                "{}:{}",
-                path.display(),
-                later + 1
-            );
+            let at = format!("{}:{}", path.display(), later + 1);
+            // The same text (an empty one too), at most 4 seconds apart.
+            assert_eq!(a.1, b.1, "{at}");
+            assert!((a.0 - b.0).abs() <= 4, "{at}");
+            // Twins stand next to each other, or within a burst of a few seconds.
+            assert!(later > earlier && later - earlier <= 40, "{at}");
+        }
+        // A twin under two names only where the file is a merge: none of
+        // the coincidences the same second made twins before (different
+        // people's `签到`, `[鼓掌]`) in files that are not.
+        for (file, line) in COINCIDENCES {
+            if relative == file {
+                assert!(
+                    !found
+                        .get("duplicate-message")
+                        .is_some_and(|lines| lines.contains_key(&(relative.clone(), line))),
+                    "{file}:{line}"
+                );
+            }
         }
     }
 
@@ -315,7 +377,18 @@ fn archive_hygiene_findings_on_the_corpus() {
             }
             continue;
         }
-        let differ = differences(&ours, &theirs);
+        let mut differ = differences(&ours, &theirs);
+        if name == "duplicate-message" {
+            let explained: Vec<String> = DUPLICATES_THE_SCAN_MISSES
+                .iter()
+                .map(|(file, line)| format!("{file}:{line}: chatlint 1, scan 0"))
+                .collect();
+            assert_eq!(
+                differ, explained,
+                "duplicate-message: chatlint and the scan"
+            );
+            differ.clear();
+        }
         if !differ.is_empty() {
             problems.push(format!(
                 "{name}: chatlint finds {}, the scan {}:\n  {}",
@@ -395,7 +468,8 @@ fn the_scan_finds_each_kind_of_defect() {
                 > 07:40:00  甲  \n   \n![2017-08-25 07:40:00](htp://static.cocolian.cn/img/20170825_074000.png)  \n\
                 ![2017-08-25 07:40:00](http://static.cocolian.cn/img/20170825_080000.png)  \n   \n\
                 > 07:41:00  乙??  \n   \n@右军?支付宝  重0搭建==&amp;gt;基于  \n   \n\
-                > 07:41:00  乙  \n   \n@右军?支付宝  重0搭建==&amp;gt;基于  \n   \n";
+                > 07:41:00  乙  \n   \n@右军?支付宝  重0搭建==&amp;gt;基于  \n   \n\
+                > 07:42:00  丙  \n   \n好  \n   \n> 07:42:00  丙  \n   \n好  \n   \n";
     let mut scan = corpus_scan::Scan::default();
     corpus_scan::scan_file("2017-08-25-chat.markdown", text, &mut scan);
     let found: BTreeMap<&str, Vec<usize>> = scan.findings.into_iter().collect();
@@ -409,7 +483,7 @@ fn the_scan_finds_each_kind_of_defect() {
         ("image-time-mismatch", vec![17]),
         ("lost-character", vec![19, 21, 25]),
         ("escaped-html-entity", vec![21, 25]),
-        ("duplicate-message", vec![23]),
+        ("duplicate-message", vec![31]),
     ]
     .into_iter()
     .collect();

@@ -226,7 +226,7 @@ mod tests {
             // The same, written otherwise.
             "rules:\n  CL501: {severity: off}\n  CL002:\n    midnight-gap-hours: 6   # hours\n",
             // And with defaults written out.
-            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6}\n  duplicate-message: {max-distance: 10, keep: first}\n  redact: {severity: off}\n",
+            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6}\n  duplicate-message: {max-distance: 10, keep: canonical, max-skew-seconds: 4}\n  redact: {severity: off}\n",
             // An option of a rule that does not run changes no finding.
             "rules:\n  time-runs-backwards: {midnight-gap-hours: 6}\n  unreachable-image: {}\n  redact: {terms: {a: b}, severity: off}\n",
         ];

@@ -31,7 +31,7 @@ mod unreachable_image;
 mod unused_suppression;
 
 pub use broken_image_url::BrokenImageUrl;
-pub use duplicate_message::{DuplicateMessage, DuplicateMessageOptions, Keep};
+pub use duplicate_message::{DuplicateMessage, DuplicateMessageOptions, Keep, Percent};
 pub use escaped_html_entity::EscapedHtmlEntity;
 pub use front_matter::{FrontMatterOptions, FrontMatterRule};
 pub use header_layout::HeaderLayout;
@@ -125,6 +125,10 @@ pub struct WholeFile<'a> {
     /// How many line breaks of each kind (LF, CRLF, lone CR) the file has;
     /// `None` when it has no carriage return, so nothing to mix.
     line_breaks: Option<[usize; 3]>,
+    text: &'a str,
+    /// Whether the file reads as a merge of two exports, found when
+    /// `duplicate-message` first asks.
+    twin_evidence: std::sync::OnceLock<crate::twins::Evidence>,
 }
 
 /// One speaker's headers in a file.
@@ -151,6 +155,8 @@ impl<'a> WholeFile<'a> {
         Self {
             speakers,
             line_breaks: invisible_character::count_line_breaks(text),
+            text,
+            twin_evidence: std::sync::OnceLock::new(),
         }
     }
 
@@ -163,6 +169,24 @@ impl<'a> WholeFile<'a> {
     /// it has no carriage return.
     pub fn line_breaks(&self) -> Option<[usize; 3]> {
         self.line_breaks
+    }
+
+    /// Whether the file reads as a merge of two exports, and which names
+    /// it pairs up ([`crate::twins::Evidence`]), worked out once: from
+    /// `transcript` when it is the whole file, else from the text a part
+    /// at a time.
+    pub fn twin_evidence(
+        &self,
+        transcript: &Transcript,
+        options: &crate::twins::TwinOptions,
+    ) -> &crate::twins::Evidence {
+        self.twin_evidence.get_or_init(|| {
+            if transcript.start == 0 && transcript.end == self.text.len() {
+                crate::twins::Evidence::of_transcript(self.text, transcript, options)
+            } else {
+                crate::twins::Evidence::of_text(self.text, options)
+            }
+        })
     }
 }
 

@@ -251,14 +251,24 @@ fn headers(lines: &[Line<'_>], scan: &mut Scan) {
     }
 }
 
-/// `duplicate-message`: a message with the time and the text (its non-blank
-/// lines, trimmed) of one of the ten before it. When the nearest such twin
-/// also has the same speaker and the same lines byte for byte, the twin is
-/// identical (and the fix removing it safe).
+/// `duplicate-message`, in two steps.
+///
+/// A copy, in any file: a message with the speaker, the time and the text
+/// (its non-blank lines, trimmed; not none) of one of the ten before it.
+/// It is identical (and the fix removing it safe) when its header line and
+/// its lines are the same byte for byte.
+///
+/// A merge of two exports: a file in which at least 30 % of the messages
+/// stand in pairs of neighbours under two names with the same text (an
+/// empty one too), written at most 4 seconds apart. There, a message is also a twin of
+/// the one right before it, under whatever name, when their texts are the
+/// same and their times at most 4 seconds apart, unless that one is a twin
+/// already.
 fn duplicates(lines: &[Line<'_>], scan: &mut Scan) {
     struct Message<'a> {
         number: usize,
-        time: &'a str,
+        header: &'a str,
+        time: Option<u32>,
         speaker: &'a str,
         trimmed: Vec<&'a str>,
         exact: Vec<&'a str>,
@@ -268,7 +278,8 @@ fn duplicates(lines: &[Line<'_>], scan: &mut Scan) {
         if line.kind == Kind::Header {
             messages.push(Message {
                 number: line.number,
-                time: line.text.get(2..10).unwrap_or_default(),
+                header: line.text,
+                time: line.text.get(2..10).and_then(time_of_day),
                 speaker: line.text.get(10..).unwrap_or_default().trim(),
                 trimmed: Vec::new(),
                 exact: Vec::new(),
@@ -281,19 +292,37 @@ fn duplicates(lines: &[Line<'_>], scan: &mut Scan) {
             }
         }
     }
+    let near = |a: &Message<'_>, b: &Message<'_>| match (a.time, b.time) {
+        (Some(x), Some(y)) => x.abs_diff(y) <= 4 && a.trimmed == b.trimmed,
+        _ => false,
+    };
+    let after_another_name = messages
+        .windows(2)
+        .filter(|pair| pair[0].speaker != pair[1].speaker && near(&pair[0], &pair[1]))
+        .count();
+    let merged = 2 * after_another_name * 100 >= messages.len() * 30;
+    let mut twin = vec![false; messages.len()];
     for (i, later) in messages.iter().enumerate() {
-        if later.trimmed.is_empty() {
-            continue;
-        }
-        let twin = messages[i.saturating_sub(10)..i]
+        let copy = messages[i.saturating_sub(10)..i]
             .iter()
-            .rev()
-            .find(|earlier| earlier.time == later.time && earlier.trimmed == later.trimmed);
-        if let Some(earlier) = twin {
-            scan.found("duplicate-message", later.number);
-            if earlier.speaker == later.speaker && earlier.exact == later.exact {
-                scan.identical_twins.push(later.number);
-            }
+            .rposition(|earlier| {
+                !later.trimmed.is_empty()
+                    && earlier.time.is_some()
+                    && earlier.time == later.time
+                    && earlier.speaker == later.speaker
+                    && earlier.trimmed == later.trimmed
+            });
+        let earlier = match copy {
+            Some(at) => i.saturating_sub(10) + at,
+            None if merged && i > 0 && !twin[i - 1] && near(&messages[i - 1], later) => i - 1,
+            None => continue,
+        };
+        twin[earlier] = true;
+        twin[i] = true;
+        scan.found("duplicate-message", later.number);
+        let earlier = &messages[earlier];
+        if copy.is_some() && earlier.header == later.header && earlier.exact == later.exact {
+            scan.identical_twins.push(later.number);
         }
     }
 }
