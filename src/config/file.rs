@@ -7,11 +7,11 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::rule_settings;
-use super::validate::{did_you_mean, read_fields, word_end, Problem, Problems};
+use super::validate::{did_you_mean, read_fields, word_end, wrong, Problem, Problems};
 use crate::diagnostic::Severity;
 use crate::error::ConfigError;
 use crate::error::Error;
-use crate::online::OnlineConfig;
+use crate::online::{OnlineConfig, UrlPattern};
 use crate::rules::registry;
 use crate::yaml::{self, Step};
 
@@ -197,7 +197,8 @@ fn read_file(value: &Value, problems: &mut Problems) -> ConfigFile {
     match map.get("online") {
         Some(Value::Object(online)) => {
             let at = [Step::Key("online".into())];
-            file.online = read_fields(online, &at, "online", &[], problems);
+            file.online = read_fields(online, &at, "online", &["exclude"], problems);
+            file.online.exclude = read_url_patterns(online.get("exclude"), problems);
         }
         None | Some(Value::Null) => {}
         Some(_) => problems.push(
@@ -254,6 +255,47 @@ fn read_aliases(value: Option<&Value>, problems: &mut Problems) -> BTreeMap<Stri
         );
     }
     aliases
+}
+
+/// `online.exclude`, pattern by pattern, so that a bad one is pointed at.
+fn read_url_patterns(value: Option<&Value>, problems: &mut Problems) -> Option<Vec<UrlPattern>> {
+    let at = |index: Option<usize>| {
+        let mut path = vec![Step::Key("online".into()), Step::Key("exclude".into())];
+        path.extend(index.map(Step::Index));
+        path
+    };
+    let patterns = match value? {
+        Value::Null => return None,
+        Value::Array(patterns) => patterns,
+        _ => {
+            problems.push(
+                Problem::value(at(None), "Invalid `exclude` in `online`")
+                    .label("not a list")
+                    .help(r"A list of regular expressions, e.g. `exclude: ['^https?://example\.org/']`"),
+            );
+            return None;
+        }
+    };
+    let before = problems.len();
+    let read = patterns
+        .iter()
+        .enumerate()
+        .filter_map(|(index, pattern)| {
+            serde_json::from_value(pattern.clone())
+                .map_err(|err| {
+                    problems.push(
+                        Problem::value(at(Some(index)), format!("Invalid URL pattern: {err}"))
+                            .label(if pattern.is_string() {
+                                "not a regular expression".to_string()
+                            } else {
+                                wrong(&err)
+                            }),
+                    );
+                })
+                .ok()
+        })
+        .collect();
+    (problems.len() == before).then_some(read)
 }
 
 /// Each rule selector names a rule, a code prefix or `ALL`.

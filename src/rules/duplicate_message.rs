@@ -217,7 +217,13 @@ impl Rule for DuplicateMessage {
 }
 
 /// Whether the earlier copy is the one to keep.
-fn keeps_earlier(keep: Keep, earlier: &str, later: &str, context: &Context<'_>) -> bool {
+fn keeps_earlier(
+    keep: Keep,
+    earlier: &str,
+    later: &str,
+    context: &Context<'_>,
+    evidence: &Evidence,
+) -> bool {
     match keep {
         Keep::First => true,
         Keep::Last => false,
@@ -227,7 +233,7 @@ fn keeps_earlier(keep: Keep, earlier: &str, later: &str, context: &Context<'_>) 
                 (
                     context.settings.aliases().is_canonical(name),
                     name != SELF_NAME,
-                    context.whole_file.speaker(name).map_or(0, |s| s.count),
+                    evidence.message_count(name),
                     name.chars().count(),
                 )
             };
@@ -241,7 +247,7 @@ fn finding(context: &Context<'_>, pair: &TwinPair, keep: Keep, evidence: &Eviden
     let messages = &transcript.messages;
     let (a, b) = (&messages[pair.earlier], &messages[pair.later]);
     let (speaker_a, speaker_b) = (a.header.speaker(text), b.header.speaker(text));
-    let (removed, kept) = if keeps_earlier(keep, speaker_a, speaker_b, context) {
+    let (removed, kept) = if keeps_earlier(keep, speaker_a, speaker_b, context, evidence) {
         (pair.later, pair.earlier)
     } else {
         (pair.earlier, pair.later)

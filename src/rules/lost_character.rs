@@ -120,12 +120,12 @@ impl Rule for LostCharacter {
         }
         for message in &context.transcript.messages {
             let speaker = message.header.speaker(text);
-            let Some(run) = find_question_run(speaker) else {
+            let Some(run) = question_run(speaker) else {
                 continue;
             };
             // Reported at the speaker's first header in the file, with the
             // number of headers in the whole file.
-            let Some(headers) = context.whole_file.speaker(speaker) else {
+            let Some(headers) = context.whole_file.lost_speaker(speaker) else {
                 continue;
             };
             if headers.first != message.header.span.start {
@@ -160,9 +160,18 @@ fn is_cjk_punctuation(c: char) -> bool {
     )
 }
 
-/// The first run of two or more `?`.
-fn find_question_run(speaker: &str) -> Option<std::ops::Range<usize>> {
-    let start = speaker.find("??")?;
-    let len = speaker[start..].bytes().take_while(|&b| b == b'?').count();
-    Some(start..start + len)
+/// The first run of two or more `?`. (Each header's speaker is looked at:
+/// a search for the rare `?` byte, not a substring search set up each time.)
+pub(crate) fn question_run(speaker: &str) -> Option<std::ops::Range<usize>> {
+    let bytes = speaker.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'?', &bytes[from..]) {
+        let start = from + i;
+        let len = bytes[start..].iter().take_while(|&&b| b == b'?').count();
+        if len >= 2 {
+            return Some(start..start + len);
+        }
+        from = start + len;
+    }
+    None
 }

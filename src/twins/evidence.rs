@@ -53,6 +53,11 @@ pub struct Evidence {
     merged: bool,
     /// In a merge, each name's other names.
     partners: HashMap<String, Vec<String>>,
+    /// How many messages each name that could twin under another name
+    /// has in the file (`keep: canonical` prefers the one with more).
+    /// Counted in a second pass, only for a file with such twins: hashing
+    /// every header's speaker costs a check of the archive several percent.
+    message_counts: HashMap<String, usize>,
 }
 
 impl Evidence {
@@ -62,7 +67,8 @@ impl Evidence {
         for key in keys(text, transcript) {
             tally.push(key);
         }
-        tally.finish()
+        let speakers = transcript.messages.iter().map(|m| m.header.speaker(text));
+        tally.finish().with_message_counts(speakers)
     }
 
     /// The evidence of the file `text`, read a message at a time without
@@ -72,7 +78,28 @@ impl Evidence {
         for outline in crate::parser::outlines(text) {
             tally.push(outline_key(text, outline));
         }
-        tally.finish()
+        let speakers = crate::parser::headers(text).map(|header| header.speaker(text));
+        tally.finish().with_message_counts(speakers)
+    }
+
+    /// Counts the messages of each name that could twin under another name
+    /// among `speakers`, every message's speaker in the file.
+    fn with_message_counts<'a>(mut self, speakers: impl Iterator<Item = &'a str>) -> Self {
+        if self.message_counts.is_empty() {
+            return self;
+        }
+        for speaker in speakers {
+            if let Some(count) = self.message_counts.get_mut(speaker) {
+                *count += 1;
+            }
+        }
+        self
+    }
+
+    /// How many messages `name` has in the file, for a name that could twin
+    /// under another name (0 for any other).
+    pub fn message_count(&self, name: &str) -> usize {
+        self.message_counts.get(name).copied().unwrap_or(0)
     }
 
     /// Whether the file reads as a merge of two exports.
@@ -204,6 +231,7 @@ impl<'a> Tally<'a> {
                 }
             }
         }
+        let message_counts = best.keys().map(|&name| (name.to_string(), 0)).collect();
         Evidence {
             messages: self.messages,
             across_names,
@@ -211,6 +239,7 @@ impl<'a> Tally<'a> {
             repeated,
             merged,
             partners,
+            message_counts,
         }
     }
 }
