@@ -7,7 +7,7 @@ use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::{Message, Transcript};
-use crate::twins::{find_twins, Evidence, TwinOptions, TwinPair, Why};
+use crate::twins::{find_twins, Evidence, TwinOptions, TwinPair, Why, SELF_NAME};
 
 declare_rule! {
     /// ## What it does
@@ -30,8 +30,10 @@ declare_rule! {
     /// when at least `merge-twinned-percent` of its messages are twins
     /// under names matched one to one (the most frequent pairs first),
     /// those are at least `merge-consistent-percent` of all its twins under
-    /// two names, and a matched pair twins more than once (or every message
-    /// has its twin). In a merge, two names are one person's when each is
+    /// two names, and a matched pair twins more than once (or, in a file
+    /// too short for that, every message has its twin under names that
+    /// look like one person's on their own: `我` and another, or the same
+    /// personal name before the group's `-`). In a merge, two names are one person's when each is
     /// the other's most frequent partner, or one of them is (a pair seen
     /// once is a person who spoke once that day); the same name seconds
     /// apart, or with an empty body, is a twin there too. In a file without
@@ -40,8 +42,10 @@ declare_rule! {
     /// have 49 to 100 % of their messages twinned, 89.8 % or more of them
     /// consistently, and repeated pairs; every other file at most 17.4 %,
     /// those above 10 % at most 53 % consistently, and no pair of names
-    /// twins twice in any: hence the defaults, 30 and 70. A file of two
-    /// messages, the same text from two people, reads as a merge.
+    /// twins twice in any: hence the defaults, 30 and 70. Four messages of
+    /// one export, `甲` and `乙` saying `签到`, `丙` and `丁` saying `1`, are
+    /// no merge; two messages, `胡桥-资邦金服-财务核心` and
+    /// `胡桥-资邦金服-账务核心业务架构` saying the same, are.
     ///
     /// A message that repeats an earlier one minutes later is not a
     /// duplicate: people do say `[强]` twice. Each message has at most one
@@ -178,9 +182,6 @@ impl JsonSchema for Percent {
         })
     }
 }
-
-/// The name an exporter gives its own messages.
-const SELF_NAME: &str = "我";
 
 impl Rule for DuplicateMessage {
     fn meta(&self) -> &'static RuleMeta {
@@ -365,42 +366,4 @@ fn block_span(text: &str, transcript: &Transcript, index: usize) -> std::ops::Ra
         return start - break_before..end;
     }
     start..end
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::diagnostic::Applicability;
-    use crate::rules::registry;
-
-    #[test]
-    fn the_last_message_goes_whole_without_a_final_line_break() {
-        let rules = [registry::find("duplicate-message").unwrap()];
-        for (text, fixed) in [
-            (
-                "> 07:00:00  a\n   \nhi\n> 07:00:00  a\n   \nhi",
-                "> 07:00:00  a\n   \nhi",
-            ),
-            (
-                "> 07:00:00  a\r\n   \r\nhi\r\n> 07:00:00  a\r\n   \r\nhi",
-                "> 07:00:00  a\r\n   \r\nhi",
-            ),
-            (
-                "> 07:00:00  a\r   \rhi\r> 07:00:00  a\r   \rhi",
-                "> 07:00:00  a\r   \rhi",
-            ),
-            // With the final line break, the block is its lines as ever.
-            (
-                "> 07:00:00  a\n   \nhi\n> 07:00:00  a\n   \nhi\n",
-                "> 07:00:00  a\n   \nhi\n",
-            ),
-        ] {
-            let outcome = crate::fix_text("t", text, &rules, Applicability::Safe).unwrap();
-            assert!(
-                outcome.rejected.is_empty(),
-                "{text:?}: {:?}",
-                outcome.rejected
-            );
-            assert_eq!(outcome.text, fixed, "{text:?}");
-        }
-    }
 }

@@ -19,7 +19,9 @@
 //! - they are at least `merge_consistent_percent` of all its twins under
 //!   two names, and
 //! - the names repeat: a matched pair twins at least twice, or every
-//!   message has its twin (a file too short for anyone to speak twice).
+//!   message has its twin (a file too short for anyone to speak twice)
+//!   under names that look like one person's on their own (`我` and
+//!   another, or the same personal name before the group's `-`).
 //!
 //! On the archive (449 files), the 23 merges have 49 to 100 % of their
 //! messages twinned, 89.8 to 100 % of them consistently, and in all but the
@@ -34,12 +36,14 @@
 //! In a merge, two names are one person's when they are the other's most
 //! frequent partner, or one of the two is (ties included): a pair seen once
 //! is a person who spoke once, and `我` pairs with each name the other
-//! export gives the owner. A file of two messages, two people's `签到`,
-//! would read as a merge: there is too little to tell.
+//! export gives the owner. A file of two messages, `甲` and `乙` saying
+//! `签到`, is no merge; `胡桥-资邦金服-财务核心` and
+//! `胡桥-资邦金服-账务核心业务架构` saying the same, or `我` and `李雄峰`,
+//! are.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use super::{keys, outline_key, Key, TwinOptions};
+use super::{keys, outline_key, Key, TwinOptions, SELF_NAME};
 use crate::model::Transcript;
 
 /// How the twins under two names fall in one file: whether it reads as a
@@ -135,6 +139,28 @@ impl Evidence {
     }
 }
 
+/// Whether two names look like one person's on their own: one is `我`
+/// (the exporter's name for themselves), or the personal name before the
+/// group's `-` (`胡桥-资邦金服-财务核心`, `钟文帅-移付宝科技-产品经理`) of
+/// one starts the other's (`胡桥-资邦金服-账务核心业务架构`, `钟`). What a
+/// file too short for anyone to speak twice has to go on: without it, four
+/// messages of one export, two people's `签到` and two others' `1`, would
+/// read as a merge and lose two real messages to the fix.
+fn look_alike(a: &str, b: &str) -> bool {
+    let person = |name: &'_ str| -> String {
+        name.split(['-', '_', ' ', '—'])
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (a_person, b_person) = (person(a), person(b));
+    a == SELF_NAME
+        || b == SELF_NAME
+        || (!a_person.is_empty()
+            && !b_person.is_empty()
+            && (a_person.starts_with(&b_person) || b_person.starts_with(&a_person)))
+}
+
 fn ordered<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
     if a <= b {
         (a, b)
@@ -196,6 +222,7 @@ impl<'a> Tally<'a> {
         let mut matched = HashSet::new();
         let mut best: HashMap<&str, usize> = HashMap::new();
         let (mut consistent, mut repeated) = (0, 0);
+        let mut all_look_alike = true;
         for &((a, b), weight) in &pairs {
             best.entry(a).or_insert(weight);
             best.entry(b).or_insert(weight);
@@ -205,6 +232,7 @@ impl<'a> Tally<'a> {
                 if weight > 1 {
                     repeated += weight;
                 }
+                all_look_alike &= look_alike(a, b);
             }
         }
         let percent = |part: usize, whole: usize, least: u8| {
@@ -221,7 +249,7 @@ impl<'a> Tally<'a> {
                 across_names,
                 self.options.merge_consistent_percent,
             )
-            && (repeated > 0 || 2 * consistent >= self.messages);
+            && (repeated > 0 || (2 * consistent >= self.messages && all_look_alike));
         let mut partners: HashMap<String, Vec<String>> = HashMap::new();
         if merged {
             for ((a, b), weight) in pairs {

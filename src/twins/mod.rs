@@ -25,6 +25,9 @@ pub use evidence::Evidence;
 use crate::aliases::Aliases;
 use crate::model::{Date, Transcript};
 
+/// The name an exporter gives its own messages.
+pub const SELF_NAME: &str = "我";
+
 /// What decides twins (the options of `duplicate-message`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TwinOptions {

@@ -1,5 +1,7 @@
 use super::*;
+use crate::diagnostic::Applicability;
 use crate::parser::parse;
+use crate::rules::registry;
 
 /// A transcript of `(time, speaker, text)` messages.
 fn chat(messages: &[(&str, &str, &str)]) -> String {
@@ -192,4 +194,159 @@ fn a_cut_that_no_twins_cross_settles_what_follows() {
     assert!(!settled_from(&transcript, 1, &options));
     // The file's start needs nothing before it.
     assert!(settled_from(&parse(&text), 0, &options));
+}
+
+/// A file too short for anyone to speak twice reads as a merge only when
+/// its names look like one person's on their own.
+#[test]
+fn a_short_file_is_a_merge_only_under_names_alike() {
+    let options = TwinOptions::default();
+    let merged = |messages: &[(&str, &str, &str)]| {
+        let text = chat(messages);
+        Evidence::of_transcript(&text, &parse(&text), &options).merged()
+    };
+    // Two coincidences of one export: every message has its twin.
+    assert!(!merged(&[
+        ("19:05:08", "甲", "签到"),
+        ("19:05:08", "乙", "签到"),
+        ("19:06:00", "丙", "1"),
+        ("19:06:01", "丁", "1"),
+    ]));
+    assert!(!merged(&[
+        ("19:05:08", "甲", "签到"),
+        ("19:05:08", "乙", "签到")
+    ]));
+    assert!(merged(&[
+        ("16:22:22", "胡桥-资邦金服-财务核心", "有人买过吗？"),
+        ("16:22:22", "胡桥-资邦金服-账务核心业务架构", "有人买过吗？"),
+    ]));
+    assert!(merged(&[
+        ("08:13:34", "我", "不错。"),
+        ("08:13:34", "李雄峰", "不错。")
+    ]));
+    assert!(merged(&[
+        ("20:13:05", "钟", "7位数"),
+        ("20:13:06", "钟文帅-移付宝科技-产品经理", "7位数"),
+        ("20:14:05", "于高禾", "年薪"),
+        ("20:14:06", "于高禾-一亩田 PL", "年薪"),
+    ]));
+}
+
+/// `keep: canonical`'s count of each name's messages is the whole file's,
+/// from the model or a part at a time, and kept only for names that could
+/// twin under another.
+#[test]
+fn message_counts_are_the_whole_files() {
+    let mut messages = vec![
+        ("20:13:05", "钟", "7位数"),
+        ("20:13:06", "钟文帅-移付宝科技-产品经理", "7位数"),
+    ];
+    for i in 0..5 {
+        messages.push((
+            ["20:20:00", "20:21:00", "20:22:00", "20:23:00", "20:24:00"][i],
+            "钟",
+            "嗯",
+        ));
+    }
+    messages.push(("20:30:00", "右军", "好"));
+    let text = chat(&messages);
+    let options = TwinOptions::default();
+    let whole = Evidence::of_transcript(&text, &parse(&text), &options);
+    let parts = Evidence::of_text(&text, &options);
+    for evidence in [&whole, &parts] {
+        assert_eq!(evidence.message_count("钟"), 6);
+        assert_eq!(evidence.message_count("钟文帅-移付宝科技-产品经理"), 1);
+        assert_eq!(evidence.message_count("右军"), 0);
+    }
+}
+
+// `duplicate-message`'s findings and fixes, which rest on the twins.
+
+/// Issue 12 (found attacking it): every message of a file of four had
+/// a twin under another name, so the file read as a merge, and
+/// `--unsafe-fixes` deleted two people's real `签到` and `1`.
+#[test]
+fn unsafe_fixes_delete_no_message_of_a_short_single_export() {
+    let rules = [registry::find("duplicate-message").unwrap()];
+    for text in [
+        chat(&[
+            ("19:05:08", "甲", "签到"),
+            ("19:05:08", "乙", "签到"),
+            ("19:06:00", "丙", "1"),
+            ("19:06:01", "丁", "1"),
+        ]),
+        chat(&[
+            ("19:05:08", "Tom-澳门通-PMD", "签到"),
+            ("19:05:09", "西纳", "签到"),
+        ]),
+    ] {
+        let outcome = crate::fix_text("t", &text, &rules, Applicability::Unsafe).unwrap();
+        assert_eq!(outcome.text, text);
+        assert!(outcome.fixed.is_empty() && outcome.remaining.is_empty());
+    }
+    // One message twice under one person's two names is still a merge,
+    // however short (two such files in the archive).
+    for (a, b) in [
+        ("胡桥-资邦金服-财务核心", "胡桥-资邦金服-账务核心业务架构"),
+        ("我", "李雄峰"),
+    ] {
+        let text = chat(&[
+            ("16:22:22", a, "有人买过吗？"),
+            ("16:22:22", b, "有人买过吗？"),
+        ]);
+        let outcome = crate::fix_text("t", &text, &rules, Applicability::Unsafe).unwrap();
+        assert_eq!(outcome.fixed.len(), 1, "{a} {b}");
+    }
+}
+
+/// Without `aliases`, and neither name `我`, `keep: canonical` keeps
+/// the name with more messages in the whole file before the longer.
+#[test]
+fn keep_canonical_prefers_the_name_with_more_messages() {
+    let rules = [registry::find("duplicate-message").unwrap()];
+    let mut messages = Vec::new();
+    let texts = ["第一", "第二", "第三", "第四"];
+    let times = ["20:10:00", "20:11:00", "20:12:00", "20:13:00"];
+    for (time, text) in times.iter().zip(texts) {
+        messages.push((*time, "钟", text));
+        messages.push((*time, "钟文帅-移付宝科技-产品经理", text));
+    }
+    messages.extend([("20:20:00", "钟", "嗯"), ("20:21:00", "钟", "好")]);
+    let text = chat(&messages);
+    let outcome = crate::fix_text("t", &text, &rules, Applicability::Unsafe).unwrap();
+    assert_eq!(outcome.fixed.len(), 4);
+    assert!(!outcome.text.contains("钟文帅"), "{}", outcome.text);
+    assert_eq!(outcome.text.matches("  钟  ").count(), 6);
+}
+
+#[test]
+fn the_last_message_goes_whole_without_a_final_line_break() {
+    let rules = [registry::find("duplicate-message").unwrap()];
+    for (text, fixed) in [
+        (
+            "> 07:00:00  a\n   \nhi\n> 07:00:00  a\n   \nhi",
+            "> 07:00:00  a\n   \nhi",
+        ),
+        (
+            "> 07:00:00  a\r\n   \r\nhi\r\n> 07:00:00  a\r\n   \r\nhi",
+            "> 07:00:00  a\r\n   \r\nhi",
+        ),
+        (
+            "> 07:00:00  a\r   \rhi\r> 07:00:00  a\r   \rhi",
+            "> 07:00:00  a\r   \rhi",
+        ),
+        // With the final line break, the block is its lines as ever.
+        (
+            "> 07:00:00  a\n   \nhi\n> 07:00:00  a\n   \nhi\n",
+            "> 07:00:00  a\n   \nhi\n",
+        ),
+    ] {
+        let outcome = crate::fix_text("t", text, &rules, Applicability::Safe).unwrap();
+        assert!(
+            outcome.rejected.is_empty(),
+            "{text:?}: {:?}",
+            outcome.rejected
+        );
+        assert_eq!(outcome.text, fixed, "{text:?}");
+    }
 }
