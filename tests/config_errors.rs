@@ -161,14 +161,7 @@ fn misspelt_names_get_the_name_meant() {
             "must be one of `canonical`, `first`, `last`, `longer`",
         ),
     ];
-    for (config, position, help) in cases {
-        let (code, stderr) = check(config);
-        assert_eq!(code, 2, "{config}");
-        assert!(
-            stderr.contains(position) && stderr.contains(help),
-            "{config}\n{stderr}"
-        );
-    }
+    each_fails_pointing_at(&cases);
     // A name far from every key gets the list without a guess.
     let (_, stderr) = check("colour: red\n");
     assert!(!stderr.contains("Did you mean"), "{stderr}");
@@ -202,14 +195,7 @@ fn aliases_and_percentages_are_checked_where_they_are_written() {
             "must be a whole number from 0 to 100",
         ),
     ];
-    for (config, position, message) in cases {
-        let (code, stderr) = check(config);
-        assert_eq!(code, 2, "{config}");
-        assert!(
-            stderr.contains(position) && stderr.contains(message),
-            "{config}\n{stderr}"
-        );
-    }
+    each_fails_pointing_at(&cases);
     assert!(check("aliases: {我: 李雄峰, 凤凰牌老熊-群主: 李雄峰}\n").0 < 2);
 }
 
@@ -251,4 +237,17 @@ fn rule_documents_each_option_from_its_type() {
     assert_eq!(option["default"], 80);
     assert_eq!(option["type"], "a whole number from 0 to 4294967295");
     assert_eq!(option["schema"]["maximum"], u32::MAX);
+}
+
+/// Each configuration of `cases` fails (exit 2) with an error at the
+/// position given (`file:line:column]`) that says what is given.
+fn each_fails_pointing_at(cases: &[(&str, &str, &str)]) {
+    for (config, position, says) in cases {
+        let (code, stderr) = check(config);
+        assert_eq!(code, 2, "{config}");
+        assert!(
+            stderr.contains(position) && stderr.contains(says),
+            "{config}\n{stderr}"
+        );
+    }
 }

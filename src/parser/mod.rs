@@ -58,12 +58,7 @@ pub fn parse_range(text: &str, range: Span) -> Transcript {
     let mut fence = FenceState::default();
     for line in lines {
         let content = &text[line.clone()];
-        // Only a line that opens with `>` can be a header: most lines skip the call.
-        let header = if content.starts_with('>') {
-            parse_header(text, line.clone())
-        } else {
-            None
-        };
+        let header = header_line(text, content, &line);
         if let Some(header) = header {
             // A message never continues a code fence left open by the one before.
             fence = FenceState::default();
@@ -107,13 +102,17 @@ pub fn headers(text: &str) -> impl Iterator<Item = crate::model::Header> + '_ {
     let mut lines = Lines::new(text, start).peekable();
     // The front matter's lines are never headers, as in `parse`.
     front_matter::parse(text, &mut lines);
-    lines.filter_map(move |line| {
-        if text[line.clone()].starts_with('>') {
-            parse_header(text, line)
-        } else {
-            None
-        }
-    })
+    lines.filter_map(move |line| header_line(text, &text[line.clone()], &line))
+}
+
+/// The header `line` (whose text is `content`) is, if any. Only a line
+/// that opens with `>` can be one: most lines skip the call.
+fn header_line(text: &str, content: &str, line: &Span) -> Option<crate::model::Header> {
+    if content.starts_with('>') {
+        parse_header(text, line.clone())
+    } else {
+        None
+    }
 }
 
 /// One message as [`parse`] finds it, without its body parsed: the header,
@@ -157,12 +156,7 @@ pub fn outlines(text: &str) -> impl Iterator<Item = Outline> + '_ {
             });
         };
         let content = &text[line.clone()];
-        let header = if content.starts_with('>') {
-            parse_header(text, line.clone())
-        } else {
-            None
-        };
-        if let Some(header) = header {
+        if let Some(header) = header_line(text, content, &line) {
             let body_start = crate::line_index::next_line_break(text.as_bytes(), line.start).1;
             let next = Outline {
                 header,
@@ -206,10 +200,8 @@ pub fn outline(
     let front_matter = front_matter::parse(text, &mut lines);
     let items = lines.filter_map(move |line| {
         let content = &text[line.clone()];
-        if content.starts_with('>') {
-            if let Some(header) = parse_header(text, line.clone()) {
-                return Some(OutlineItem::Header(header));
-            }
+        if let Some(header) = header_line(text, content, &line) {
+            return Some(OutlineItem::Header(header));
         }
         header::parse_day_heading(content)
             .map(|date| OutlineItem::DayHeading(DayHeading { span: line, date }))

@@ -215,20 +215,41 @@ fn next_header_line_finds_where_the_parser_starts_messages() {
     }
 }
 
+/// Pieces of a transcript's text, for a property test to join: headers
+/// valid and not, day headings, front matter, fences, every line break, a
+/// BOM.
+fn transcript_pieces() -> impl proptest::strategy::Strategy<Value = Vec<&'static str>> {
+    proptest::collection::vec(
+        proptest::sample::select(vec![
+            "---\n",
+            "title: x\n",
+            "> 07:50:02  右军  ",
+            "> 7:50:02  a",
+            ">08:00:00 b",
+            "> 2017-05-05 09:00:00  钟",
+            "## 2017-05-05",
+            "```",
+            "\n",
+            "\r\n",
+            "\r",
+            "   ",
+            "text",
+            "\u{feff}",
+            "> quote",
+            ">",
+            " ",
+        ]),
+        0..40,
+    )
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
     /// `header_starts` finds exactly the headers `parse` finds, whatever
     /// the line breaks, front matter, BOM or fences around them.
     #[test]
     fn header_starts_are_the_headers_of_parse(
-        pieces in proptest::collection::vec(
-            proptest::sample::select(vec![
-                "---\n", "title: x\n", "> 07:50:02  右军  ", "> 7:50:02  a", ">08:00:00 b",
-                "> 2017-05-05 09:00:00  钟", "## 2017-05-05", "```", "\n", "\r\n", "\r",
-                "   ", "text", "\u{feff}", "> quote", ">", " ",
-            ]),
-            0..40,
-        )
+        pieces in transcript_pieces()
     ) {
         let text: String = pieces.concat();
         let expected: Vec<usize> =
@@ -243,14 +264,7 @@ proptest::proptest! {
     /// same body lines, and the day headings before each.
     #[test]
     fn outlines_are_the_messages_of_parse(
-        pieces in proptest::collection::vec(
-            proptest::sample::select(vec![
-                "---\n", "title: x\n", "> 07:50:02  右军  ", "> 7:50:02  a", ">08:00:00 b",
-                "> 2017-05-05 09:00:00  钟", "## 2017-05-05", "```", "\n", "\r\n", "\r",
-                "   ", "text", "\u{feff}", "> quote", ">", " ",
-            ]),
-            0..40,
-        )
+        pieces in transcript_pieces()
     ) {
         let text: String = pieces.concat();
         let transcript = parse(&text);

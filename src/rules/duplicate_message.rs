@@ -77,7 +77,10 @@ declare_rule! {
     /// rather than a short remark); else the first. It is safe only for a
     /// copy whose two messages are identical byte for byte (header line and
     /// text), and unsafe otherwise: two names, a few seconds or an empty
-    /// body are evidence, not certainty.
+    /// body are evidence, not certainty. A short file of one export in
+    /// which two people echo each other twice within seconds (`收到`,
+    /// `好的`) has the shape of a merge, and its echoes are reported as
+    /// twins: read before applying the unsafe fix.
     pub struct DuplicateMessage {
         code: "CL301",
         name: "duplicate-message",
