@@ -30,11 +30,14 @@ declare_rule! {
     /// when at least `merge-twinned-percent` of its messages are twins
     /// under names matched one to one (the most frequent pairs first),
     /// those are at least `merge-consistent-percent` of all its twins under
-    /// two names, and a matched pair twins more than once (or, in a file
-    /// too short for that, every message has its twin under names that
-    /// look like one person's on their own: `我` and another, or the same
-    /// personal name before the group's `-`). In a merge, two names are one person's when each is
-    /// the other's most frequent partner, or one of them is (a pair seen
+    /// two names, one matched pair at least looks like one person's names
+    /// on their own (`我` and another, or the same personal name before the
+    /// group's `-`: `杜雷` and `杜雷-乐天-技术`; every merge of the archive
+    /// has one, and two people echoing each other do not), and a matched
+    /// pair twins more than once (or, in a file too short for that, every
+    /// message has its twin under names that all look alike). In a merge,
+    /// two names are one person's when each is the other's most frequent
+    /// partner, or one of them is (a pair seen
     /// once is a person who spoke once that day); the same name seconds
     /// apart, or with an empty body, is a twin there too. In a file without
     /// that evidence, different people posting `1`, `+1`, `收到` or an
@@ -77,10 +80,7 @@ declare_rule! {
     /// rather than a short remark); else the first. It is safe only for a
     /// copy whose two messages are identical byte for byte (header line and
     /// text), and unsafe otherwise: two names, a few seconds or an empty
-    /// body are evidence, not certainty. A short file of one export in
-    /// which two people echo each other twice within seconds (`收到`,
-    /// `好的`) has the shape of a merge, and its echoes are reported as
-    /// twins: read before applying the unsafe fix.
+    /// body are evidence, not certainty.
     pub struct DuplicateMessage {
         code: "CL301",
         name: "duplicate-message",

@@ -18,6 +18,9 @@
 //!   both copies),
 //! - they are at least `merge_consistent_percent` of all its twins under
 //!   two names, and
+//! - one matched pair at least looks like one person's names on their
+//!   own (`我` and another, or the same personal name before the group's
+//!   `-`: `杜雷` and `杜雷-乐天-技术`), as every merge of the archive has;
 //! - the names repeat: a matched pair twins at least twice, or every
 //!   message has its twin (a file too short for anyone to speak twice)
 //!   under names that look like one person's on their own (`我` and
@@ -142,10 +145,11 @@ impl Evidence {
 /// Whether two names look like one person's on their own: one is `我`
 /// (the exporter's name for themselves), or the personal name before the
 /// group's `-` (`胡桥-资邦金服-财务核心`, `钟文帅-移付宝科技-产品经理`) of
-/// one starts the other's (`胡桥-资邦金服-账务核心业务架构`, `钟`). What a
-/// file too short for anyone to speak twice has to go on: without it, four
-/// messages of one export, two people's `签到` and two others' `1`, would
-/// read as a merge and lose two real messages to the fix.
+/// one starts the other's (`胡桥-资邦金服-账务核心业务架构`, `钟`). Every
+/// merge of the archive has such a pair; without asking for one, a short
+/// export in which two people echo each other twice (`收到`, `好的`), or
+/// four messages, two people's `签到` and two others' `1`, read as a merge
+/// and lost real messages to the fix.
 fn look_alike(a: &str, b: &str) -> bool {
     let person = |name: &'_ str| -> String {
         name.split(['-', '_', ' ', '—'])
@@ -222,7 +226,7 @@ impl<'a> Tally<'a> {
         let mut matched = HashSet::new();
         let mut best: HashMap<&str, usize> = HashMap::new();
         let (mut consistent, mut repeated) = (0, 0);
-        let mut all_look_alike = true;
+        let (mut all_look_alike, mut any_look_alike) = (true, false);
         for &((a, b), weight) in &pairs {
             best.entry(a).or_insert(weight);
             best.entry(b).or_insert(weight);
@@ -232,7 +236,9 @@ impl<'a> Tally<'a> {
                 if weight > 1 {
                     repeated += weight;
                 }
-                all_look_alike &= look_alike(a, b);
+                let alike = look_alike(a, b);
+                all_look_alike &= alike;
+                any_look_alike |= alike;
             }
         }
         let percent = |part: usize, whole: usize, least: u8| {
@@ -249,6 +255,7 @@ impl<'a> Tally<'a> {
                 across_names,
                 self.options.merge_consistent_percent,
             )
+            && any_look_alike
             && (repeated > 0 || (2 * consistent >= self.messages && all_look_alike));
         let mut partners: HashMap<String, Vec<String>> = HashMap::new();
         if merged {
