@@ -283,7 +283,8 @@ fn message_counts_are_the_whole_files() {
 
 /// Issue 12 (found attacking it): every message of a file of four had
 /// a twin under another name, so the file read as a merge, and
-/// `--unsafe-fixes` deleted two people's real `签到` and `1`.
+/// `--unsafe-fixes` deleted two people's real `签到` and `1`; two people
+/// echoing each other twice in ten messages lost two the same way.
 #[test]
 fn unsafe_fixes_delete_no_message_of_a_short_single_export() {
     let rules = [registry::find("duplicate-message").unwrap()];
@@ -297,6 +298,19 @@ fn unsafe_fixes_delete_no_message_of_a_short_single_export() {
         chat(&[
             ("19:05:08", "Tom-澳门通-PMD", "签到"),
             ("19:05:09", "西纳", "签到"),
+        ]),
+        // Two people echoing each other twice.
+        chat(&[
+            ("19:05:08", "甲", "今天谁分享"),
+            ("19:05:30", "乙", "老熊"),
+            ("19:06:00", "甲", "收到"),
+            ("19:06:01", "乙", "收到"),
+            ("19:07:00", "丙", "几点开始"),
+            ("19:07:30", "甲", "八点"),
+            ("19:08:00", "甲", "好的"),
+            ("19:08:02", "乙", "好的"),
+            ("19:09:00", "丁", "谢谢"),
+            ("19:10:00", "丙", "[强]"),
         ]),
     ] {
         let outcome = crate::fix_text("t", &text, &rules, Applicability::Unsafe).unwrap();
