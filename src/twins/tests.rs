@@ -200,6 +200,30 @@ fn a_cut_that_no_twins_cross_settles_what_follows() {
     assert!(settled_from(&parse(&text), 0, &options));
 }
 
+/// Four messages of one export: two people's `签到` in one second, two
+/// others' `1` a second apart.
+const FOUR_COINCIDENCES: [(&str, &str, &str); 4] = [
+    ("19:05:08", "甲", "签到"),
+    ("19:05:08", "乙", "签到"),
+    ("19:06:00", "丙", "1"),
+    ("19:06:01", "丁", "1"),
+];
+
+/// Ten messages of one export in which `甲` and `乙` echo each other twice
+/// (`收到`, `好的`), a second or two apart.
+const ECHOES: [(&str, &str, &str); 10] = [
+    ("19:05:08", "甲", "今天谁分享"),
+    ("19:05:30", "乙", "老熊"),
+    ("19:06:00", "甲", "收到"),
+    ("19:06:01", "乙", "收到"),
+    ("19:07:00", "丙", "几点开始"),
+    ("19:07:30", "甲", "八点"),
+    ("19:08:00", "甲", "好的"),
+    ("19:08:02", "乙", "好的"),
+    ("19:09:00", "丁", "谢谢"),
+    ("19:10:00", "丙", "[强]"),
+];
+
 /// A file reads as a merge only when a pair of its names looks like one
 /// person's on their own, and a file too short for anyone to speak twice
 /// only when all of them do.
@@ -211,30 +235,14 @@ fn a_short_file_is_a_merge_only_under_names_alike() {
         Evidence::of_transcript(&text, &parse(&text), &options).merged()
     };
     // Two coincidences of one export: every message has its twin.
-    assert!(!merged(&[
-        ("19:05:08", "甲", "签到"),
-        ("19:05:08", "乙", "签到"),
-        ("19:06:00", "丙", "1"),
-        ("19:06:01", "丁", "1"),
-    ]));
+    assert!(!merged(&FOUR_COINCIDENCES));
     assert!(!merged(&[
         ("19:05:08", "甲", "签到"),
         ("19:05:08", "乙", "签到")
     ]));
     // Two people echoing each other twice, within seconds: a repeated pair,
     // 40 % of the messages, but no names alike (found attacking issue 12).
-    assert!(!merged(&[
-        ("19:05:08", "甲", "今天谁分享"),
-        ("19:05:30", "乙", "老熊"),
-        ("19:06:00", "甲", "收到"),
-        ("19:06:01", "乙", "收到"),
-        ("19:07:00", "丙", "几点开始"),
-        ("19:07:30", "甲", "八点"),
-        ("19:08:00", "甲", "好的"),
-        ("19:08:02", "乙", "好的"),
-        ("19:09:00", "丁", "谢谢"),
-        ("19:10:00", "丙", "[强]"),
-    ]));
+    assert!(!merged(&ECHOES));
     assert!(merged(&[
         ("16:22:22", "胡桥-资邦金服-财务核心", "有人买过吗？"),
         ("16:22:22", "胡桥-资邦金服-账务核心业务架构", "有人买过吗？"),
@@ -289,29 +297,13 @@ fn message_counts_are_the_whole_files() {
 fn unsafe_fixes_delete_no_message_of_a_short_single_export() {
     let rules = [registry::find("duplicate-message").unwrap()];
     for text in [
-        chat(&[
-            ("19:05:08", "甲", "签到"),
-            ("19:05:08", "乙", "签到"),
-            ("19:06:00", "丙", "1"),
-            ("19:06:01", "丁", "1"),
-        ]),
+        chat(&FOUR_COINCIDENCES),
         chat(&[
             ("19:05:08", "Tom-澳门通-PMD", "签到"),
             ("19:05:09", "西纳", "签到"),
         ]),
         // Two people echoing each other twice.
-        chat(&[
-            ("19:05:08", "甲", "今天谁分享"),
-            ("19:05:30", "乙", "老熊"),
-            ("19:06:00", "甲", "收到"),
-            ("19:06:01", "乙", "收到"),
-            ("19:07:00", "丙", "几点开始"),
-            ("19:07:30", "甲", "八点"),
-            ("19:08:00", "甲", "好的"),
-            ("19:08:02", "乙", "好的"),
-            ("19:09:00", "丁", "谢谢"),
-            ("19:10:00", "丙", "[强]"),
-        ]),
+        chat(&ECHOES),
     ] {
         let outcome = crate::fix_text("t", &text, &rules, Applicability::Unsafe).unwrap();
         assert_eq!(outcome.text, text);
