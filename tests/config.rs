@@ -286,9 +286,12 @@ fn config_schema_lists_every_rule_and_option() {
 
     // And a real configuration validates against it.
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let config = serde_json::json!({"select": ["ALL"], "ignore": ["CL1"], "rules": {"time-runs-backwards": {"severity": "error"}, "heading-missing-space": {"max-heading-length": 6}}});
+    let config = serde_json::json!({"select": ["ALL"], "ignore": ["CL1"], "aliases": {"我": "李雄峰"}, "rules": {"time-runs-backwards": {"severity": "error"}, "heading-missing-space": {"max-heading-length": 6}, "duplicate-message": {"keep": "canonical", "merge-twinned-percent": 30}}});
     assert!(validator.is_valid(&config));
     assert!(!validator.is_valid(&serde_json::json!({"selct": []})));
+    assert!(!validator.is_valid(&serde_json::json!({"aliases": {"我": ["李雄峰"]}})));
+    assert!(!validator
+        .is_valid(&serde_json::json!({"rules": {"CL301": {"merge-twinned-percent": 101}}})));
 }
 
 /// Issue 10: `exclude` globs each valid but too large together panicked

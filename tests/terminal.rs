@@ -137,7 +137,7 @@ fn show_settings_gives_the_configuration_chain_and_every_option() {
     fs::write(dir.path().join("base.yaml"), "select: [CL001, CL101]\n").unwrap();
     fs::write(
         dir.path().join("posts/.chatlint.yaml"),
-        "extends: ../base.yaml\nrules:\n  heading-missing-space: {severity: error, max-heading-length: 120}\n",
+        "extends: ../base.yaml\nrules:\n  heading-missing-space: {severity: error, max-heading-length: 120}\naliases:\n  我: 李雄峰\n",
     )
     .unwrap();
     let shown = stdout(chatlint(dir.path()).args([

@@ -33,7 +33,7 @@ mod unreachable_image;
 mod unused_suppression;
 
 pub use broken_image_url::BrokenImageUrl;
-pub use duplicate_message::{DuplicateMessage, DuplicateMessageOptions, Keep};
+pub use duplicate_message::{DuplicateMessage, DuplicateMessageOptions, Keep, Percent};
 pub use escaped_html_entity::EscapedHtmlEntity;
 pub use front_matter::{FrontMatterOptions, FrontMatterRule};
 pub use header_layout::HeaderLayout;
@@ -147,6 +147,10 @@ pub struct WholeFile<'a> {
     line_breaks: Option<[usize; 3]>,
     /// Where message times go down, in order (see [`time_order`]).
     time_drops: Vec<time_order::TimeDrop>,
+    text: &'a str,
+    /// Whether the file reads as a merge of two exports, found when
+    /// `duplicate-message` first asks.
+    twin_evidence: std::sync::OnceLock<crate::twins::Evidence>,
 }
 
 /// One speaker's headers in a file.
@@ -188,6 +192,8 @@ impl<'a> WholeFile<'a> {
             lost_speakers,
             line_breaks: invisible_character::count_line_breaks(text),
             time_drops,
+            text,
+            twin_evidence: std::sync::OnceLock::new(),
         }
     }
 
@@ -212,6 +218,24 @@ impl<'a> WholeFile<'a> {
     /// it has no carriage return.
     pub fn line_breaks(&self) -> Option<[usize; 3]> {
         self.line_breaks
+    }
+
+    /// Whether the file reads as a merge of two exports, and which names
+    /// it pairs up ([`crate::twins::Evidence`]), worked out once: from
+    /// `transcript` when it is the whole file, else from the text a part
+    /// at a time.
+    pub fn twin_evidence(
+        &self,
+        transcript: &Transcript,
+        options: &crate::twins::TwinOptions,
+    ) -> &crate::twins::Evidence {
+        self.twin_evidence.get_or_init(|| {
+            if transcript.start == 0 && transcript.end == self.text.len() {
+                crate::twins::Evidence::of_transcript(self.text, transcript, options)
+            } else {
+                crate::twins::Evidence::of_text(self.text, options)
+            }
+        })
     }
 }
 
