@@ -58,19 +58,22 @@ eval "$find_transcripts" >"$work/files0"
 file_count="$(tr -cd '\0' <"$work/files0" | wc -c)"
 byte_count="$(xargs -0 cat <"$work/files0" | wc -c)"
 
-# Sanity: chatlint must read exactly these files (its summary names the count).
+# Sanity: chatlint must read exactly these files: those it checks (its
+# summary names the count) and those it reads and skips as not transcripts
+# (`--show-files` lists them on stderr), as cat reads them all.
 # CHECK_ARGS adds options to `chatlint check`, e.g. CHECK_ARGS="--select CL001,CL002,CL101,CL201".
 read -r -a check_args <<<"${CHECK_ARGS:-}"
 summary="$("$chatlint" check "${check_args[@]}" "$corpus" 2>/dev/null | tail -n 1 || true)"
 checked="$(sed -n -e 's/.* of \([0-9][0-9]*\) files\{0,1\}\..*/\1/p' \
     -e 's/^All checks passed (\([0-9][0-9]*\) files\{0,1\}).*/\1/p' <<<"$summary")"
-if [[ "$checked" != "$file_count" ]]; then
-    echo "check_vs_cat: chatlint checked '${checked}' files but find lists $file_count" >&2
+skipped="$("$chatlint" check --show-files "$corpus" 2>&1 >/dev/null | grep -c '^skipped, not a transcript: ' || true)"
+if [[ "$((checked + skipped))" != "$file_count" ]]; then
+    echo "check_vs_cat: chatlint checked '${checked}' files and skipped '${skipped}' but find lists $file_count" >&2
     echo "  chatlint said: $summary" >&2
     exit 2
 fi
 echo "corpus: $corpus ($file_count files, $byte_count bytes)"
-echo "chatlint: $summary"
+echo "chatlint: $summary ($skipped more read and skipped: not transcripts)"
 
 # --- timing ----------------------------------------------------------------
 # Both sides walk the directory (find | xargs for cat, the `ignore` crate for
