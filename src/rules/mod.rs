@@ -125,6 +125,10 @@ pub struct WholeFile<'a> {
     /// How many line breaks of each kind (LF, CRLF, lone CR) the file has;
     /// `None` when it has no carriage return, so nothing to mix.
     line_breaks: Option<[usize; 3]>,
+    /// The text, and the names its speakers and mentions show (for
+    /// `lost-character`, gathered when it first asks).
+    text: &'a str,
+    names: std::sync::OnceLock<lost_character::KnownNames>,
 }
 
 /// One speaker's headers in a file.
@@ -151,6 +155,8 @@ impl<'a> WholeFile<'a> {
         Self {
             speakers,
             line_breaks: invisible_character::count_line_breaks(text),
+            text,
+            names: std::sync::OnceLock::new(),
         }
     }
 
@@ -163,6 +169,13 @@ impl<'a> WholeFile<'a> {
     /// it has no carriage return.
     pub fn line_breaks(&self) -> Option<[usize; 3]> {
         self.line_breaks
+    }
+
+    /// The names the file's speakers and mentions show.
+    pub fn names(&self) -> &lost_character::KnownNames {
+        self.names.get_or_init(|| {
+            lost_character::KnownNames::new(self.text, self.speakers.keys().copied())
+        })
     }
 }
 
