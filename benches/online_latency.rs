@@ -64,7 +64,14 @@ fn main() {
         write_transcripts(dir.path(), &server, urls);
         let mut command = Command::new(chatlint);
         command
-            .args(["check", "--online", "--no-cache", "--quiet"])
+            // The server is on loopback, which is refused without it.
+            .args([
+                "check",
+                "--online",
+                "--allow-private",
+                "--no-cache",
+                "--quiet",
+            ])
             .args(["--concurrency", &concurrency.to_string()])
             .args(["--per-host-concurrency", &per_host.to_string()])
             .arg(dir.path())

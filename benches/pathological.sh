@@ -31,6 +31,13 @@ w("entities.md", head + "&amp;amp;" * (900_000 // 9) + "\n")
 w("suppressions.md", head + "<!-- chatlint-disable-line heading-missing-space -->" * 200_000 + "\n")
 # A 6 MB line of `[[]`.
 w("brackets.md", head + "[[]" * 2_000_000 + "\n")
+# A front matter of 60,000 keys (each key compared with every other one
+# before 2026-12-04's review).
+w("many-keys.md", "---\n" + "".join(f"k{i}: v\n" for i in range(60_000)) + "---\n> 07:50:02  a\n   \nhi\n")
+# 86,399 messages whose times only go down, a second at a time (each drop
+# looked back over every message before it).
+w("descending.md", "---\ndate: 2017-01-01\n---\n" + "".join(
+    f"> {t // 3600:02}:{t // 60 % 60:02}:{t % 60:02}  a  \n   \nx  \n   \n" for t in range(86_399, 0, -1)))
 # 60 KB of `[` in a configuration's `select`.
 os.makedirs(os.path.join(d, "cfg"))
 with open(os.path.join(d, "cfg", ".chatlint.yaml"), "w") as f:
@@ -54,7 +61,7 @@ run() { # binary, args...
 }
 
 printf '| input | command | %s | %s |\n|---|---|---|---|\n' "before" "after"
-for input in deep-yaml entities suppressions brackets; do
+for input in deep-yaml entities suppressions brackets many-keys descending; do
   for mode in check fix; do
     args=(check --no-cache "$work/$input.md")
     [ "$mode" = fix ] && args=(check --no-cache --diff "$work/$input.md")

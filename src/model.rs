@@ -57,6 +57,12 @@ impl FrontMatter {
     pub fn parse_yaml(&self, source: &str) -> Result<crate::yaml::Value, crate::yaml::YamlError> {
         crate::yaml::parse_front_matter(source, &self.yaml_span)
     }
+
+    /// Why the YAML does not parse (with its offset in the file), or
+    /// `None`: [`Self::parse_yaml`]'s error, found faster.
+    pub fn yaml_error(&self, source: &str) -> Option<crate::yaml::YamlError> {
+        crate::yaml::front_matter_error(source, &self.yaml_span)
+    }
 }
 
 /// A `## YYYY-MM-DD` line separating days in multi-day files.
@@ -85,6 +91,29 @@ impl Date {
             _ => return false,
         };
         (1..=days_in_month).contains(&self.day)
+    }
+
+    /// The day after, for a valid date.
+    pub fn next_day(self) -> Date {
+        let mut next = Date {
+            day: self.day + 1,
+            ..self
+        };
+        if !next.is_valid() {
+            next = Date {
+                month: self.month + 1,
+                day: 1,
+                ..self
+            };
+        }
+        if !next.is_valid() {
+            next = Date {
+                year: self.year.saturating_add(1),
+                month: 1,
+                day: 1,
+            };
+        }
+        next
     }
 }
 

@@ -107,6 +107,12 @@ impl SourceFile {
         &self.text
     }
 
+    /// The name, the path and the text, for a caller that takes the text
+    /// (`--fix` hands it to the fixing, which frees it early).
+    pub fn into_parts(self) -> (String, Option<PathBuf>, String) {
+        (self.name, self.path, self.text)
+    }
+
     pub fn line_index(&self) -> &LineIndex {
         self.line_index.get_or_init(|| LineIndex::new(&self.text))
     }

@@ -71,16 +71,33 @@ pub fn may_hold_directives(text: &str) -> bool {
     memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_some()
 }
 
+/// The rules that ran on a text: on in its settings, and able to report
+/// there. A rule that reports only from the online pass
+/// ([`Rule::needs_online`]) does not run without `--online`: a comment
+/// naming it is then neither used nor unused, and never removed.
+#[derive(Debug, Clone, Copy)]
+pub struct RulesRun<'a> {
+    pub settings: &'a Settings,
+    /// Whether the online pass ran (`check --online`).
+    pub online: bool,
+}
+
+impl RulesRun<'_> {
+    fn ran(&self, rule: &dyn Rule) -> bool {
+        self.settings.is_enabled(rule.meta()) && (self.online || !rule.needs_online())
+    }
+}
+
 /// Drops suppressed findings and adds `unused-suppression` findings.
 pub fn apply(
     text: &str,
     transcript: &Transcript,
     diagnostics: Vec<Diagnostic>,
-    settings: &Settings,
+    rules: RulesRun<'_>,
 ) -> Vec<Diagnostic> {
     let mut gathered = Gathered::new(text);
     gathered.add(text, transcript.body_lines());
-    gathered.apply(text, diagnostics, settings)
+    gathered.apply(text, diagnostics, rules)
 }
 
 /// [`apply`] for a text whose model is built a part at a time: the
@@ -113,10 +130,10 @@ impl Gathered {
         self,
         text: &str,
         diagnostics: Vec<Diagnostic>,
-        settings: &Settings,
+        rules: RulesRun<'_>,
     ) -> Vec<Diagnostic> {
         match self.index {
-            Some(index) => apply_directives(text, &index, self.directives, diagnostics, settings),
+            Some(index) => apply_directives(text, &index, self.directives, diagnostics, rules),
             None => diagnostics,
         }
     }
@@ -127,7 +144,7 @@ fn apply_directives(
     index: &LineIndex,
     mut directives: Vec<Directive>,
     diagnostics: Vec<Diagnostic>,
-    settings: &Settings,
+    rules: RulesRun<'_>,
 ) -> Vec<Diagnostic> {
     if directives.is_empty() {
         return diagnostics;
@@ -146,8 +163,8 @@ fn apply_directives(
         }
     }
     mark_enables(&mut directives);
-    if settings.is_enabled(&UnusedSuppression::META) {
-        report_unused(text, &directives, settings, &mut kept);
+    if rules.settings.is_enabled(&UnusedSuppression::META) {
+        report_unused(text, &directives, rules, &mut kept);
     }
     kept
 }
@@ -209,19 +226,19 @@ fn same_rules(a: &Selector, b: &Selector) -> bool {
 fn report_unused(
     text: &str,
     directives: &[Directive],
-    settings: &Settings,
+    rules: RulesRun<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
+    // A selector naming only rules that did not run here may be for another
+    // configuration, or for `--online`: whether it is needed is unknown.
+    let dormant = |selector: &Selector| {
+        selector
+            .rules
+            .as_ref()
+            .is_some_and(|named| !named.iter().any(|rule| rules.ran(*rule)))
+    };
     for directive in directives {
-        // A comment about rules that are not on here may be for another
-        // configuration: say nothing.
-        let names_enabled_rule = directive.selectors.is_empty()
-            || directive.selectors.iter().any(|s| {
-                s.rules
-                    .as_ref()
-                    .is_none_or(|rules| rules.iter().any(|r| settings.is_enabled(r.meta())))
-            });
-        if !names_enabled_rule {
+        if !directive.selectors.is_empty() && directive.selectors.iter().all(dormant) {
             continue;
         }
         for selector in directive.selectors.iter().filter(|s| s.rules.is_none()) {
@@ -243,11 +260,14 @@ fn report_unused(
             .selectors
             .iter()
             .enumerate()
-            .filter(|(_, selector)| !selector.used)
+            .filter(|(_, selector)| !selector.used && !dormant(selector))
             .collect();
         let all_unused =
             !directive.selectors.is_empty() && unused.len() == directive.selectors.len();
-        if !directive.used || all_unused {
+        // A comment with a dormant selector is never removed whole: only
+        // its unused selectors of rules that ran are.
+        let any_dormant = directive.selectors.iter().any(dormant);
+        if !any_dormant && (!directive.used || all_unused) {
             let remove = removal(text, directive);
             // Removing a comment must not make its line a message header or
             // a day heading (which would change the date of the messages after).
@@ -373,33 +393,41 @@ fn parse_directives<'a>(
     let mut directives = Vec::new();
     for line in lines.filter(|l| !l.in_code_fence) {
         let content = &text[line.span.clone()];
-        let mut search = 0;
-        while let Some(open) = content[search..].find("<!--") {
-            let open = search + open;
-            let Some(close) = content[open..].find("-->") else {
-                break;
-            };
-            let close = open + close + 3;
-            let inner_start = open + 4;
-            // `<!-->` and `<!--->` close where they open (as in HTML): empty.
-            let inner = &content[inner_start..(close - 3).max(inner_start)];
-            let leading = inner.len() - inner.trim_start().len();
-            let body = inner.trim();
-            if let Some(directive) = parse_one(body, line.span.start + inner_start + leading) {
-                let span = line.span.start + open..line.span.start + close;
-                let alone_on_line = content.trim() == &content[open..close];
-                directives.push(Directive {
-                    line: index.line(span.start),
-                    span,
-                    line_span: line.span.clone(),
-                    alone_on_line,
-                    ..directive
-                });
-            }
-            search = close;
+        for (comment, directive) in line_directives(content, line.span.start) {
+            let span = line.span.start + comment.start..line.span.start + comment.end;
+            directives.push(Directive {
+                line: index.line(span.start),
+                span,
+                line_span: line.span.clone(),
+                alone_on_line: content.trim() == &content[comment],
+                ..directive
+            });
         }
     }
     directives
+}
+
+/// The suppression comments of a line outside a code fence, in order: where
+/// each `<!-- … -->` is in the line, and what it says (spans from `offset`).
+fn line_directives(content: &str, offset: usize) -> impl Iterator<Item = (Span, Directive)> + '_ {
+    let mut search = 0;
+    std::iter::from_fn(move || loop {
+        let open = search + content[search..].find("<!--")?;
+        let close = open + content[open..].find("-->")? + 3;
+        search = close;
+        let inner_start = open + 4;
+        // `<!-->` and `<!--->` close where they open (as in HTML): empty.
+        let inner = &content[inner_start..(close - 3).max(inner_start)];
+        let leading = inner.len() - inner.trim_start().len();
+        if let Some(directive) = parse_one(inner.trim(), offset + inner_start + leading) {
+            return Some((open..close, directive));
+        }
+    })
+}
+
+/// Where each suppression comment of a line stands: what `convert` keeps out of text.
+pub fn comments_in_line(content: &str) -> Vec<Span> {
+    line_directives(content, 0).map(|(span, _)| span).collect()
 }
 
 /// `chatlint-KIND RULE, RULE` (at `offset` in the file).

@@ -1,8 +1,11 @@
-//! The one module that touches `serde_yaml`.
+//! The one module that touches the YAML crate.
 //!
-//! serde_yaml is unmaintained; everything else in chatlint goes through these
+//! That crate is `yaml_serde`, the YAML organization's continuation of the
+//! deprecated serde_yaml with the same API (Cargo.toml renames it to
+//! `serde_yaml`; it is written in Rust, without serde_yaml's
+//! `unsafe-libyaml`). Everything else in chatlint goes through these
 //! functions, and sees YAML as [`serde_json::Value`] or as its own types, so
-//! that swapping serde_yaml for another YAML crate changes only this file.
+//! that swapping the YAML crate changes only this module.
 
 use serde::de::DeserializeOwned;
 
@@ -11,6 +14,7 @@ use serde::de::DeserializeOwned;
 type Span = std::ops::Range<usize>;
 
 mod locate;
+mod simple;
 pub use locate::{locate, value_end, Step};
 
 /// A YAML value, as the rest of chatlint sees it.
@@ -86,6 +90,16 @@ pub fn parse_front_matter(text: &str, span: &Span) -> Result<Value, YamlError> {
         context_offset: err.context_offset.map(|o| span.start + o),
         ..err
     })
+}
+
+/// Why a front matter's YAML does not parse, or `None` when it does: what
+/// [`parse_front_matter`] says, without reading it into a value when its
+/// shape is one that certainly parses (nearly every front matter).
+pub fn front_matter_error(text: &str, span: &Span) -> Option<YamlError> {
+    if simple::certainly_valid(&text[span.clone()]) {
+        return None;
+    }
+    parse_front_matter(text, span).err()
 }
 
 /// The 1-based line and column after "while parsing … at line L column C".

@@ -117,12 +117,11 @@ fn per_file_ignores_and_rule_options() {
     let root = dir.path();
     write(
         &root.join(".chatlint.yaml"),
-        "per-file-ignores:\n  'drafts/**': [CL1]\n  'late-*.md': [malformed-timestamp]\nrules:\n  time-runs-backwards:\n    midnight-gap-hours: 4\n",
+        "per-file-ignores:\n  'drafts/**': [CL1]\n  'late-*.md': [malformed-timestamp]\nrules:\n  time-runs-backwards:\n    severity: off\n  heading-missing-space:\n    max-heading-length: 1\n",
     );
     write(&root.join("drafts/a.md"), TRANSCRIPT);
     write(&root.join("late-b.md"), TRANSCRIPT);
     let results = found(root, &["."]);
-    // A 5-hour drop is more than the 4 configured: read as midnight, not reported.
     assert_eq!(
         results,
         [
@@ -130,6 +129,14 @@ fn per_file_ignores_and_rule_options() {
             "late-b.md:heading-missing-space:warning"
         ]
     );
+    // `##背景` is longer than the one character configured: a paragraph
+    // that starts with hashes, whose fix is unsafe.
+    let output = chatlint(root)
+        .args(["check", "--output-format", "json", "late-b.md"])
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(findings[0]["fix"]["applicability"], "unsafe", "{findings}");
 }
 
 #[test]
@@ -200,14 +207,19 @@ fn errors_point_into_the_config_file() {
             "Invalid severity",
         ),
         (
-            "rules:\n  time-runs-backwards:\n    midnight-gap: 3\n",
+            "rules:\n  heading-missing-space:\n    max-heading: 3\n",
             ".chatlint.yaml:3:5",
-            "Unknown option `midnight-gap`",
+            "Unknown option `max-heading`",
         ),
         (
-            "rules:\n  time-runs-backwards:\n    midnight-gap-hours: soon\n",
+            "rules:\n  heading-missing-space:\n    max-heading-length: soon\n",
             ".chatlint.yaml:3:25",
             "must be a whole number",
+        ),
+        (
+            "rules:\n  time-runs-backwards:\n    midnight-gap-hours: 6\n",
+            ".chatlint.yaml:3:5",
+            "Option `midnight-gap-hours` of `time-runs-backwards` was removed",
         ),
         ("exclude: ['a[']\n", ".chatlint.yaml:1:", "Invalid glob"),
     ];
@@ -274,7 +286,7 @@ fn config_schema_lists_every_rule_and_option() {
 
     // And a real configuration validates against it.
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let config = serde_json::json!({"select": ["ALL"], "ignore": ["CL1"], "rules": {"time-runs-backwards": {"severity": "error", "midnight-gap-hours": 6}}});
+    let config = serde_json::json!({"select": ["ALL"], "ignore": ["CL1"], "rules": {"time-runs-backwards": {"severity": "error"}, "heading-missing-space": {"max-heading-length": 6}}});
     assert!(validator.is_valid(&config));
     assert!(!validator.is_valid(&serde_json::json!({"selct": []})));
 }

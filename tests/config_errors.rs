@@ -8,19 +8,25 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-/// Two messages, the second five hours earlier than the first: a time
-/// running backwards unless `midnight-gap-hours` is under five.
-const TRANSCRIPT: &str = "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n> 14:00:00  乙  \n   \n好  \n   \n> 09:00:00  丙  \n   \n好  \n";
+/// Two messages, the second with a line of 6 characters after `##`: a
+/// heading missing its space, and a paragraph that starts with hashes when
+/// `max-heading-length` is under 6.
+const TRANSCRIPT: &str = "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n> 09:00:00  乙  \n   \n好  \n   \n> 14:00:00  丙  \n   \n##背景 先说下  \n   \n";
 
-/// The exit code and stderr of `chatlint check a.md` under `config`.
-fn check(config: &str) -> (i32, String) {
+/// `chatlint check --output-format concise a.md` under `config`.
+fn run(config: &str) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("a.md"), TRANSCRIPT).unwrap();
     fs::write(dir.path().join(".chatlint.yaml"), config).unwrap();
-    let output = chatlint(dir.path())
+    chatlint(dir.path())
         .args(["check", "--output-format", "concise", "a.md"])
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// The exit code and stderr of `chatlint check a.md` under `config`.
+fn check(config: &str) -> (i32, String) {
+    let output = run(config);
     (
         output.status.code().unwrap(),
         String::from_utf8(output.stderr).unwrap(),
@@ -39,7 +45,7 @@ fn chatlint(dir: &Path) -> Command {
 #[test]
 fn an_option_out_of_range_or_of_the_wrong_type_points_at_its_value() {
     for value in ["4294967296", "-1", "\"12\"", "1.5", "[12]"] {
-        let config = format!("rules:\n  time-runs-backwards:\n    midnight-gap-hours: {value}\n");
+        let config = format!("rules:\n  heading-missing-space:\n    max-heading-length: {value}\n");
         let (code, stderr) = check(&config);
         assert_eq!(code, 2, "{value}: {stderr}");
         assert!(
@@ -51,7 +57,7 @@ fn an_option_out_of_range_or_of_the_wrong_type_points_at_its_value() {
     }
     // A value on the line after its key: the error is on the value's line.
     let (code, stderr) =
-        check("rules:\n  time-runs-backwards:\n    midnight-gap-hours:\n      4294967296\n");
+        check("rules:\n  heading-missing-space:\n    max-heading-length:\n      4294967296\n");
     assert_eq!(code, 2);
     assert!(stderr.contains(".chatlint.yaml:4:7]"), "{stderr}");
     assert!(
@@ -62,23 +68,35 @@ fn an_option_out_of_range_or_of_the_wrong_type_points_at_its_value() {
 
 #[test]
 fn the_largest_value_is_obeyed_not_replaced_by_the_default() {
-    // With the default (12 hours), the 5-hour drop is reported.
-    let (code, _) = check("select: [time-runs-backwards]\n");
-    assert_eq!(code, 1);
-    // Any gap above 5 hours reads the drop as time running backwards; a gap
-    // of 4 hours or less reads it as the next day. The largest u32 is a gap
-    // too, obeyed as it is.
-    for (hours, expected) in [("4", 0), ("6", 1), ("4294967295", 1), ("0", 0)] {
-        let config = format!(
-            "select: [time-runs-backwards]\nrules:\n  time-runs-backwards: {{midnight-gap-hours: {hours}}}\n"
+    // `[*]` marks a safe fix in the concise report.
+    let safe_fix = |config: &str| {
+        let stdout = String::from_utf8(run(config).stdout).unwrap();
+        assert!(
+            stdout.contains("heading-missing-space"),
+            "{config}: {stdout}"
         );
-        assert_eq!(check(&config).0, expected, "midnight-gap-hours: {hours}");
+        stdout.contains("[*]")
+    };
+    // With the default (80 characters), the 6 after `##` make a heading.
+    assert!(safe_fix("select: [heading-missing-space]\n"));
+    // Under 6 they make a paragraph, whose fix is unsafe. The largest u32
+    // is a length too, obeyed as it is.
+    for (length, expected) in [
+        ("5", false),
+        ("6", true),
+        ("4294967295", true),
+        ("0", false),
+    ] {
+        let config = format!(
+            "select: [heading-missing-space]\nrules:\n  heading-missing-space: {{max-heading-length: {length}}}\n"
+        );
+        assert_eq!(safe_fix(&config), expected, "max-heading-length: {length}");
     }
 }
 
 #[test]
 fn every_problem_of_a_file_is_reported_at_once() {
-    let config = "selct: [CL001]\nrules:\n  time-runs-backwards:\n    midnight-gap-hours: -1\n  duplicate-mesage: {severity: error}\n";
+    let config = "selct: [CL001]\nrules:\n  heading-missing-space:\n    max-heading-length: -1\n  duplicate-mesage: {severity: error}\n";
     let (code, stderr) = check(config);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("3 problems (lines 1, 4, 5)"), "{stderr}");
@@ -87,7 +105,7 @@ fn every_problem_of_a_file_is_reported_at_once() {
         "unknown field `selct`",
         "Did you mean `select`?",
         ".chatlint.yaml:4:25]",
-        "Option `midnight-gap-hours` of `time-runs-backwards` must be",
+        "Option `max-heading-length` of `heading-missing-space` must be",
         ".chatlint.yaml:5:3]",
         "Unknown rule `duplicate-mesage`",
         "Did you mean `duplicate-message`?",
@@ -96,7 +114,7 @@ fn every_problem_of_a_file_is_reported_at_once() {
     }
     // In the order they stand in the file.
     let at = |text: &str| stderr.find(text).unwrap();
-    assert!(at("selct") < at("midnight-gap-hours") && at("midnight-gap-hours") < at("mesage`"));
+    assert!(at("selct") < at("max-heading-length") && at("max-heading-length") < at("mesage`"));
 }
 
 #[test]
@@ -108,9 +126,9 @@ fn misspelt_names_get_the_name_meant() {
             "Did you mean `max-distance`?",
         ),
         (
-            "rules:\n  time-runs-backwards:\n    midnight-gap: 3\n",
+            "rules:\n  heading-missing-space:\n    max-heading: 3\n",
             ".chatlint.yaml:3:5]",
-            "Did you mean `midnight-gap-hours`?",
+            "Did you mean `max-heading-length`?",
         ),
         (
             "rules:\n  lost-character: {max-distance: 3}\n",
@@ -182,13 +200,13 @@ fn rule_documents_each_option_from_its_type() {
     );
     let output = Command::cargo_bin("chatlint")
         .unwrap()
-        .args(["rule", "time-runs-backwards", "--output-format", "json"])
+        .args(["rule", "heading-missing-space", "--output-format", "json"])
         .output()
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let option = &json["options"][0];
-    assert_eq!(option["name"], "midnight-gap-hours");
-    assert_eq!(option["default"], 12);
+    assert_eq!(option["name"], "max-heading-length");
+    assert_eq!(option["default"], 80);
     assert_eq!(option["type"], "a whole number from 0 to 4294967295");
     assert_eq!(option["schema"]["maximum"], u32::MAX);
 }

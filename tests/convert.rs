@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use chatlint::convert::{Format, Options};
 use convert_support::*;
 use predicates::prelude::*;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const CHAT: &str = "---\nlayout:     source \ntitle:      \"2017-08-25-WeChat\"\ndate:       2017-08-25 12:00:00\n---\n> 07:50:02  右军  \n   \n##异地多活  \n   \n> 07:54:35  我  \n   \n@右军?支付宝[强] ![2017-08-25 07:54:35](http://static.cocolian.cn/img/20170825_075435.png \"t\") [文章](http://a.b/c)  \n   \n";
 
@@ -183,11 +183,28 @@ fn an_empty_file_and_a_file_without_messages_convert() {
         let (json_text, _) = convert_text("x.md", text, Format::Json, &Options::default());
         assert_eq!(markdown_from_json(&json_text), clean);
     }
+    // Without messages, no separator after the text (a README once got a
+    // stray line of three spaces); before a day heading, the layout's.
     let (clean, _) = convert_text("x.md", prose, Format::Md, &Options::default());
     assert_eq!(
         clean,
-        "---\ntitle: notes\n---\nJust notes,  \nno messages.\n   \n"
+        "---\ntitle: notes\n---\nJust notes,  \nno messages.\n"
     );
+    let readme = "# 说明\n\n这个文件夹放聊天记录。\n";
+    let (clean, _) = convert_text("README.md", readme, Format::Md, &Options::default());
+    assert_eq!(clean, readme);
+    let (clean, _) = convert_text(
+        "x.md",
+        "intro\n## 2017-05-05\n",
+        Format::Md,
+        &Options::default(),
+    );
+    assert_eq!(clean, "intro\n   \n## 2017-05-05   \n");
+    for text in [readme, "intro\n## 2017-05-05\n"] {
+        let (json, _) = convert_text("x.md", text, Format::Json, &Options::default());
+        let (clean, _) = convert_text("x.md", text, Format::Md, &Options::default());
+        assert_eq!(markdown_from_json(&json), clean);
+    }
     let (clean, _) = convert_text("x.md", "", Format::Md, &Options::default());
     assert_eq!(clean, "");
 }
@@ -235,6 +252,23 @@ fn clean_markdown_in_chunks_keeps_suppressions_and_removes_twins() {
     let from_json = String::from_utf8(from_json).unwrap();
     assert_eq!(from_json, markdown::clean(&document).unwrap());
     assert_eq!(from_json.matches("# 背景").count(), 1, "{from_json}");
+}
+
+/// Found by the robustness test: written a message at a time, the preamble
+/// was fixed and read back alone, without the separator that parts it from
+/// the messages after it, and the conversion was refused.
+#[test]
+fn a_preamble_written_in_chunks_keeps_its_separator() {
+    use chatlint::convert::{markdown, Document};
+    let text = "![2017-08-25 11:51:30](http://static.cocolian.cn/img/20170825_115130.png)\n\
+                >07:50:02    \n>07:50:02    ";
+    let source = chatlint::SourceFile::from_string("2017-05-05-chat.md", text);
+    let document = Document::build(&source, None);
+    let whole = markdown::clean(&document).unwrap();
+    assert!(whole.contains(".png)\n   \n> 07:50:02"), "{whole}");
+    let mut chunked = Vec::new();
+    markdown::write_in_chunks(&document, &mut chunked, 1).unwrap();
+    assert_eq!(String::from_utf8(chunked).unwrap(), whole);
 }
 
 /// Day headings inside messages, one with the separator's spaces.
@@ -436,6 +470,31 @@ fn with_diagnostics_adds_the_findings() {
         .collect();
     assert!(names.contains(&"heading-missing-space"), "{names:?}");
     assert_eq!(json["diagnostics"][0]["line"], 8);
+}
+
+/// The transcript schema carries the diagnostics schema it refers to, so
+/// that validators resolve it offline (by its `$id`), and the copy is the
+/// diagnostics schema exactly: the two cannot drift apart.
+#[test]
+fn the_transcript_schema_bundles_the_diagnostics_schema() {
+    let transcript = read_schema("transcript.schema.json");
+    let diagnostics = read_schema("diagnostics.schema.json");
+    assert_eq!(transcript["$defs"]["diagnostics"], diagnostics);
+    let reference = transcript["properties"]["diagnostics"]["items"]["$ref"]
+        .as_str()
+        .unwrap();
+    let (file, pointer) = reference.split_once('#').unwrap();
+    let base = transcript["$id"].as_str().unwrap();
+    let resolved = format!("{}{file}", &base[..=base.rfind('/').unwrap()]);
+    assert_eq!(resolved, diagnostics["$id"]);
+    assert!(diagnostics.pointer(pointer).is_some(), "{pointer}");
+    // A finding that breaks the diagnostics schema fails the transcript's:
+    // the reference is followed, not skipped.
+    let mut document = json!({"source": "x.md", "front_matter": null, "preamble": null,
+        "messages": [], "trailing_day_headings": [], "diagnostics": [{"code": "bad"}]});
+    assert!(!transcript_schema().is_valid(&document));
+    document["diagnostics"] = json!([]);
+    assert_valid(&transcript_schema(), &document, "no findings");
 }
 
 /// Standard input named by `--stdin-filename` is checked under that name,

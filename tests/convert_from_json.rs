@@ -516,6 +516,21 @@ const HEADER_DATES: &[&str] = &[
     "2017-02-30",
     "",
 ];
+/// Suppression comments and what is not one, as `suppressions` may hold them.
+const SUPPRESSIONS: &[&str] = &[
+    "<!-- chatlint-disable-next-line header-layout -->",
+    "<!-- chatlint-disable -->",
+    " <!-- chatlint-disable-line heading-missing-space -->",
+    "<!-- chatlint-enable CL101 --> ",
+    "<!-- chatlint-disable-next-line no-such-rule -->",
+    "<!-- chatlint-disable --> <!-- chatlint-enable -->",
+    "  <!-- chatlint-disable-file lost-character -->",
+    "<!-- a note -->",
+    "not a comment",
+    "<!-- chatlint-disable -->x",
+    "<!-- chatlint-disable -->\n> 08:00:00  x",
+    "",
+];
 const HEADINGS: &[&str] = &[
     "## 2017-05-06",
     "## yesterday",
@@ -587,6 +602,28 @@ fn message(hostile: bool) -> BoxedStrategy<Value> {
     } else {
         Just(Vec::new()).boxed()
     };
+    // Where each suppression stands: seeds for its line and offset.
+    let suppressions = if hostile {
+        prop::collection::vec(
+            (
+                0..6usize,
+                prop::option::weighted(0.5, 0..12usize),
+                pick(SUPPRESSIONS),
+            ),
+            0..3,
+        )
+        .boxed()
+    } else {
+        prop::collection::vec(
+            (
+                0..6usize,
+                prop::option::weighted(0.5, 0..12usize),
+                Just(String::new()),
+            ),
+            0..3,
+        )
+        .boxed()
+    };
     (
         speaker,
         time(),
@@ -595,9 +632,11 @@ fn message(hostile: bool) -> BoxedStrategy<Value> {
         date,
         text(hostile),
         headings,
+        suppressions,
     )
         .prop_map(
-            |(speaker, time, as_written, header_date, date, text, headings)| {
+            move |(speaker, time, as_written, header_date, date, text, headings, suppressions)| {
+                let suppressions = placed(&text, suppressions, hostile);
                 let mut message = json!({
                     "index": 0, "line": 1,
                     "time": if as_written.is_some() { Value::Null } else { time.into() },
@@ -609,6 +648,9 @@ fn message(hostile: bool) -> BoxedStrategy<Value> {
                 }
                 if let Some(header_date) = header_date {
                     message["header_date"] = header_date.into();
+                }
+                if !suppressions.is_empty() {
+                    message["suppressions"] = suppressions.into();
                 }
                 if !headings.is_empty() {
                     message["day_headings"] = headings
@@ -627,6 +669,69 @@ fn message(hostile: bool) -> BoxedStrategy<Value> {
             },
         )
         .boxed()
+}
+
+/// A message's `suppressions` from seeds `(line, offset, comment)`. Hostile:
+/// as the seeds say, in or out of range. Plain: comments the default rules
+/// never report as unused (they name a rule that is off), each where the
+/// text has a place for it, in file order, written as `--to json` writes
+/// them (within a line, with a space on the side of the text).
+fn placed(text: &str, seeds: Vec<(usize, Option<usize>, String)>, hostile: bool) -> Vec<Value> {
+    if hostile {
+        return seeds
+            .into_iter()
+            .map(|(text_line, offset, comment)| {
+                let mut suppression =
+                    json!({"line": 1, "text_line": text_line, "comment": comment});
+                if let Some(offset) = offset {
+                    suppression["offset"] = offset.into();
+                }
+                suppression
+            })
+            .collect();
+    }
+    let lines: Vec<&str> = text.split('\n').filter(|_| !text.is_empty()).collect();
+    let mut placed: Vec<(usize, Option<usize>, String)> = seeds
+        .into_iter()
+        .map(|(seed, offset, _)| {
+            let text_line = seed % (lines.len() + 1);
+            let within = lines.get(text_line).zip(offset);
+            match within {
+                Some((line, offset)) => {
+                    // Not right after white space, which would go with the
+                    // comment when it is read back.
+                    let chars: Vec<char> = line.chars().collect();
+                    let mut offset = offset % (chars.len() + 1);
+                    while offset > 0 && chars[offset - 1].is_whitespace() {
+                        offset -= 1;
+                    }
+                    let comment = "<!-- chatlint-disable-line header-layout -->";
+                    let comment = if offset == 0 {
+                        format!("{comment} ")
+                    } else {
+                        format!(" {comment}")
+                    };
+                    (text_line, Some(offset), comment)
+                }
+                None => (
+                    text_line,
+                    None,
+                    "<!-- chatlint-disable-next-line header-layout -->".to_string(),
+                ),
+            }
+        })
+        .collect();
+    placed.sort_by_key(|(text_line, offset, _)| (*text_line, *offset));
+    placed
+        .into_iter()
+        .map(|(text_line, offset, comment)| {
+            let mut suppression = json!({"line": 1, "text_line": text_line, "comment": comment});
+            if let Some(offset) = offset {
+                suppression["offset"] = offset.into();
+            }
+            suppression
+        })
+        .collect()
 }
 
 fn document_strategy(hostile: bool) -> impl Strategy<Value = Value> {
@@ -695,7 +800,9 @@ proptest! {
 /// unused suppression comment from the preamble, and nothing said so.
 /// Found by cargo-fuzz: two messages' texts changed by safe fixes (unused
 /// suppression comments removed) were paired by a diff as a removal and an
-/// addition, so no notice named the `text` field of message 1.
+/// addition, so no notice named the `text` field of message 1. (The
+/// document was written before suppression comments left `text`; its
+/// comments are now in `suppressions`, where the text had them.)
 #[test]
 fn each_changed_text_is_told_when_no_message_is_removed() {
     let input =
@@ -703,11 +810,11 @@ fn each_changed_text_is_told_when_no_message_is_removed() {
             .unwrap();
     let json: Value = serde_json::from_str(&input).unwrap();
     let (_, notices) = convert_json(&json).unwrap();
-    for index in [0, 1] {
+    for (index, field) in [(0, "text"), (1, "suppressions"), (1, "text")] {
         assert!(
             notices.iter().any(|n| n
                 .message
-                .starts_with(&format!("message {index}: text: changed by a safe fix"))),
+                .starts_with(&format!("message {index}: {field}: changed by a safe fix"))),
             "message {index}: {notices:?}"
         );
     }
@@ -732,4 +839,67 @@ fn a_fix_outside_the_messages_is_told_too() {
         "{notices:?}"
     );
     assert!(json_invariant::exercise_json(&json.to_string()));
+}
+
+/// What the README says `--from json` requires; everything else may be left out.
+const REQUIRED_TOP_LEVEL: &[&str] = &["messages"];
+const REQUIRED_IN_A_MESSAGE: &[&str] = &["speaker", "text"];
+
+/// Removes each field of a document in turn: the conversion fails exactly
+/// when the field is one the README lists as required.
+#[test]
+fn from_json_requires_exactly_what_the_readme_lists() {
+    let mut json = document();
+    json["trailing_day_headings"] =
+        json!([{"line": 22, "date": "2017-08-26", "text": "## 2017-08-26"}]);
+    assert!(convert_json(&json).is_ok());
+    let fields =
+        |value: &Value| -> Vec<String> { value.as_object().unwrap().keys().cloned().collect() };
+    for field in fields(&json) {
+        let mut without = json.clone();
+        without.as_object_mut().unwrap().remove(&field);
+        let required = REQUIRED_TOP_LEVEL.contains(&field.as_str());
+        assert_eq!(convert_json(&without).is_err(), required, "without {field}");
+    }
+    for field in fields(&json["messages"][1]) {
+        let mut without = json.clone();
+        without["messages"][1]
+            .as_object_mut()
+            .unwrap()
+            .remove(&field);
+        // A time is required as `time` or as `time_as_written`.
+        let required = REQUIRED_IN_A_MESSAGE.contains(&field.as_str()) || field == "time";
+        assert_eq!(
+            convert_json(&without).is_err(),
+            required,
+            "without message 1's {field}"
+        );
+    }
+    for (path, field) in [("front_matter", "raw"), ("trailing_day_headings", "text")] {
+        let mut without = json.clone();
+        let object = match &mut without[path] {
+            Value::Array(items) => &mut items[0],
+            other => other,
+        };
+        for other in fields(object) {
+            let mut without_other = json.clone();
+            let object = match &mut without_other[path] {
+                Value::Array(items) => &mut items[0],
+                other => other,
+            };
+            object.as_object_mut().unwrap().remove(&other);
+            assert_eq!(
+                convert_json(&without_other).is_err(),
+                other == field,
+                "without {path}'s {other}"
+            );
+        }
+        object.as_object_mut().unwrap().remove(field);
+        assert!(convert_json(&without).is_err(), "without {path}'s {field}");
+    }
+    // The smallest document the README allows: a message of three fields.
+    let smallest = json!({"messages": [{"speaker": "甲", "time": "08:00:00", "text": "你好"}]});
+    let (markdown, _) = convert_json(&smallest).unwrap();
+    assert!(markdown.contains("> 08:00:00  甲"), "{markdown}");
+    assert!(markdown.contains("你好"), "{markdown}");
 }

@@ -7,7 +7,7 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use chatlint::files::replace_file;
+use chatlint::files::{replace_file, Fingerprint};
 use chatlint::Error;
 use predicates::prelude::*;
 
@@ -75,7 +75,7 @@ fn a_file_changed_after_it_was_read_keeps_the_other_writers_text() {
     assert_eq!(same_size.len(), BROKEN.len());
     for theirs in [appended.as_str(), same_size.as_str(), "", FIXED] {
         fs::write(&path, theirs).unwrap();
-        let result = replace_file(&path, BROKEN.as_bytes(), FIXED);
+        let result = replace_file(&path, Fingerprint::of(BROKEN.as_bytes()), FIXED);
         assert!(
             matches!(&result, Err(Error::ChangedDuringRun { path: p }) if p == &path),
             "{theirs:?}: {result:?}"
@@ -83,7 +83,7 @@ fn a_file_changed_after_it_was_read_keeps_the_other_writers_text() {
         assert_eq!(fs::read_to_string(&path).unwrap(), theirs);
         assert_eq!(names_in(dir.path()), ["chat.md"], "no temporary file left");
     }
-    let message = replace_file(&path, BROKEN.as_bytes(), FIXED)
+    let message = replace_file(&path, Fingerprint::of(BROKEN.as_bytes()), FIXED)
         .unwrap_err()
         .to_string();
     assert!(
@@ -100,7 +100,7 @@ fn a_file_replaced_by_another_after_it_was_read_is_left_alone() {
     let saved = write(dir.path(), "saved.tmp", "> 09:00:00  编辑器  \n");
     fs::rename(&saved, &path).unwrap();
     assert!(matches!(
-        replace_file(&path, BROKEN.as_bytes(), FIXED),
+        replace_file(&path, Fingerprint::of(BROKEN.as_bytes()), FIXED),
         Err(Error::ChangedDuringRun { .. })
     ));
     assert_eq!(fs::read_to_string(&path).unwrap(), "> 09:00:00  编辑器  \n");
@@ -112,7 +112,7 @@ fn an_unchanged_file_is_replaced_even_if_touched() {
     let path = write(dir.path(), "chat.md", BROKEN);
     // Only the time changed: nobody's text is lost by replacing it.
     filetime::set_file_mtime(&path, filetime::FileTime::from_unix_time(1_000_000_000, 0)).unwrap();
-    replace_file(&path, BROKEN.as_bytes(), FIXED).unwrap();
+    replace_file(&path, Fingerprint::of(BROKEN.as_bytes()), FIXED).unwrap();
     assert_eq!(fs::read_to_string(&path).unwrap(), FIXED);
 }
 
@@ -473,7 +473,7 @@ fn a_private_file_stays_private() {
     for mode in [0o600, 0o640, 0o400 | 0o200] {
         fs::write(&path, BROKEN).unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
-        replace_file(&path, BROKEN.as_bytes(), FIXED).unwrap();
+        replace_file(&path, Fingerprint::of(BROKEN.as_bytes()), FIXED).unwrap();
         assert_eq!(
             fs::metadata(&path).unwrap().permissions().mode() & 0o777,
             mode

@@ -9,6 +9,10 @@
 
 #[path = "online/server.rs"]
 mod server;
+// Where the platform's verifier reads `SSL_CERT_FILE` (see the test).
+#[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+#[path = "online/tls.rs"]
+mod tls;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -156,7 +160,7 @@ fn every_kind_of_answer_then_the_cache() {
     fs::write(dir.path().join("site/img/here.png"), "png").unwrap();
     fs::write(
         dir.path().join(".chatlint.yaml"),
-        "online:\n  timeout: 0.5\n  retries: 2\n  retry-backoff: 0.05\n  site-root: site\n",
+        "online:\n  timeout: 0.5\n  retries: 2\n  retry-backoff: 0.05\n  site-root: site\n  allow-private: true\n",
     )
     .unwrap();
 
@@ -308,7 +312,7 @@ fn without_online_nothing_is_requested() {
     )
     .unwrap();
     let (code, found) = findings(
-        chatlint(dir.path()).args(["check", "--online", "post.md", "drafts"]),
+        chatlint(dir.path()).args(["check", "--online", "--allow-private", "post.md", "drafts"]),
         &text,
     );
     assert_eq!(code, 1);
@@ -332,7 +336,14 @@ fn fix_follows_a_permanent_redirect_and_suppressions_apply() {
     let post = dir.path().join("post.md");
     fs::write(&post, &text).unwrap();
     chatlint(dir.path())
-        .args(["check", "--online", "--no-cache", "--fix", "post.md"])
+        .args([
+            "check",
+            "--online",
+            "--allow-private",
+            "--no-cache",
+            "--fix",
+            "post.md",
+        ])
         .assert()
         .code(0)
         .stdout(predicates::str::contains("unreachable-image ×1"));
@@ -340,8 +351,505 @@ fn fix_follows_a_permanent_redirect_and_suppressions_apply() {
     assert_eq!(fixed, text.replace(&moved, &server.url("/new/a.png")));
     assert_eq!(
         server.requests_for("/missing.png").len(),
+        0,
+        "a suppressed image is not requested"
+    );
+}
+
+#[test]
+fn suppressed_images_are_not_requested() {
+    let server = Server::start(Duration::ZERO, |_, _| Reply::Status(404));
+    let dir = tempfile::tempdir().unwrap();
+    let url = |name: &str| server.url(&format!("/{name}.png"));
+    let image = |name: &str| format!("![图]({}) \n", url(name));
+    let lines = [
+        "<!-- chatlint-disable-next-line unreachable-image -->\n".to_string(),
+        image("next-line"),
+        format!(
+            "![图]({}) <!-- chatlint-disable-line CL204 -->\n",
+            url("same-line")
+        ),
+        "<!-- chatlint-disable-next-line -->\n".to_string(),
+        image("every-rule"),
+        "<!-- chatlint-disable-next-line duplicate-message -->\n".to_string(),
+        image("other-rule"),
+        "<!-- chatlint-disable unreachable-image -->\n".to_string(),
+        image("block"),
+        image("shared"),
+        "<!-- chatlint-enable unreachable-image -->\n".to_string(),
+        image("after-block"),
+        // The same URL unsuppressed elsewhere: it is requested, and
+        // reported there only.
+        image("shared"),
+    ];
+    let text = transcript(&[]).replacen("   \n", &format!("   \n{}", lines.concat()), 1);
+    fs::write(dir.path().join("post.md"), &text).unwrap();
+    fs::write(
+        dir.path().join("whole.md"),
+        transcript(&[url("whole-file")]).replacen(
+            "   \n",
+            "   \n<!-- chatlint-disable-file unreachable-image -->\n",
+            1,
+        ),
+    )
+    .unwrap();
+    fs::create_dir(dir.path().join("off")).unwrap();
+    fs::write(
+        dir.path().join("off/.chatlint.yaml"),
+        "rules:\n  unreachable-image: {severity: off}\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("off/post.md"),
+        transcript(&[url("rule-off")]),
+    )
+    .unwrap();
+
+    // A comment naming another rule (one that is off here, so that it is
+    // not an unused suppression) does not stop the request.
+    let files = [
+        "post.md",
+        "whole.md",
+        "off",
+        "--ignore",
+        "duplicate-message",
+    ];
+    // Every finding is `unreachable-image` (`findings` asserts it): the
+    // comments that kept a URL from being requested are in use, not
+    // reported by `unused-suppression`.
+    let (code, found) = findings(
+        chatlint(dir.path())
+            .args(["check", "--online", "--allow-private", "--no-cache"])
+            .args(files),
+        &text,
+    );
+    assert_eq!(code, 1);
+    let reported: Vec<&String> = found.keys().collect();
+    assert_eq!(
+        reported,
+        [&url("after-block"), &url("other-rule"), &url("shared")]
+    );
+    assert_eq!(
+        found[&url("shared")].len(),
         1,
-        "requested, then suppressed"
+        "reported where it is not covered"
+    );
+    let mut requested: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    requested.sort();
+    assert_eq!(
+        requested,
+        ["/after-block.png", "/other-rule.png", "/shared.png"]
+    );
+}
+
+#[test]
+fn excluded_urls_are_neither_requested_nor_reported() {
+    let server = Server::start(Duration::ZERO, |_, _| Reply::Status(404));
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = [
+        "/keep.png",
+        "/skip/a.png",
+        "/thumbs/b.png",
+        "/thumbs/b.png.txt",
+    ]
+    .iter()
+    .map(|path| server.url(path))
+    .collect();
+    let text = transcript(&urls);
+    fs::write(dir.path().join("post.md"), &text).unwrap();
+    fs::write(
+        dir.path().join(".chatlint.yaml"),
+        "online:\n  allow-private: true\n  exclude:\n    - /skip/\n    - 'thumbs/.*\\.png$'\n",
+    )
+    .unwrap();
+    let check = |extra: &[&str]| {
+        findings(
+            chatlint(dir.path())
+                .args(["check", "--online", "--no-cache", "post.md"])
+                .args(extra),
+            &text,
+        )
+    };
+    let (code, found) = check(&[]);
+    assert_eq!(code, 1);
+    let reported: Vec<&String> = found.keys().collect();
+    assert_eq!(reported, [&urls[0], &urls[3]]);
+    let paths = |server: &Server| {
+        let mut paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+        paths.sort();
+        paths
+    };
+    assert_eq!(paths(&server), ["/keep.png", "/thumbs/b.png.txt"]);
+
+    // The command line's patterns replace the configuration's.
+    let (_, found) = check(&["--exclude-url", "keep", "--exclude-url", r"\.txt$"]);
+    let reported: Vec<&String> = found.keys().collect();
+    assert_eq!(reported, [&urls[1], &urls[2]]);
+    assert_eq!(
+        paths(&server),
+        [
+            "/keep.png",
+            "/skip/a.png",
+            "/thumbs/b.png",
+            "/thumbs/b.png.txt"
+        ]
+    );
+}
+
+#[test]
+fn accept_says_which_statuses_count_as_reachable() {
+    let server = Server::start(Duration::ZERO, |request, _| match request.path.as_str() {
+        "/ok.png" => Reply::Status(200),
+        "/empty.png" => Reply::Status(204),
+        "/forbidden.png" => Reply::Status(403),
+        "/busy.png" => Reply::Status(429),
+        "/moved.png" => Reply::redirect(301, "/forbidden.png"),
+        _ => Reply::Status(404),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let paths = [
+        "/ok.png",
+        "/empty.png",
+        "/forbidden.png",
+        "/busy.png",
+        "/moved.png",
+    ];
+    let urls: Vec<String> = paths.iter().map(|path| server.url(path)).collect();
+    let text = transcript(&urls);
+    fs::write(dir.path().join("post.md"), &text).unwrap();
+    fs::write(
+        dir.path().join(".chatlint.yaml"),
+        "online:\n  retry-backoff: 0.05\n  allow-private: true\n",
+    )
+    .unwrap();
+    let check = |extra: &[&str]| {
+        let (code, found) = findings(
+            chatlint(dir.path())
+                .args(["check", "--online", "post.md"])
+                .args(extra),
+            &text,
+        );
+        let found: BTreeMap<String, String> = found
+            .into_iter()
+            .map(|(url, f)| (url, f[0].0.clone()))
+            .collect();
+        (code, found)
+    };
+    let count = |path: &str| server.requests_for(path).len();
+
+    // The default: every 2xx, and only those.
+    let (code, found) = check(&[]);
+    assert_eq!(code, 1);
+    let expected = BTreeMap::from([
+        (
+            urls[2].clone(),
+            "Image URL answers 403 Forbidden".to_string(),
+        ),
+        (
+            urls[3].clone(),
+            "Image URL answers 429 Too Many Requests".to_string(),
+        ),
+        (
+            urls[4].clone(),
+            "Image URL answers 403 Forbidden".to_string(),
+        ),
+    ]);
+    assert_eq!(found, expected);
+    assert_eq!(count("/busy.png"), 3, "a 429 is retried");
+
+    // 403 and 429 accepted, 204 not: judged again, not taken from the cache
+    // of the run before; an accepted 429 is not retried; a redirect is
+    // followed to the status it ends on.
+    let (code, found) = check(&["--accept", "200,403,429"]);
+    assert_eq!(code, 1);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found[&urls[1]], "Image URL answers 204 No Content");
+    assert_eq!(found[&urls[4]], "Image URL has moved permanently");
+    assert_eq!(count("/busy.png"), 4);
+    assert_eq!(count("/ok.png"), 2);
+    assert_eq!(count("/forbidden.png"), 2 * 2);
+
+    // The same in the configuration, as a list with a range; its cache
+    // holds from then on.
+    fs::write(
+        dir.path().join(".chatlint.yaml"),
+        "online:\n  accept: [200..=299, 403, 429]\n  allow-private: true\n",
+    )
+    .unwrap();
+    let (code, found) = check(&[]);
+    assert_eq!((code, found.len()), (1, 1));
+    assert_eq!(found[&urls[4]], "Image URL has moved permanently");
+    let before = server.requests().len();
+    assert_eq!(check(&[]).1, found);
+    assert_eq!(server.requests().len(), before, "answered from the cache");
+}
+
+#[test]
+fn private_addresses_are_refused_unless_allowed() {
+    let server = Server::start(Duration::ZERO, |_, _| Reply::Status(200));
+    let dir = tempfile::tempdir().unwrap();
+    let port = server.port();
+    let refused = [
+        (server.url("/literal.png"), "a loopback address 127.0.0.1"),
+        // A name, refused for what it resolves to (127.0.0.1 or ::1).
+        (
+            format!("http://localhost:{port}/name.png"),
+            "a loopback address ",
+        ),
+        (
+            format!("http://[::1]:{port}/v6.png"),
+            "a loopback address ::1",
+        ),
+        (
+            format!("http://[::ffff:127.0.0.1]:{port}/mapped.png"),
+            "a loopback address ::ffff:127.0.0.1",
+        ),
+        (
+            "http://10.1.2.3/private.png".to_string(),
+            "a private address 10.1.2.3",
+        ),
+        (
+            "http://169.254.169.254/latest/meta-data/".to_string(),
+            "a link-local address 169.254.169.254",
+        ),
+    ];
+    let urls: Vec<String> = refused.iter().map(|(url, _)| url.clone()).collect();
+    let text = transcript(&urls);
+    fs::write(dir.path().join("post.md"), &text).unwrap();
+    let assert_refused = |found: &Findings| {
+        assert_eq!(found.len(), refused.len(), "{found:#?}");
+        for (url, address) in &refused {
+            let message = &found[url][0].0;
+            assert!(
+                message.starts_with(&format!("Image URL refused: resolves to {address}")),
+                "{url}: {message}"
+            );
+        }
+    };
+    let (code, found) = check_online(dir.path(), &text, &[]);
+    assert_eq!(code, 1);
+    assert_refused(&found);
+    assert_eq!(
+        server.connections(),
+        0,
+        "the loopback server is never contacted"
+    );
+
+    // A pull request can change the configuration too: in CI, the command
+    // line's --allow-private=false wins.
+    fs::write(
+        dir.path().join(".chatlint.yaml"),
+        "online:\n  allow-private: true\n",
+    )
+    .unwrap();
+    let (code, found) = check_online(dir.path(), &text, &["--allow-private=false"]);
+    assert_eq!(code, 1);
+    assert_refused(&found);
+    assert_eq!(server.connections(), 0);
+
+    // Allowed (and refusals were not cached): the loopback server is asked.
+    let allowed = transcript(&urls[..2]);
+    fs::write(dir.path().join("allowed.md"), &allowed).unwrap();
+    let (code, found) = findings(
+        chatlint(dir.path()).args(["check", "--online", "allowed.md"]),
+        &allowed,
+    );
+    assert_eq!((code, found.len()), (0, 0), "{found:#?}");
+    assert_eq!(server.requests_for("/literal.png").len(), 1);
+    assert_eq!(server.requests_for("/name.png").len(), 1);
+}
+
+#[test]
+fn a_redirect_to_a_private_address_is_refused_at_that_hop() {
+    use chatlint::online::{self, non_public, Failure, OnlineSettings, Verdict};
+    use std::sync::{Arc, OnceLock};
+
+    // In this process, unlike the commands the other tests run: through a
+    // proxy, the proxy resolves names, and chatlint cannot judge them.
+    for proxy in ["http_proxy", "https_proxy", "all_proxy"] {
+        for name in [proxy.to_string(), proxy.to_ascii_uppercase()] {
+            assert!(
+                std::env::var_os(&name).is_none(),
+                "run the tests without ${name}"
+            );
+        }
+    }
+    let port = Arc::new(OnceLock::<u16>::new());
+    let server = {
+        let port = Arc::clone(&port);
+        Server::start(Duration::ZERO, move |request, _| {
+            let port = port.get().unwrap();
+            match request.path.as_str() {
+                "/to-literal.png" => {
+                    Reply::redirect(302, &format!("http://127.0.0.1:{port}/secret-literal.png"))
+                }
+                "/to-name.png" => {
+                    Reply::redirect(301, &format!("http://localhost:{port}/secret-name.png"))
+                }
+                "/to-public.png" => {
+                    Reply::redirect(302, &format!("http://images.example.com:{port}/fine.png"))
+                }
+                _ => Reply::Status(200),
+            }
+        })
+    };
+    port.set(server.port()).unwrap();
+    // A public-looking name that points at the server: chosen by whoever
+    // runs the check (as `curl --resolve`), so allowed.
+    let public = |path: &str| format!("http://images.example.com:{}{path}", server.port());
+    let settings = OnlineSettings {
+        hosts: vec![(
+            "images.example.com".to_string(),
+            "127.0.0.1".parse().unwrap(),
+        )],
+        cache: None,
+        retries: 0,
+        ..OnlineSettings::default()
+    };
+    assert!(!settings.allow_private, "refused by default");
+    let urls = [
+        "/fine.png",
+        "/to-public.png",
+        "/to-literal.png",
+        "/to-name.png",
+    ]
+    .map(public);
+    let images = urls.iter().map(|url| online::ImageUse {
+        destination: url,
+        suppressed: false,
+    });
+    let (verdicts, error) = online::check(images, &settings);
+    assert!(error.is_none());
+
+    assert_eq!(verdicts.get(&urls[0]), Some(&Verdict::Ok));
+    assert_eq!(verdicts.get(&urls[1]), Some(&Verdict::Ok));
+    let literal_hop = format!("http://127.0.0.1:{}/secret-literal.png", server.port());
+    let failure = Failure::Refused {
+        address: "127.0.0.1".parse().unwrap(),
+        redirect: Some(literal_hop.clone()),
+    };
+    assert_eq!(
+        failure.to_string(),
+        format!(
+            "refused: redirects to {literal_hop}, which resolves to a loopback address 127.0.0.1"
+        )
+    );
+    assert_eq!(verdicts.get(&urls[2]), Some(&Verdict::Broken(failure)));
+    match verdicts.get(&urls[3]) {
+        Some(Verdict::Broken(Failure::Refused { address, redirect })) => {
+            assert_eq!(non_public(*address), Some("a loopback address"));
+            let name_hop = format!("http://localhost:{}/secret-name.png", server.port());
+            assert_eq!(redirect.as_deref(), Some(name_hop.as_str()));
+        }
+        other => panic!("{other:?}"),
+    }
+    // What the server saw: every allowed hop, and no refused one.
+    let count = |path: &str| server.requests_for(path).len();
+    assert_eq!(count("/fine.png"), 2);
+    assert_eq!((count("/to-literal.png"), count("/to-name.png")), (1, 1));
+    assert_eq!(count("/secret-literal.png") + count("/secret-name.png"), 0);
+}
+
+#[test]
+fn through_a_proxy_a_private_address_is_still_refused() {
+    // The proxy: the test server, which answers CONNECT and then the
+    // request tunnelled through it. It is on loopback, and allowed: the
+    // network's own choice, from the environment.
+    let proxy = Server::start(Duration::ZERO, |_, _| Reply::Status(200));
+    let dir = tempfile::tempdir().unwrap();
+    let urls = [
+        "http://10.9.8.7/private.png".to_string(),
+        "http://images.example.com/public.png".to_string(),
+    ];
+    let text = transcript(&urls);
+    fs::write(dir.path().join("post.md"), &text).unwrap();
+    let (code, found) = findings(
+        chatlint(dir.path()).env("HTTP_PROXY", proxy.url("")).args([
+            "check",
+            "--online",
+            "--no-cache",
+            "post.md",
+        ]),
+        &text,
+    );
+    assert_eq!(code, 1);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[&urls[0]][0].0,
+        "Image URL refused: resolves to a private address 10.9.8.7"
+    );
+    // The proxy resolves the name: it is the proxy's to judge.
+    let asked: Vec<(String, String)> = proxy
+        .requests()
+        .into_iter()
+        .map(|r| (r.method, r.path))
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            ("CONNECT".to_string(), "images.example.com:80".to_string()),
+            ("HEAD".to_string(), "/public.png".to_string())
+        ]
+    );
+}
+
+/// HTTPS trusts the platform's certificate store, where a TLS-inspecting
+/// proxy's authority is installed; the roots bundled with chatlint stand in
+/// where the platform has none. The store here is `SSL_CERT_FILE`, which
+/// the platform's verifier reads on Linux and the BSDs (on macOS and
+/// Windows it asks the system, which a test cannot change).
+#[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+#[test]
+fn https_trusts_the_platform_store_and_else_the_bundled_roots() {
+    let server = tls::TlsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let port = server.port();
+    let urls = [
+        format!("https://127.0.0.1:{port}/address.png"),
+        format!("https://localhost:{port}/name.png"),
+    ];
+    let text = transcript(&urls);
+    fs::write(dir.path().join("post.md"), &text).unwrap();
+    let check = |store: &Path| {
+        findings(
+            chatlint(dir.path())
+                .env("SSL_CERT_FILE", store)
+                .env_remove("SSL_CERT_DIR")
+                .args([
+                    "check",
+                    "--online",
+                    "--allow-private",
+                    "--no-cache",
+                    "post.md",
+                ]),
+            &text,
+        )
+    };
+
+    // The authority is in the platform's store: the images load.
+    let (code, found) = check(&tls::certificates().join("ca.pem"));
+    assert_eq!((code, found.len()), (0, 0), "{found:#?}");
+    let mut paths = server.paths();
+    paths.sort();
+    assert_eq!(paths, ["/address.png", "/name.png"]);
+
+    // A platform without a store: the bundled roots verify (and do not know
+    // the test authority), rather than every HTTPS image failing for want of
+    // roots.
+    let empty = dir.path().join("empty.pem");
+    fs::write(&empty, "").unwrap();
+    let (code, found) = check(&empty);
+    assert_eq!((code, found.len()), (1, 2));
+    for url in &urls {
+        assert_eq!(
+            found[url][0].0,
+            "Image URL fails its TLS handshake (invalid peer certificate: UnknownIssuer)"
+        );
+    }
+    assert_eq!(
+        server.paths().len(),
+        2,
+        "no request without a trusted certificate"
     );
 }
 
@@ -352,7 +860,14 @@ fn the_per_host_limit_holds() {
     let urls: Vec<String> = (0..12).map(|i| server.url(&format!("/{i}.png"))).collect();
     fs::write(dir.path().join("post.md"), transcript(&urls)).unwrap();
     chatlint(dir.path())
-        .args(["check", "--online", "--no-cache", "--concurrency", "8"])
+        .args([
+            "check",
+            "--online",
+            "--allow-private",
+            "--no-cache",
+            "--concurrency",
+            "8",
+        ])
         .args(["--per-host-concurrency", "2", "post.md"])
         .assert()
         .code(0);
@@ -364,34 +879,89 @@ fn the_per_host_limit_holds() {
 fn bad_online_options_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("post.md"), transcript(&[])).unwrap();
-    chatlint(dir.path())
-        .args(["check", "--site-root", "site", "post.md"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("--online"));
-    chatlint(dir.path())
-        .args(["check", "--online", "--timeout", "0", "post.md"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains(
-            "not a positive number of seconds",
-        ));
-    fs::write(
-        dir.path().join(".chatlint.yaml"),
-        "online:\n  concurrency: 0\n",
-    )
-    .unwrap();
-    chatlint(dir.path())
-        .args(["check", "--online", "post.md"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains(".chatlint.yaml:2"));
-    fs::write(dir.path().join(".chatlint.yaml"), "online:\n  timeot: 1\n").unwrap();
-    chatlint(dir.path())
-        .args(["check", "post.md"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("unknown field `timeot`"));
+    // Each: the configuration (none: no file), the arguments before the
+    // file, and what the error says. The configuration is read, and refused,
+    // even without --online.
+    type Case<'a> = (Option<&'a str>, &'a [&'a str], &'a [&'a str]);
+    let cases: &[Case] = &[
+        (None, &["--site-root", "site"], &["--online"]),
+        (
+            None,
+            &["--online", "--timeout", "0"],
+            &["not a positive number of seconds"],
+        ),
+        (
+            Some("online:\n  concurrency: 0\n"),
+            &["--online"],
+            &[".chatlint.yaml:2"],
+        ),
+        (
+            Some("online:\n  timeot: 1\n"),
+            &[],
+            &["unknown field `timeot`"],
+        ),
+        // A bad URL pattern is pointed at in its list.
+        (
+            Some("online:\n  exclude:\n    - ok\n    - img/(a\n"),
+            &[],
+            &[
+                ".chatlint.yaml:4: Invalid URL pattern",
+                "`img/(a` is not a regular expression: unclosed group",
+            ],
+        ),
+        (
+            Some("online:\n  exclude: x\n"),
+            &[],
+            &[".chatlint.yaml:2: Invalid `exclude` in `online`"],
+        ),
+        (
+            None,
+            &["--online", "--exclude-url", "("],
+            &["`(` is not a regular expression"],
+        ),
+        (
+            None,
+            &["--online", "--accept", "200,2xx"],
+            &["`2xx` is not a status code (100 to 999) or a range such as `200..=299`"],
+        ),
+        (
+            Some("online:\n  timeout: 1\n  accept: \"300..=200\"\n"),
+            &[],
+            &[
+                ".chatlint.yaml:3: Invalid `accept` in `online`",
+                "`300..=200` is an empty range",
+            ],
+        ),
+        (
+            Some("online:\n  allow-private: yes please\n"),
+            &[],
+            &[".chatlint.yaml:2: Invalid `allow-private` in `online`"],
+        ),
+    ];
+    let config_file = dir.path().join(".chatlint.yaml");
+    for (config, args, said) in cases {
+        match config {
+            Some(text) => fs::write(&config_file, text).unwrap(),
+            None => {
+                let _ = fs::remove_file(&config_file);
+            }
+        }
+        let output = chatlint(dir.path())
+            .arg("check")
+            .args(*args)
+            .arg("post.md")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{config:?} {args:?}: {stderr}"
+        );
+        for words in *said {
+            assert!(stderr.contains(words), "{config:?} {args:?}: {stderr}");
+        }
+    }
 }
 
 #[test]
@@ -409,6 +979,14 @@ fn the_config_schema_describes_every_online_option() {
     let mut options: Vec<&str> = command
         .get_arguments()
         .filter_map(|arg| arg.get_long())
+        // `check --exclude` would read as files to skip, as in ruff.
+        .map(|flag| {
+            if flag == "exclude-url" {
+                "exclude"
+            } else {
+                flag
+            }
+        })
         .collect();
     let mut keys: Vec<&str> = described.keys().map(String::as_str).collect();
     options.sort_unstable();
@@ -432,13 +1010,31 @@ fn the_config_schema_describes_every_online_option() {
             json!(online::DEFAULT_CACHE_MAX_AGE.as_secs()),
         ),
     ];
+    let defaults = defaults.into_iter().chain([
+        ("accept", json!("200..=299")),
+        ("allow-private", json!(false)),
+    ]);
     for (key, default) in defaults {
         assert_eq!(described[key]["default"], default, "{key}");
     }
 
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let config = json!({"online": {"concurrency": 8, "timeout": 0.5, "site-root": "_site"}});
+    let config = json!({"online": {"concurrency": 8, "timeout": 0.5, "site-root": "_site",
+        "exclude": ["^https://example\\.org/"]}});
     assert!(validator.is_valid(&config));
+    assert!(!validator.is_valid(&json!({"online": {"exclude": "x"}})));
+    for accept in [json!(200), json!("200..=299, 403"), json!([200, "..=204"])] {
+        assert!(
+            validator.is_valid(&json!({"online": {"accept": accept}})),
+            "{accept}"
+        );
+    }
+    for accept in [json!(99), json!("2xx"), json!([]), json!(true)] {
+        assert!(
+            !validator.is_valid(&json!({"online": {"accept": accept}})),
+            "{accept}"
+        );
+    }
     assert!(!validator.is_valid(&json!({"online": {"concurrency": 0}})));
     assert!(!validator.is_valid(&json!({"online": {"timeot": 1}})));
 }

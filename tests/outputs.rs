@@ -363,7 +363,8 @@ fn completions_and_rule_json() {
         .unwrap();
     let rules: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(rules.len(), chatlint::registry::all().len());
-    assert_eq!(rules[1]["options"][0]["name"], "midnight-gap-hours");
+    assert_eq!(rules[4]["name"], "heading-missing-space");
+    assert_eq!(rules[4]["options"][0]["name"], "max-heading-length");
     assert!(rules[2]["documentation"]
         .as_str()
         .unwrap()

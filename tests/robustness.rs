@@ -590,6 +590,13 @@ fn a_six_megabyte_line_after_a_header() {
     let line = "##背景 x".repeat(SIX_MB / 10);
     let text = format!("---\ntitle: x\n---\n> 7:50:02  右军  \n   \n{line}\n");
     let fixed = exercise_large(&text).expect("the fixes apply");
+    // The time is fixed; the line, far longer than a heading, reads as a
+    // paragraph that starts with hashes, whose fix is unsafe.
+    assert!(fixed.contains("> 07:50:02  右军  \n   \n##背景 x##背景 x"));
+    assert!(fixed.trim_end().ends_with(&"##背景 x".repeat(1000)));
+    let fixed = chatlint::fix_text("t", &text, registry::all(), Applicability::Unsafe)
+        .expect("the fixes apply")
+        .text;
     assert!(fixed.contains("> 07:50:02  右军  \n   \n## 背景 x##背景 x"));
     assert!(fixed.trim_end().ends_with(&"##背景 x".repeat(1000)));
 }

@@ -163,3 +163,38 @@ fn unused_suppression_can_be_turned_off() {
         .collect();
     assert!(check_text(&text, &rules).is_empty());
 }
+
+/// A comment naming a rule that did not run here (`unreachable-image`
+/// without `--online`, a rule the configuration leaves off) is neither
+/// used nor unused: `--fix` never removes it, whole or in part.
+#[test]
+fn comments_naming_rules_that_did_not_run_are_kept() {
+    let rules = rules();
+    assert!(rules.iter().any(|r| r.meta().name == "unreachable-image"));
+    assert!(!rules.iter().any(|r| r.meta().name == "header-layout"));
+    for dormant in ["unreachable-image", "header-layout"] {
+        // Alone: nothing to say, nothing to fix.
+        let text = format!(
+            "{HEADER}<!-- chatlint-disable-next-line {dormant} -->\n![07:50:02](http://example.com/a.png)  \n"
+        );
+        assert!(
+            findings(&text).is_empty(),
+            "{dormant}: {:?}",
+            findings(&text)
+        );
+        let fixed = fix_text("t", &text, &rules, Applicability::Safe).unwrap();
+        assert_eq!(fixed.text, text, "{dormant}");
+        // Beside a rule that ran and suppressed nothing: only that rule's
+        // selector goes, the comment stays with the dormant one.
+        let text = format!(
+            "{HEADER}<!-- chatlint-disable-next-line {dormant} heading-missing-space -->\n## 已有空格  \n"
+        );
+        assert_eq!(findings(&text), [(3, "unused-suppression")], "{dormant}");
+        let fixed = fix_text("t", &text, &rules, Applicability::Safe).unwrap();
+        assert_eq!(
+            fixed.text,
+            format!("{HEADER}<!-- chatlint-disable-next-line {dormant} -->\n## 已有空格  \n"),
+            "{dormant}"
+        );
+    }
+}

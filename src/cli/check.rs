@@ -79,6 +79,9 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
+    if args.fix {
+        crate::purge_freed_memory_at_once();
+    }
     let plan = CheckPlan::resolve(CheckOptions {
         paths: args.paths,
         fix: args.fix,

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use super::extends::load_with_bases;
 use super::file::LoadedConfig;
 use super::CONFIG_FILE_NAME;
 use crate::error::Error;
@@ -23,11 +24,7 @@ impl ConfigResolver {
     /// Discovery from each file's folder upward, or only `explicit`.
     pub fn new(explicit: Option<&Path>) -> Result<Self, Error> {
         let explicit = match explicit {
-            Some(path) => {
-                let mut config = LoadedConfig::load(path)?;
-                config.dir = absolute(&config.dir);
-                Some(Arc::new(vec![Arc::new(config)]))
-            }
+            Some(path) => Some(Arc::new(load_with_bases(path)?)),
             None => None,
         };
         Ok(Self {
@@ -58,16 +55,15 @@ impl ConfigResolver {
         // nothing, a FIFO or a folder is an error naming it, not passed
         // over in silence (the rules would run without it).
         let own = if std::fs::symlink_metadata(&candidate).is_ok() {
-            let mut config = LoadedConfig::load(&candidate)?;
-            config.dir = folder.clone();
-            Some(Arc::new(config))
+            load_with_bases(&candidate)?
         } else {
-            None
+            Vec::new()
         };
-        let mut chain = match (&own, folder.parent()) {
-            (Some(config), _) if config.file.root => Vec::new(),
-            (_, Some(parent)) => self.chain_for_folder(parent)?.as_ref().clone(),
-            (_, None) => Vec::new(),
+        // `root: true` in the file or in a file it extends.
+        let root = own.iter().any(|config| config.file.root);
+        let mut chain = match folder.parent() {
+            Some(parent) if !root => self.chain_for_folder(parent)?.as_ref().clone(),
+            _ => Vec::new(),
         };
         chain.extend(own);
         let chain = Arc::new(chain);

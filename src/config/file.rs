@@ -7,11 +7,11 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::rule_settings;
-use super::validate::{did_you_mean, read_fields, word_end, Problem, Problems};
+use super::validate::{did_you_mean, read_fields, word_end, wrong, Problem, Problems};
 use crate::diagnostic::Severity;
 use crate::error::ConfigError;
 use crate::error::Error;
-use crate::online::OnlineConfig;
+use crate::online::{OnlineConfig, UrlPattern};
 use crate::rules::registry;
 use crate::yaml::{self, Step};
 
@@ -22,6 +22,9 @@ pub struct ConfigFile {
     /// Stop looking for configuration in the folders above this one.
     #[serde(default)]
     pub root: bool,
+    /// Another configuration file (relative to this one's folder) whose
+    /// settings this one starts from, as if it stood in a folder above.
+    pub extends: Option<String>,
     /// The rules to run, replacing the defaults and any parent's choice.
     pub select: Option<Vec<String>>,
     /// Rules to run in addition.
@@ -127,12 +130,7 @@ impl LoadedConfig {
 
     /// Reads and validates `path`; every error points into the file.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let bytes = crate::input::read_file(path, crate::input::MAX_CONFIG_SIZE)?;
-        let text = String::from_utf8(bytes).map_err(|err| Error::Io {
-            path: path.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::InvalidData, err.utf8_error()),
-        })?;
-        Self::parse(path, &text)
+        Self::parse(path, &read_text(path)?)
     }
 
     /// Reads and validates the configuration `text` of the file at `path`.
@@ -172,6 +170,15 @@ impl LoadedConfig {
     }
 }
 
+/// A configuration file's text, read with the size limit of configurations.
+pub(super) fn read_text(path: &Path) -> Result<String, Error> {
+    let bytes = crate::input::read_file(path, crate::input::MAX_CONFIG_SIZE)?;
+    String::from_utf8(bytes).map_err(|err| Error::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, err.utf8_error()),
+    })
+}
+
 /// The top level and the `online:` section, key by key.
 fn read_file(value: &Value, problems: &mut Problems) -> ConfigFile {
     let map = match value {
@@ -193,7 +200,8 @@ fn read_file(value: &Value, problems: &mut Problems) -> ConfigFile {
     match map.get("online") {
         Some(Value::Object(online)) => {
             let at = [Step::Key("online".into())];
-            file.online = read_fields(online, &at, "online", &[], problems);
+            file.online = read_fields(online, &at, "online", &["exclude"], problems);
+            file.online.exclude = read_url_patterns(online.get("exclude"), problems);
         }
         None | Some(Value::Null) => {}
         Some(_) => problems.push(
@@ -203,6 +211,47 @@ fn read_file(value: &Value, problems: &mut Problems) -> ConfigFile {
         ),
     }
     file
+}
+
+/// `online.exclude`, pattern by pattern, so that a bad one is pointed at.
+fn read_url_patterns(value: Option<&Value>, problems: &mut Problems) -> Option<Vec<UrlPattern>> {
+    let at = |index: Option<usize>| {
+        let mut path = vec![Step::Key("online".into()), Step::Key("exclude".into())];
+        path.extend(index.map(Step::Index));
+        path
+    };
+    let patterns = match value? {
+        Value::Null => return None,
+        Value::Array(patterns) => patterns,
+        _ => {
+            problems.push(
+                Problem::value(at(None), "Invalid `exclude` in `online`")
+                    .label("not a list")
+                    .help(r"A list of regular expressions, e.g. `exclude: ['^https?://example\.org/']`"),
+            );
+            return None;
+        }
+    };
+    let before = problems.len();
+    let read = patterns
+        .iter()
+        .enumerate()
+        .filter_map(|(index, pattern)| {
+            serde_json::from_value(pattern.clone())
+                .map_err(|err| {
+                    problems.push(
+                        Problem::value(at(Some(index)), format!("Invalid URL pattern: {err}"))
+                            .label(if pattern.is_string() {
+                                "not a regular expression".to_string()
+                            } else {
+                                wrong(&err)
+                            }),
+                    );
+                })
+                .ok()
+        })
+        .collect();
+    (problems.len() == before).then_some(read)
 }
 
 /// Each rule selector names a rule, a code prefix or `ALL`.

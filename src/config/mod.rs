@@ -5,9 +5,12 @@
 //! folder above it (up to one that says `root: true`), the nearest last, so
 //! that it wins; then by the command line (`--select`, `--extend-select`,
 //! `--ignore`), which wins over every file. `--config FILE` replaces the
-//! search with one file.
+//! search with one file. A file that says `extends: PATH` comes after the
+//! file it names (and the files that one extends), as if that file stood in
+//! the folder above it.
 
 mod discovery;
+mod extends;
 mod file;
 mod rule_settings;
 pub mod schema;

@@ -96,6 +96,19 @@ pub(super) fn read(
 /// Whether `name: value` is an option of the rule that reads.
 fn check_option(meta: &RuleMeta, name: &str, value: &Value, path: Vec<Step>) -> Option<Problem> {
     let names = meta.options.map(|o| o.names()).unwrap_or_default();
+    if let Some(retired) = meta.retired_options.iter().find(|o| o.name == name) {
+        return Some(
+            Problem::key(
+                path,
+                format!(
+                    "Option `{name}` of `{}` was removed: {}",
+                    meta.name, retired.why
+                ),
+            )
+            .label("no longer an option")
+            .help(retired.instead),
+        );
+    }
     let Some(options) = meta.options.filter(|_| names.contains(&name)) else {
         let mut help = String::new();
         if let Some(meant) = did_you_mean(name, names.iter().copied().chain(["severity"])) {

@@ -114,14 +114,14 @@ mod tests {
 
     #[test]
     fn rules_read_the_options_configured() {
-        use crate::rules::{DuplicateMessage, Keep, TimeRunsBackwards};
+        use crate::rules::{DuplicateMessage, HeadingMissingSpace, Keep};
         let configured = settings(
-            "rules:\n  duplicate-message: {keep: longer, max-distance: 3}\n  CL002: {midnight-gap-hours: 4294967295}\n",
+            "rules:\n  duplicate-message: {keep: longer, max-distance: 3}\n  CL101: {max-heading-length: 4294967295}\n",
         );
         let options = DuplicateMessage::options(&configured);
         assert_eq!((options.keep, options.max_distance), (Keep::Longer, 3));
         assert_eq!(
-            TimeRunsBackwards::options(&configured).midnight_gap_hours,
+            HeadingMissingSpace::options(&configured).max_heading_length,
             u32::MAX
         );
         assert_eq!(configured.messages_back(), 3);
@@ -158,25 +158,25 @@ mod tests {
     fn the_fingerprint_changes_with_the_options_and_not_otherwise() {
         let settings = |config| String::from_utf8(settings(config).fingerprint()).unwrap();
         let base = settings(
-            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6}\n  redact: {severity: off}\n",
+            "rules:\n  heading-missing-space: {max-heading-length: 6}\n  redact: {severity: off}\n",
         );
         let same = [
             // The same, written otherwise.
-            "rules:\n  CL501: {severity: off}\n  CL002:\n    midnight-gap-hours: 6   # hours\n",
+            "rules:\n  CL501: {severity: off}\n  CL101:\n    max-heading-length: 6   # characters\n",
             // And with defaults written out.
-            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6}\n  duplicate-message: {max-distance: 10, keep: first}\n  redact: {severity: off}\n",
+            "rules:\n  heading-missing-space: {max-heading-length: 6}\n  duplicate-message: {max-distance: 10, keep: first}\n  redact: {severity: off}\n",
             // An option of a rule that does not run changes no finding.
-            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6}\n  unreachable-image: {}\n  redact: {terms: {a: b}, severity: off}\n",
+            "rules:\n  heading-missing-space: {max-heading-length: 6}\n  unreachable-image: {}\n  redact: {terms: {a: b}, severity: off}\n",
         ];
         for config in same {
             assert_eq!(settings(config), base, "{config}");
         }
         let different = [
-            "rules:\n  time-runs-backwards: {midnight-gap-hours: 7}\n  redact: {severity: off}\n",
-            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6}\n  redact: {terms: {a: b}}\n",
-            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6}\n  redact: {severity: off}\n  duplicate-message: {keep: last}\n",
-            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6, severity: error}\n  redact: {severity: off}\n",
-            "rules:\n  time-runs-backwards: {midnight-gap-hours: 6}\n  redact: {severity: off}\nignore: [CL101]\n",
+            "rules:\n  heading-missing-space: {max-heading-length: 7}\n  redact: {severity: off}\n",
+            "rules:\n  heading-missing-space: {max-heading-length: 6}\n  redact: {terms: {a: b}}\n",
+            "rules:\n  heading-missing-space: {max-heading-length: 6}\n  redact: {severity: off}\n  duplicate-message: {keep: last}\n",
+            "rules:\n  heading-missing-space: {max-heading-length: 6, severity: error}\n  redact: {severity: off}\n",
+            "rules:\n  heading-missing-space: {max-heading-length: 6}\n  redact: {severity: off}\nignore: [CL403]\n",
         ];
         for config in different {
             assert_ne!(settings(config), base, "{config}");

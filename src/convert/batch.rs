@@ -25,6 +25,9 @@ pub enum Outcome {
     Converted(Vec<Notice>),
     /// Not converted, on purpose (an existing output without `force`).
     Skipped(String),
+    /// Read, and not converted: a file a walk found that is not a
+    /// transcript. Nothing was written for it.
+    NotTranscript,
     Failed(WriteError),
 }
 
@@ -55,6 +58,8 @@ pub struct Destination {
     force: bool,
     /// Every input, resolved.
     inputs: HashSet<PathBuf>,
+    /// The folders [`Destination::folder`] made, the output folder first.
+    made: Vec<PathBuf>,
 }
 
 impl Destination {
@@ -64,12 +69,30 @@ impl Destination {
         force: bool,
         inputs: impl IntoIterator<Item = &'p Path>,
     ) -> std::io::Result<Self> {
+        let made = folder
+            .ancestors()
+            .take_while(|above| !above.as_os_str().is_empty() && !above.exists())
+            .map(Path::to_path_buf)
+            .collect();
         std::fs::create_dir_all(folder)?;
         let real = folder.canonicalize()?;
         Ok(Self {
             folder: Some((folder.to_path_buf(), real)),
+            made,
             ..Self::files(force, inputs)
         })
+    }
+
+    /// Removes the folders [`Destination::folder`] made that are still
+    /// empty: a run that wrote nothing (every file it found was not a
+    /// transcript, or failed) leaves nothing behind. A folder that holds
+    /// anything stays, and so do the folders above it.
+    pub fn remove_empty_made(&self) {
+        for folder in &self.made {
+            if std::fs::remove_dir(folder).is_err() {
+                break;
+            }
+        }
     }
 
     /// Outputs at the paths given to [`Destination::write`].
@@ -81,6 +104,7 @@ impl Destination {
                 .into_iter()
                 .filter_map(|path| path.canonicalize().ok())
                 .collect(),
+            made: Vec::new(),
         }
     }
 
@@ -112,28 +136,35 @@ impl Destination {
         Ok(path)
     }
 
-    /// Writes what `convert` writes to `path`, through a temporary file.
-    pub fn write(
+    /// Writes to `path`, through a temporary file, what `convert` writes of
+    /// the input `read` gives. The input is read once the output is known
+    /// to be wanted (an existing output is skipped without reading it), and
+    /// before anything is made: when `read` gives none (a file a walk found
+    /// that is not a transcript), nothing is written, not even a folder.
+    pub fn write<S>(
         &self,
         path: &Path,
-        convert: impl FnOnce(&mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
+        read: impl FnOnce() -> Result<Option<S>, ConvertError>,
+        convert: impl FnOnce(S, &mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
     ) -> Outcome {
-        match self.try_write(path, convert) {
+        match self.try_write(path, read, convert) {
             Ok(outcome) => outcome,
             Err(reason) => Outcome::Failed(reason),
         }
     }
 
-    fn try_write(
+    fn try_write<S>(
         &self,
         path: &Path,
-        convert: impl FnOnce(&mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
+        read: impl FnOnce() -> Result<Option<S>, ConvertError>,
+        convert: impl FnOnce(S, &mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
     ) -> Result<Outcome, WriteError> {
         let shown = path.display();
         let parent = folder_of(path);
-        match &self.folder {
-            Some((folder, real)) => ensure_folder_inside(folder, real, parent)?,
-            None => std::fs::create_dir_all(parent).map_err(|e| format!("{shown}: {e}"))?,
+        // Only looked at for now: the folders are made once there is
+        // something to write in them.
+        if let Some((folder, real)) = &self.folder {
+            ensure_folder_inside(folder, real, parent, false)?;
         }
         // What is at the output path already decides how it is written.
         let mut target = path.to_path_buf();
@@ -152,7 +183,7 @@ impl Destination {
             // skipped for existing and never renamed over, which would
             // replace the shell's file and lose what `>>` appends to.
             if names_a_descriptor(path) {
-                return write_into(path, convert);
+                return write_into(path, read, convert);
             }
             // A symbolic link is followed: what it leads to is written, the
             // link is kept.
@@ -170,7 +201,7 @@ impl Destination {
             if kind.is_char_device() || kind.is_fifo() {
                 // `/dev/stdout`, `/dev/null`, a named pipe: written into,
                 // never renamed over, so nothing is replaced (no `--force`).
-                return write_into(path, convert);
+                return write_into(path, read, convert);
             }
             if !kind.is_file() {
                 return Err(format!(
@@ -201,6 +232,13 @@ impl Destination {
             mode = metadata.permissions().mode() & 0o777;
             owner = Some((metadata.uid(), metadata.gid()));
         }
+        let Some(input) = read().map_err(WriteError::Convert)? else {
+            return Ok(Outcome::NotTranscript);
+        };
+        match &self.folder {
+            Some((folder, real)) => ensure_folder_inside(folder, real, parent, true)?,
+            None => std::fs::create_dir_all(parent).map_err(|e| format!("{shown}: {e}"))?,
+        }
         let folder = folder_of(&target);
         let mut temporary =
             temporary_file_with_mode(folder, mode).map_err(|e| format!("{shown}: {e}"))?;
@@ -209,7 +247,7 @@ impl Destination {
         }
         let notices = {
             let mut out = BufWriter::with_capacity(1 << 16, temporary.as_file_mut());
-            let notices = convert(&mut out).map_err(WriteError::Convert)?;
+            let notices = convert(input, &mut out).map_err(WriteError::Convert)?;
             out.flush().map_err(|e| format!("{shown}: {e}"))?;
             notices
         };
@@ -256,30 +294,41 @@ fn keep_owner(
 /// descriptor of this process, which is opened for writing as it is (never
 /// created, truncated or replaced), and appended to: a regular file behind
 /// `/dev/stdout` keeps what it held (`>> log`).
-fn write_into(
+fn write_into<S>(
     path: &Path,
-    convert: impl FnOnce(&mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
+    read: impl FnOnce() -> Result<Option<S>, ConvertError>,
+    convert: impl FnOnce(S, &mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
 ) -> Result<Outcome, WriteError> {
     let shown = path.display();
+    let Some(input) = read().map_err(WriteError::Convert)? else {
+        return Ok(Outcome::NotTranscript);
+    };
     let file = std::fs::OpenOptions::new()
         .append(true)
         .open(path)
         .map_err(|e| format!("{shown}: {e}"))?;
     let mut out = BufWriter::with_capacity(1 << 16, file);
-    let notices = match convert(&mut out).and_then(|notices| Ok(out.flush().map(|()| notices)?)) {
-        Ok(notices) => notices,
-        // A reader that went away (`-o /dev/stdout | head`) is not a failure.
-        Err(ConvertError::Io(err)) if err.kind() == ErrorKind::BrokenPipe => Vec::new(),
-        Err(ConvertError::Io(err)) => return Err(format!("{shown}: {err}").into()),
-        Err(err) => return Err(WriteError::Convert(err)),
-    };
+    let notices =
+        match convert(input, &mut out).and_then(|notices| Ok(out.flush().map(|()| notices)?)) {
+            Ok(notices) => notices,
+            // A reader that went away (`-o /dev/stdout | head`) is not a failure.
+            Err(ConvertError::Io(err)) if err.kind() == ErrorKind::BrokenPipe => Vec::new(),
+            Err(ConvertError::Io(err)) => return Err(format!("{shown}: {err}").into()),
+            Err(err) => return Err(WriteError::Convert(err)),
+        };
     Ok(Outcome::Converted(notices))
 }
 
-/// Creates `target` and the folders above it up to `folder`, refusing any
-/// that is not a folder inside `folder` (`real` is `folder` resolved): a
-/// symbolic link may lead elsewhere in it, not out of it.
-fn ensure_folder_inside(folder: &Path, real: &Path, target: &Path) -> Result<(), String> {
+/// Creates `target` and the folders above it up to `folder` (with `create`;
+/// else stops at the first that does not exist), refusing any that is not
+/// a folder inside `folder` (`real` is `folder` resolved): a symbolic link
+/// may lead elsewhere in it, not out of it.
+fn ensure_folder_inside(
+    folder: &Path,
+    real: &Path,
+    target: &Path,
+    create: bool,
+) -> Result<(), String> {
     let outside = |path: &Path| {
         format!(
             "{} leads outside the output folder {}; nothing is written there",
@@ -305,6 +354,7 @@ fn ensure_folder_inside(folder: &Path, real: &Path, target: &Path) -> Result<(),
                 }
             }
             Ok(_) => return Err(format!("{} is not a folder", current.display())),
+            Err(err) if err.kind() == ErrorKind::NotFound && !create => return Ok(()),
             Err(err) if err.kind() == ErrorKind::NotFound => match std::fs::create_dir(&current) {
                 Err(err) if err.kind() != ErrorKind::AlreadyExists => {
                     return Err(format!("{}: {err}", current.display()))
@@ -351,10 +401,14 @@ mod tests {
         std::fs::create_dir_all(&elsewhere).unwrap();
         std::os::unix::fs::symlink(&elsewhere, out.join("sub")).unwrap();
         let destination = Destination::folder(&out, true, []).unwrap();
-        let outcome = destination.write(&out.join("sub/deeper/a.json"), |out| {
-            out.write_all(b"{}")?;
-            Ok(Vec::new())
-        });
+        let outcome = destination.write(
+            &out.join("sub/deeper/a.json"),
+            || Ok(Some(())),
+            |(), out| {
+                out.write_all(b"{}")?;
+                Ok(Vec::new())
+            },
+        );
         assert!(
             matches!(&outcome, Outcome::Failed(reason) if reason.to_string().contains("outside")),
             "{outcome:?}"

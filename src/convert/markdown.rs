@@ -2,7 +2,7 @@
 //! `--from json` writes a document back.
 //!
 //! The archive's own layout: the front matter (its YAML as written), the
-//! preamble if any and a separator, then per message `> HH:MM:SS  speaker  `
+//! preamble if any and a separator (none when nothing follows it), then per message `> HH:MM:SS  speaker  `
 //! (with the header's date when it has one), one separator line of three
 //! spaces, the body lines each ending in two spaces (a hard break) except in
 //! code fences, and one separator after a body; a day heading as
@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
-use super::document::{body_lines, trim_blank, DayHeadingDoc};
+use super::document::{body_lines, lines_with_suppressions, trim_blank, DayHeadingDoc};
 use super::{ConvertError, Document, MessageDoc};
 use crate::config::Settings;
 use crate::diagnostic::Applicability;
@@ -72,7 +72,9 @@ pub fn write_in_chunks(
     let mut pending = head;
     let mut messages = OneBehind::default();
     for message in document.messages.iter() {
-        if pending.len() >= chunk_bytes {
+        // Never the head alone: read back without the messages after it, a
+        // preamble would not end in its separator.
+        if pending.len() >= chunk_bytes && messages.any_before {
             chunks.flush(&pending)?;
             pending.clear();
         }
@@ -212,12 +214,21 @@ struct OneBehind<'d, 'a> {
     /// Whether a message was written before `previous`: the first message's
     /// headings have no text to stand in, and go before it.
     any_before: bool,
+    /// The suppression comments after the text of the message written last:
+    /// they go right above the next header, after its day headings.
+    carried: Vec<String>,
 }
 
 impl<'d, 'a> OneBehind<'d, 'a> {
     fn push(&mut self, out: &mut String, next: Cow<'d, MessageDoc<'a>>) {
         if let Some(previous) = self.previous.take() {
-            render_message(out, &previous, self.any_before, &next.day_headings);
+            self.carried = render_message(
+                out,
+                &previous,
+                self.any_before,
+                &next.day_headings,
+                &self.carried,
+            );
             self.any_before = true;
         }
         self.previous = Some(next);
@@ -226,12 +237,15 @@ impl<'d, 'a> OneBehind<'d, 'a> {
     fn finish(&mut self, out: &mut String, trailing: &[DayHeadingDoc<'_>]) {
         let any_message = self.previous.is_some() || self.any_before;
         if let Some(previous) = self.previous.take() {
-            render_message(out, &previous, self.any_before, trailing);
+            self.carried = render_message(out, &previous, self.any_before, trailing, &self.carried);
         }
         for heading in trailing {
             if heading.within_previous.is_none() || !any_message {
                 day_heading(out, heading);
             }
+        }
+        for comment in self.carried.drain(..) {
+            suppression_line(out, &comment);
         }
     }
 }
@@ -257,7 +271,10 @@ fn render_head(document: &Document<'_>, out: &mut String) {
         for text in lines {
             line(out, text);
         }
-        if !lines.is_empty() {
+        // A separator parts the preamble from what follows; a file with
+        // neither messages nor day headings (a README) ends with its text.
+        let followed = !document.messages.is_empty() || !document.trailing_day_headings.is_empty();
+        if !lines.is_empty() && followed {
             line(out, SEPARATOR);
         }
     }
@@ -266,17 +283,23 @@ fn render_head(document: &Document<'_>, out: &mut String) {
 /// A message with the day headings before it, and `next_headings` (those of
 /// the next message, or the trailing ones) that stand inside its text. With
 /// `after_another`, the message's own headings that stand inside the previous
-/// message were written there.
+/// message were written there. `carried` are the suppression comments after
+/// the previous message's text, written right above the header; the
+/// comments after this message's text are returned, for the next.
 fn render_message(
     out: &mut String,
     message: &MessageDoc<'_>,
     after_another: bool,
     next_headings: &[DayHeadingDoc<'_>],
-) {
+    carried: &[String],
+) -> Vec<String> {
     for heading in &message.day_headings {
         if heading.within_previous.is_none() || !after_another {
             day_heading(out, heading);
         }
+    }
+    for comment in carried {
+        suppression_line(out, comment);
     }
     header_line(out, message);
     line(out, SEPARATOR);
@@ -286,11 +309,16 @@ fn render_message(
             .iter()
             .filter(move |heading| heading.within_previous == Some(at))
     };
+    let suppressions = &message.suppressions;
     for (at, (text, in_code_fence)) in body.iter().enumerate() {
         for heading in inside(at) {
             day_heading(out, heading);
         }
-        out.push_str(text);
+        let (before, text) = lines_with_suppressions(suppressions, at, body.len(), text);
+        for comment in before {
+            suppression_line(out, comment);
+        }
+        out.push_str(&text);
         line(out, layout::body_line_end(*in_code_fence));
     }
     // A count past the text (from edited JSON): after it, but not lost.
@@ -302,6 +330,14 @@ fn render_message(
     if !body.is_empty() {
         line(out, SEPARATOR);
     }
+    let (after, _) = lines_with_suppressions(suppressions, body.len(), body.len(), "");
+    after.into_iter().map(str::to_string).collect()
+}
+
+/// A suppression comment on a line of its own, ended as a body line is.
+fn suppression_line(out: &mut String, comment: &str) {
+    out.push_str(comment);
+    line(out, layout::body_line_end(false));
 }
 
 /// A message's header line, with its line break.

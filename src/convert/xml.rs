@@ -69,6 +69,16 @@ pub(super) fn write(document: &Document<'_>, out: &mut dyn Write) -> std::io::Re
         attributes.push(("speaker", &*message.speaker));
         xml.start("message", &attributes)?;
         xml.element("text", &[], &message.text)?;
+        for suppression in &message.suppressions {
+            let line = suppression.line.to_string();
+            let text_line = suppression.text_line.to_string();
+            let offset = suppression.offset.map(|n| n.to_string());
+            let mut attributes = vec![("line", &*line), ("text-line", &*text_line)];
+            if let Some(offset) = &offset {
+                attributes.push(("offset", offset));
+            }
+            xml.element("suppression", &attributes, &suppression.comment)?;
+        }
         for image in &message.images {
             let mut attributes = vec![("alt", &*image.alt), ("url", &*image.url)];
             if let Some(title) = &image.title {

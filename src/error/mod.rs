@@ -10,6 +10,12 @@ pub use config::ConfigError;
 
 use std::path::PathBuf;
 
+/// Why a Markdown file a walk found is not a transcript, and how to read
+/// it anyway: said by the walk's note and by [`Error::OnlyNonTranscripts`].
+pub const WHY_NOT_A_TRANSCRIPT: &str =
+    "no message header, no front matter with the keys front-matter requires; \
+     name a file to read it anyway";
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -77,6 +83,16 @@ pub enum Error {
         path.display()
     )]
     NoTranscripts { path: PathBuf },
+
+    /// A walk found Markdown files, none of them a transcript (see
+    /// `pipeline::transcripts`).
+    #[error(
+        "{}: holds no transcript ({files} Markdown file{} found: {})",
+        path.display(),
+        if *files == 1 { "" } else { "s" },
+        WHY_NOT_A_TRANSCRIPT
+    )]
+    OnlyNonTranscripts { path: PathBuf, files: usize },
 
     #[error("unknown rule `{0}`; `chatlint rule --all` lists them")]
     UnknownRule(String),

@@ -8,7 +8,7 @@ mod temporary;
 use std::fs::File;
 use std::path::Path;
 
-pub use replace::replace_file;
+pub use replace::{replace_file, Fingerprint};
 pub(crate) use temporary::{temporary_file_in, temporary_file_with_mode};
 
 use crate::error::Error;

@@ -10,7 +10,28 @@ use std::path::Path;
 use super::{folder_of, names_a_descriptor, sync_folder, temporary_file_with_mode};
 use crate::error::Error;
 
-/// Replaces the file at `path`, which was read as `original`, with
+/// What a file held when it was read, without a copy of it: its length
+/// and the 128-bit xxh3 of its bytes. Enough to tell whether it still
+/// holds that: another writer's change goes unnoticed only if it keeps the
+/// length and its hash meets the original's by chance (one in 2^128).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprint {
+    len: u64,
+    hash: u128,
+}
+
+impl Fingerprint {
+    pub fn of(bytes: &[u8]) -> Self {
+        Self {
+            len: bytes.len() as u64,
+            hash: xxhash_rust::xxh3::xxh3_128(bytes),
+        }
+    }
+}
+
+/// Replaces the file at `path`, whose bytes when it was read have the
+/// [`Fingerprint`] `original` (`--fix` frees a large file's text before the
+/// file is replaced), with
 /// `contents`: written to a temporary file in the same folder (created with
 /// the file's mode, given its owner, group and extended attributes), synced, renamed over the
 /// file, and the folder synced.
@@ -27,10 +48,10 @@ use crate::error::Error;
 ///   its other names);
 /// - a file whose owner and group chatlint cannot give the new copy, or
 ///   whose extended attributes (ACLs, labels) it cannot copy;
-/// - a file that no longer holds `original` (another writer changed it
-///   since it was read), or that changes or is replaced while the new copy
+/// - a file that no longer holds what was read (another writer changed it
+///   since), or that changes or is replaced while the new copy
 ///   is written ([`Error::ChangedDuringRun`]).
-pub fn replace_file(path: &Path, original: &[u8], contents: &str) -> Result<(), Error> {
+pub fn replace_file(path: &Path, original: Fingerprint, contents: &str) -> Result<(), Error> {
     let io_error = |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -181,26 +202,25 @@ fn copy_extended_attributes(file: &File, copy: &File) -> Result<(), String> {
 }
 
 /// Whether `file`, read from where it stands to its end, holds exactly
-/// `expected`. Compared a block at a time: a second copy of a large file
-/// is never held.
-fn holds_exactly(file: &mut File, expected: &[u8]) -> std::io::Result<bool> {
+/// what `expected` was taken from. Hashed a block at a time: a second copy
+/// of a large file is never held.
+fn holds_exactly(file: &mut File, expected: Fingerprint) -> std::io::Result<bool> {
     let mut block = vec![0; 64 * 1024];
-    let mut compared = 0;
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    let mut len: u64 = 0;
     loop {
         let read = match file.read(&mut block) {
-            Ok(0) => return Ok(compared == expected.len()),
+            Ok(0) => return Ok(len == expected.len && hasher.digest128() == expected.hash),
             Ok(read) => read,
             Err(err) if err.kind() == ErrorKind::Interrupted => continue,
             Err(err) => return Err(err),
         };
-        let Some(expected_block) = expected.get(compared..compared + read) else {
+        len += read as u64;
+        if len > expected.len {
             // Longer than what was read.
             return Ok(false);
-        };
-        if block[..read] != *expected_block {
-            return Ok(false);
         }
-        compared += read;
+        hasher.update(&block[..read]);
     }
 }
 
@@ -234,8 +254,9 @@ mod tests {
         let path = dir.path().join("a");
         let text: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
         std::fs::write(&path, &text).unwrap();
-        let check =
-            |expected: &[u8]| holds_exactly(&mut File::open(&path).unwrap(), expected).unwrap();
+        let check = |expected: &[u8]| {
+            holds_exactly(&mut File::open(&path).unwrap(), Fingerprint::of(expected)).unwrap()
+        };
         assert!(check(&text));
         assert!(!check(&text[..text.len() - 1]), "the file is longer");
         let mut longer = text.clone();
@@ -273,7 +294,7 @@ mod tests {
         let path = dir.path().join("chat.md");
         std::fs::write(&path, "old").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
-        replace_file(&path, b"old", "new").unwrap();
+        replace_file(&path, Fingerprint::of(b"old"), "new").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
@@ -290,7 +311,7 @@ mod tests {
         permissions.set_readonly(true);
         std::fs::set_permissions(&path, permissions).unwrap();
         assert!(matches!(
-            replace_file(&path, b"old", "new"),
+            replace_file(&path, Fingerprint::of(b"old"), "new"),
             Err(Error::ReadOnly { .. })
         ));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");

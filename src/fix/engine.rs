@@ -13,8 +13,10 @@ pub struct AppliedFixes {
     pub edits: Vec<Edit>,
     /// The messages the applied fixes declare they delete.
     pub removed_messages: usize,
-    /// The fixes applied, in source order (parallel to `applied`).
-    pub taken: Vec<Fix>,
+    /// Where the fixes applied are in the list given to the engine, in
+    /// source order (parallel to `applied`): positions, not copies, since
+    /// the caller holds the fixes.
+    pub(crate) taken: Vec<usize>,
 }
 
 /// Applies every fix at least as trusted as `threshold`, in source order,
@@ -36,12 +38,13 @@ pub fn apply_fixes(
 /// Applies the given fixes (each with its rule's name) in source order,
 /// skipping the ones that are malformed or overlap an edit already taken.
 pub(crate) fn apply_selected(text: &str, fixes: &[(&Fix, &'static str)]) -> AppliedFixes {
-    let mut fixes: Vec<(&Fix, &'static str)> = fixes
+    let mut fixes: Vec<(usize, &Fix, &'static str)> = fixes
         .iter()
-        .copied()
-        .filter(|(fix, _)| is_well_formed(text, fix))
+        .enumerate()
+        .map(|(at, &(fix, rule))| (at, fix, rule))
+        .filter(|(_, fix, _)| is_well_formed(text, fix))
         .collect();
-    fixes.sort_by_key(|(fix, _)| {
+    fixes.sort_by_key(|(_, fix, _)| {
         let span = fix.span();
         (span.start, span.end)
     });
@@ -51,7 +54,7 @@ pub(crate) fn apply_selected(text: &str, fixes: &[(&Fix, &'static str)]) -> Appl
     let mut copied_up_to = 0;
     // The end of the last edit taken; `None` before the first.
     let mut last_end: Option<usize> = None;
-    for (fix, rule) in fixes {
+    for (at, fix, rule) in fixes {
         let span = fix.span();
         if last_end.is_some_and(|end| span.start < end || (span.start == end && span.is_empty())) {
             continue;
@@ -64,7 +67,7 @@ pub(crate) fn apply_selected(text: &str, fixes: &[(&Fix, &'static str)]) -> Appl
         }
         last_end = Some(span.end);
         result.applied.push(rule);
-        result.taken.push(fix.clone());
+        result.taken.push(at);
         result.removed_messages += fix.removed_messages;
     }
     output.push_str(&text[copied_up_to..]);

@@ -1,6 +1,7 @@
 //! Fixing a text: rounds of fixes until none applies, a round that fails
 //! verification narrowed down to the fixes responsible, which are left out.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::config::Settings;
@@ -9,7 +10,7 @@ use crate::error::Error;
 use crate::fix::{apply_selected, Applicability, AppliedFixes, Fix};
 use crate::rules::Rule;
 
-use super::verification::{line_of, verify_round, verify_whole, IntendedChanges};
+use super::verification::{line_of, verify_round, verify_whole, IntendedChanges, Shape};
 use super::{check_in, Surroundings};
 
 /// How many rounds of fixing before giving up: each round applies every
@@ -97,7 +98,34 @@ pub fn fix_in(
     surroundings: Surroundings<'_>,
 ) -> Result<FixOutcome, Error> {
     // Borrowed until a round changes it: no copy of a large file up front.
-    let mut current: std::borrow::Cow<'_, str> = std::borrow::Cow::Borrowed(text);
+    fix_rounds(name, Cow::Borrowed(text), settings, threshold, surroundings)
+}
+
+/// [`fix_in`] for a text the caller no longer needs: it is freed as soon
+/// as the first round of fixes has replaced it, so that a large file is
+/// held twice only while that round is made and verified, not through the
+/// rounds and the check after it.
+pub(crate) fn fix_owned(
+    name: &str,
+    text: String,
+    settings: &Settings,
+    threshold: Applicability,
+    surroundings: Surroundings<'_>,
+) -> Result<FixOutcome, Error> {
+    fix_rounds(name, Cow::Owned(text), settings, threshold, surroundings)
+}
+
+fn fix_rounds(
+    name: &str,
+    text: Cow<'_, str>,
+    settings: &Settings,
+    threshold: Applicability,
+    surroundings: Surroundings<'_>,
+) -> Result<FixOutcome, Error> {
+    let mut current = text;
+    // What the whole must keep of the original, taken before the first
+    // round that changes it.
+    let mut original: Option<Shape> = None;
     let mut fixed = Vec::new();
     let mut rejected: Vec<RejectedFix> = Vec::new();
     // Fixes refused once are not tried again in later rounds.
@@ -108,14 +136,35 @@ pub fn fix_in(
     let mut intended = IntendedChanges::default();
     for _ in 0..MAX_FIX_ROUNDS {
         let diagnostics = check_in(&current, settings, surroundings);
-        let candidates: Vec<(&Fix, &'static str)> = diagnostics
+        let is_wanted = |fix: &Fix, rule: &str| {
+            fix.applies_at(threshold)
+                && (refused.is_empty() || !refused.contains(&refusal_key(&current, fix, rule)))
+        };
+        let wanted: Vec<bool> = diagnostics
             .iter()
-            .filter_map(|d| d.fix.as_ref().map(|fix| (fix, d.rule.name)))
-            .filter(|(fix, _)| fix.applies_at(threshold))
-            .filter(|(fix, rule)| {
-                refused.is_empty() || !refused.contains(&refusal_key(&current, fix, rule))
+            .map(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|fix| is_wanted(fix, d.rule.name))
             })
             .collect();
+        // A round with fixes to apply keeps only them: the findings are let
+        // go before the fixed text is built beside the text. Those of the
+        // text that settles are the ones reported.
+        let (settled_findings, fixes): (Option<Vec<Diagnostic>>, Vec<(Fix, &'static str)>) =
+            if wanted.contains(&true) {
+                let fixes = diagnostics
+                    .into_iter()
+                    .zip(wanted)
+                    .filter(|(_, wanted)| *wanted)
+                    .filter_map(|(d, _)| d.fix.map(|fix| (fix, d.rule.name)))
+                    .collect();
+                (None, fixes)
+            } else {
+                (Some(diagnostics), Vec::new())
+            };
+        let candidates: Vec<(&Fix, &'static str)> =
+            fixes.iter().map(|(fix, rule)| (fix, *rule)).collect();
         // Nothing to apply: the text is settled (and not copied once more).
         let first = if candidates.is_empty() {
             AppliedFixes::default()
@@ -128,11 +177,8 @@ pub fn fix_in(
             match verify_round(name, &current, &first) {
                 Ok(()) => first,
                 Err(_) => {
-                    let taken: Vec<(&Fix, &'static str)> = first
-                        .taken
-                        .iter()
-                        .zip(first.applied.iter().copied())
-                        .collect();
+                    let taken: Vec<(&Fix, &'static str)> =
+                        first.taken.iter().map(|&at| candidates[at]).collect();
                     let (round, left_out) = apply_verified(name, &current, &taken);
                     for (fix, rule, reason) in left_out {
                         refused.insert(refusal_key(&current, fix, rule));
@@ -150,13 +196,13 @@ pub fn fix_in(
         };
         if round.applied.is_empty() {
             // With no fix applied the text is the last verified one.
-            if !fixed.is_empty() {
-                verify_whole(name, text, &current, removed_messages, intended)?;
+            if let Some(original) = original {
+                verify_whole(name, original, &current, removed_messages, intended)?;
             }
-            let remaining = if rejected.is_empty() {
-                diagnostics
-            } else {
-                check_in(&current, settings, surroundings)
+            // (A round whose fixes were all left out let its findings go.)
+            let remaining = match settled_findings {
+                Some(findings) if rejected.is_empty() => findings,
+                _ => check_in(&current, settings, surroundings),
             };
             return Ok(FixOutcome {
                 text: current.into_owned(),
@@ -165,6 +211,7 @@ pub fn fix_in(
                 rejected,
             });
         }
+        original.get_or_insert_with(|| Shape::of(&current));
         fixed.extend(round.applied);
         removed_messages += round.removed_messages;
         for edit in &round.edits {
@@ -173,7 +220,7 @@ pub fn fix_in(
             intended.line_endings |=
                 replaced.contains(['\r', '\n']) || edit.content.contains(['\r', '\n']);
         }
-        current = std::borrow::Cow::Owned(round.text);
+        current = Cow::Owned(round.text);
     }
     Err(Error::FixDidNotConverge {
         name: name.to_string(),

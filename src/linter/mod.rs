@@ -42,6 +42,7 @@ fn run_rules(
 mod tests;
 mod verification;
 
+pub(crate) use fixing::fix_owned;
 pub use fixing::{fix_in, fix_path, fix_text, fix_with, FixOutcome, RejectedFix, MAX_FIX_ROUNDS};
 pub use parts::{check_in_parts, PART_BYTES};
 
@@ -97,16 +98,30 @@ fn check_whole(text: &str, settings: &Settings, surroundings: Surroundings<'_>) 
     let transcript = parser::parse(text);
     let whole_file = WholeFile::new(
         text,
-        transcript
-            .messages
-            .iter()
-            .map(|message| message.header.clone()),
+        surroundings.path,
+        transcript.front_matter.as_ref(),
+        outline(&transcript),
     );
     let diagnostics = run_rules(text, &transcript, &whole_file, settings, surroundings);
     let mut suppressions = crate::suppression::Gathered::new(text);
     suppressions.add(text, transcript.body_lines());
     drop(transcript);
-    finish(text, settings, suppressions, diagnostics)
+    finish(text, settings, surroundings, suppressions, diagnostics)
+}
+
+/// The message headers and day headings of a parsed text, in order, as
+/// [`parser::outline`] gives them.
+fn outline(transcript: &crate::model::Transcript) -> Vec<parser::OutlineItem> {
+    let mut headings = transcript.day_headings.iter().peekable();
+    let mut items = Vec::with_capacity(transcript.messages.len() + transcript.day_headings.len());
+    for message in &transcript.messages {
+        while let Some(heading) = headings.next_if(|h| h.span.start < message.header.span.start) {
+            items.push(parser::OutlineItem::DayHeading(heading.clone()));
+        }
+        items.push(parser::OutlineItem::Header(message.header.clone()));
+    }
+    items.extend(headings.cloned().map(parser::OutlineItem::DayHeading));
+    items
 }
 
 /// The configured severities, the suppression comments, and the order:
@@ -114,13 +129,18 @@ fn check_whole(text: &str, settings: &Settings, surroundings: Surroundings<'_>) 
 fn finish(
     text: &str,
     settings: &Settings,
+    surroundings: Surroundings<'_>,
     suppressions: crate::suppression::Gathered,
     mut diagnostics: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     for diagnostic in &mut diagnostics {
         diagnostic.severity = settings.severity(diagnostic.rule);
     }
-    let mut diagnostics = suppressions.apply(text, diagnostics, settings);
+    let rules_run = crate::suppression::RulesRun {
+        settings,
+        online: surroundings.online.is_some(),
+    };
+    let mut diagnostics = suppressions.apply(text, diagnostics, rules_run);
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.span.end, a.rule.code).cmp(&(b.span.start, b.span.end, b.rule.code))
     });

@@ -30,7 +30,8 @@ pub fn check_in_parts(
     if parts.len() <= 1 {
         return check_whole(text, settings, surroundings);
     }
-    let whole_file = WholeFile::new(text, parser::headers(text));
+    let (front_matter, outline) = parser::outline(text);
+    let whole_file = WholeFile::new(text, surroundings.path, front_matter.as_ref(), outline);
     let mut suppressions = crate::suppression::Gathered::new(text);
     let mut diagnostics = Vec::new();
     for (i, own) in parts.iter().enumerate() {
@@ -77,7 +78,7 @@ pub fn check_in_parts(
                 .filter(|line| is_own(line.span.start)),
         );
     }
-    finish(text, settings, suppressions, diagnostics)
+    finish(text, settings, surroundings, suppressions, diagnostics)
 }
 
 /// Where each part of a text starts and ends: the first at 0, each other

@@ -1,5 +1,5 @@
 use super::fix_text;
-use super::verification::{verify_kept_bytes, verify_line_structure};
+use super::verification::{verify_kept_bytes, verify_line_structure, verify_messages};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::rules::{registry, Rule};
@@ -33,6 +33,7 @@ static GOOD_AND_BAD: crate::rules::RuleMeta = crate::rules::RuleMeta {
     fix: crate::rules::FixAvailability::Always,
     default_enabled: true,
     options: None,
+    retired_options: &[],
     doc: "",
 };
 
@@ -197,4 +198,53 @@ fn a_change_outside_the_edits_is_caught() {
     assert!(verify_kept_bytes("t", before, after, &edits).is_err());
     let edits = [Edit::replace(2..3, "B")];
     assert!(verify_kept_bytes("t", before, after, &edits).is_ok());
+}
+
+#[test]
+fn every_header_after_a_round_is_a_header_from_before() {
+    let text = "> 07:00:00  a\n   \nx\n> 07:00:01  b\n   \ny\n> 07:00:02  c\n   \nz\n";
+    let (b, c) = (
+        text.find("> 07:00:01").unwrap(),
+        text.find("> 07:00:02").unwrap(),
+    );
+    let at = |s: &str| text.find(s).unwrap();
+    let verify = |edits: &[Edit], removed: usize| {
+        let mut after = text.to_string();
+        for edit in edits.iter().rev() {
+            after.replace_range(edit.span.clone(), &edit.content);
+        }
+        verify_messages("t", text, &after, edits, removed).map_err(|err| err.to_string())
+    };
+    // Edits in every body, one that grows and one that shrinks.
+    let bodies = [
+        Edit::replace(at("x")..at("x") + 1, "xx"),
+        Edit::replace(at("y")..at("y") + 1, "Y"),
+        Edit::replace(at("z")..at("z") + 1, ""),
+    ];
+    verify(&bodies, 0).unwrap();
+    // A header rewritten from its start is the header it was.
+    verify(&[Edit::replace(0..13, "> 07:00:00  A")], 0).unwrap();
+    // A whole message removed, as declared, between edits that move the rest.
+    let removal = [
+        bodies[0].clone(),
+        Edit::replace(b..c, ""),
+        bodies[2].clone(),
+    ];
+    verify(&removal, 1).unwrap();
+    let err = verify(&removal, 0).unwrap_err();
+    assert!(err.contains("3 messages would become 2"), "{err}");
+    // A header line inserted right before another: both sit where a header
+    // was, but there is one message more than before.
+    let err = verify(&[Edit::insert(b, "> 08:00:00  d\n")], 0).unwrap_err();
+    assert!(err.contains("3 messages would become 4"), "{err}");
+    // A header inside inserted text, after edits that moved the text.
+    let inserted = [
+        bodies[0].clone(),
+        Edit::insert(at("y"), "y\n> 08:00:00  d\n"),
+    ];
+    let err = verify(&inserted, 0).unwrap_err();
+    assert!(
+        err.contains("near line 7 would make a line into a message header"),
+        "{err}"
+    );
 }

@@ -21,31 +21,56 @@ pub(super) struct IntendedChanges {
     pub(super) line_endings: bool,
 }
 
+/// What the fixed text as a whole must keep of the original: its messages
+/// (but those a fix declared it removes), its BOM and its line-ending
+/// style. Taken from the original before the first round replaces it, so
+/// that the original need not be held to the end.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Shape {
+    messages: usize,
+    bom: bool,
+    line_ending: LineEnding,
+}
+
+impl Shape {
+    pub(super) fn of(text: &str) -> Self {
+        Self {
+            messages: parser::headers(text).count(),
+            bom: text.starts_with('\u{feff}'),
+            line_ending: LineEnding::detect(text),
+        }
+    }
+}
+
 /// The fixed text keeps every message (but those a fix declared it
 /// removes), its line-ending style and its BOM. Each round was verified
 /// already; this checks the whole against the original once more.
 pub(super) fn verify_whole(
     name: &str,
-    original: &str,
+    original: Shape,
     fixed: &str,
     removed_messages: usize,
     intended: IntendedChanges,
 ) -> Result<(), Error> {
-    let before = parser::header_starts(original).len();
-    let after = parser::header_starts(fixed).len();
-    if before.checked_sub(removed_messages) != Some(after) {
+    let (before, after) = (original, Shape::of(fixed));
+    if before.messages.checked_sub(removed_messages) != Some(after.messages) {
         return Err(verification_error(
             name,
-            format!("{before} messages became {after}, but the fixes removed {removed_messages}"),
+            format!(
+                "{} messages became {}, but the fixes removed {removed_messages}",
+                before.messages, after.messages
+            ),
         ));
     }
-    if !intended.bom && original.starts_with('\u{feff}') != fixed.starts_with('\u{feff}') {
+    if !intended.bom && before.bom != after.bom {
         return Err(verification_error(name, "the byte order mark changed"));
     }
-    let (ending_before, ending_after) = (LineEnding::detect(original), LineEnding::detect(fixed));
     // Removing a line may leave a file with no line break at all; otherwise
     // the style must be the one the file had.
-    if !intended.line_endings && ending_before != ending_after && ending_after != LineEnding::None {
+    if !intended.line_endings
+        && before.line_ending != after.line_ending
+        && after.line_ending != LineEnding::None
+    {
         return Err(verification_error(name, "line endings changed"));
     }
     Ok(())
@@ -244,15 +269,24 @@ pub(super) fn verify_line_structure(
 /// a header that was there before (found through the edits, not inside
 /// text a fix inserted), and there are exactly as many fewer as the fixes
 /// declared they remove.
-fn verify_messages(
+///
+/// The headers of both texts are walked side by side, never gathered: the
+/// place each header after the round comes from never goes backwards (the
+/// text between edits keeps its order), so the headers before are passed
+/// once. Two vectors of every header's position would cost as much as a
+/// tenth of a large file while both texts are held.
+pub(super) fn verify_messages(
     name: &str,
     before: &str,
     after: &str,
     edits: &[Edit],
     removed_messages: usize,
 ) -> Result<(), Error> {
-    let headers_before = parser::header_starts(before);
-    let headers_after = parser::header_starts(after);
+    let mut headers_before = parser::headers(before)
+        .map(|header| header.span.start)
+        .peekable();
+    let mut count_before = 0;
+    let mut count_after = 0;
     let mut edits: Vec<&Edit> = edits.iter().collect();
     edits.sort_by_key(|e| (e.span.start, e.span.end));
     // (start and end of each edit's content in the text after, end before).
@@ -267,7 +301,8 @@ fn verify_messages(
             edit.span.clone(),
         ));
     }
-    for &header in &headers_after {
+    for header in parser::headers(after).map(|header| header.span.start) {
+        count_after += 1;
         // The last edit whose content starts at or before the header.
         let index = placed.partition_point(|(start, _, _)| *start <= header);
         let origin = match index.checked_sub(1).map(|i| &placed[i]) {
@@ -279,7 +314,16 @@ fn verify_messages(
             // Inside text a fix inserted.
             Some(_) => None,
         };
-        if origin.is_none_or(|at| headers_before.binary_search(&at).is_err()) {
+        // The headers before it are passed (and counted); the next one
+        // stays, since two headers after may come from one before (a line
+        // inserted right before a header).
+        let found = origin.is_some_and(|at| {
+            while headers_before.next_if(|&start| start < at).is_some() {
+                count_before += 1;
+            }
+            headers_before.peek() == Some(&at)
+        });
+        if !found {
             return Err(verification_error(
                 name,
                 format!(
@@ -289,13 +333,12 @@ fn verify_messages(
             ));
         }
     }
-    if headers_before.len().checked_sub(removed_messages) != Some(headers_after.len()) {
+    count_before += headers_before.count();
+    if count_before.checked_sub(removed_messages) != Some(count_after) {
         return Err(verification_error(
             name,
             format!(
-                "{} messages would become {}, but the fixes remove {removed_messages}",
-                headers_before.len(),
-                headers_after.len()
+                "{count_before} messages would become {count_after}, but the fixes remove {removed_messages}"
             ),
         ));
     }

@@ -19,6 +19,10 @@ struct Entry {
     /// Seconds since the Unix epoch.
     checked: u64,
     verdict: Verdict,
+    /// The options the verdict was judged by ([`super::OnlineSettings::judgement`]):
+    /// empty for the defaults.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    judged: String,
 }
 
 #[derive(Debug)]
@@ -26,6 +30,7 @@ pub(crate) struct Cache {
     dir: PathBuf,
     max_age: Duration,
     now: u64,
+    judgement: String,
     entries: BTreeMap<String, Entry>,
 }
 
@@ -35,9 +40,10 @@ fn unix_seconds(time: SystemTime) -> u64 {
 
 impl Cache {
     /// The cache as the last run left it, keeping only results younger than
-    /// `max_age`; a missing or unreadable file is an empty cache (it is
-    /// rewritten on [`Cache::save`]).
-    pub(crate) fn open(settings: &CacheSettings, now: SystemTime) -> Self {
+    /// `max_age` and judged by the same options (`judgement`: another
+    /// `accept` may judge the same answer otherwise); a missing or
+    /// unreadable file is an empty cache (it is rewritten on [`Cache::save`]).
+    pub(crate) fn open(settings: &CacheSettings, judgement: &str, now: SystemTime) -> Self {
         let now = unix_seconds(now);
         let mut entries: BTreeMap<String, Entry> =
             // Bounded like every read: a cache replaced by a FIFO or a huge
@@ -48,12 +54,14 @@ impl Cache {
                 .unwrap_or_default();
         entries.retain(|_, entry| {
             now.saturating_sub(entry.checked) < settings.max_age.as_secs()
-                && !entry.verdict.is_transient()
+                && entry.verdict.lasts()
+                && entry.judged == judgement
         });
         Self {
             dir: settings.dir.clone(),
             max_age: settings.max_age,
             now,
+            judgement: judgement.to_string(),
             entries,
         }
     }
@@ -62,12 +70,13 @@ impl Cache {
         self.entries.get(url).map(|entry| &entry.verdict)
     }
 
-    /// Keeps a fresh verdict, unless it is transient.
+    /// Keeps a fresh verdict, unless it is transient or a refusal.
     pub(crate) fn record(&mut self, url: &str, verdict: &Verdict) {
-        if !verdict.is_transient() && !self.max_age.is_zero() {
+        if verdict.lasts() && !self.max_age.is_zero() {
             let entry = Entry {
                 checked: self.now,
                 verdict: verdict.clone(),
+                judged: self.judgement.clone(),
             };
             self.entries.insert(url.to_string(), entry);
         }
@@ -98,15 +107,20 @@ mod tests {
             max_age: Duration::from_secs(100),
         };
         let start = SystemTime::now();
-        let mut cache = Cache::open(&settings, start);
+        let mut cache = Cache::open(&settings, "", start);
         cache.record("http://a/ok", &Verdict::Ok);
         cache.record("http://a/404", &Verdict::Broken(Failure::Status(404)));
         cache.record("http://a/503", &Verdict::Broken(Failure::Status(503)));
         cache.record("http://a/slow", &Verdict::Broken(Failure::Timeout));
+        let refused = Failure::Refused {
+            address: "127.0.0.1".parse().unwrap(),
+            redirect: None,
+        };
+        cache.record("http://a/private", &Verdict::Broken(refused));
         cache.save().unwrap();
         assert!(settings.dir.join(".gitignore").is_file());
 
-        let later = Cache::open(&settings, start + Duration::from_secs(99));
+        let later = Cache::open(&settings, "", start + Duration::from_secs(99));
         assert_eq!(later.get("http://a/ok"), Some(&Verdict::Ok));
         assert_eq!(
             later.get("http://a/404"),
@@ -114,9 +128,20 @@ mod tests {
         );
         assert_eq!(later.get("http://a/503"), None);
         assert_eq!(later.get("http://a/slow"), None);
+        assert_eq!(later.get("http://a/private"), None);
 
-        let expired = Cache::open(&settings, start + Duration::from_secs(100));
+        let expired = Cache::open(&settings, "", start + Duration::from_secs(100));
         assert_eq!(expired.get("http://a/ok"), None);
+
+        // Judged by other options: not this run's answer.
+        let other = Cache::open(&settings, "accept=200,404", start);
+        assert_eq!(other.get("http://a/404"), None);
+        let mut other = other;
+        other.record("http://a/404", &Verdict::Ok);
+        other.save().unwrap();
+        let again = Cache::open(&settings, "accept=200,404", start);
+        assert_eq!(again.get("http://a/404"), Some(&Verdict::Ok));
+        assert_eq!(Cache::open(&settings, "", start).get("http://a/404"), None);
     }
 
     #[test]
@@ -127,7 +152,7 @@ mod tests {
             dir: dir.path().to_path_buf(),
             max_age: Duration::from_secs(100),
         };
-        let cache = Cache::open(&settings, SystemTime::now());
+        let cache = Cache::open(&settings, "", SystemTime::now());
         assert!(cache.entries.is_empty());
         cache.save().unwrap();
         assert_eq!(

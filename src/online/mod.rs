@@ -4,30 +4,39 @@
 //! Nothing here runs unless asked: without `--online` chatlint makes no
 //! request at all. With it, [`check`] takes the transcripts whose settings
 //! enable `unreachable-image`, collects the distinct [`Target`]s of their
-//! images, answers what it can from the cache (see [`OnlineSettings::cache`]),
-//! and requests the rest once each on a bounded pool of threads, with a global
-//! and a per-host limit, retries and backoff. The [`Verdicts`] then go to the
-//! rule in its context ([`crate::Surroundings`], passed to
-//! [`crate::check_in`] and [`crate::fix_in`]), and it reports from them like
-//! any rule:
-//! selectable, suppressible, with its fixes applied by the one fix engine.
+//! images (but not of those whose finding a suppression comment would hide:
+//! the same [`crate::suppression`] decides, nor URLs that `exclude`
+//! matches), answers what it can from the cache (see
+//! [`OnlineSettings::cache`]), and requests the rest once each on a bounded
+//! pool of threads, with a global and a per-host limit, retries and backoff:
+//! never at a private, loopback or link-local address unless allowed
+//! (`address`), verifying HTTPS against the platform's certificate store
+//! (`roots`). The [`Verdicts`] then go to the rule in its context
+//! ([`crate::Surroundings`], passed to [`crate::check_in`] and
+//! [`crate::fix_in`]), and it reports from them like any rule: selectable,
+//! suppressible, with its fixes applied by the one fix engine.
 
+mod accept;
+mod address;
 mod cache;
+mod exclude;
 mod options;
 mod pool;
 mod probe;
+mod roots;
 mod verdict;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use url::Url;
 
+pub use address::non_public;
 pub use options::{
-    CacheSettings, OnlineConfig, OnlineSettings, Seconds, DEFAULT_CACHE_DIR, DEFAULT_CACHE_MAX_AGE,
-    DEFAULT_CONCURRENCY, DEFAULT_PER_HOST_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF,
-    DEFAULT_TIMEOUT,
+    AcceptedStatuses, CacheSettings, OnlineConfig, OnlineSettings, Seconds, UrlPattern,
+    DEFAULT_CACHE_DIR, DEFAULT_CACHE_MAX_AGE, DEFAULT_CONCURRENCY, DEFAULT_PER_HOST_CONCURRENCY,
+    DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF, DEFAULT_TIMEOUT,
 };
 pub use verdict::{Failure, Verdict};
 
@@ -110,6 +119,8 @@ fn local_path(root: &Path, destination: &str) -> Option<PathBuf> {
 pub struct Verdicts {
     site_root: Option<PathBuf>,
     by_target: HashMap<Target, Verdict>,
+    /// Targets not requested: a suppression comment covers every image of them.
+    withheld: HashSet<Target>,
 }
 
 impl Verdicts {
@@ -119,44 +130,56 @@ impl Verdicts {
             .get(&Target::of(destination, self.site_root.as_deref())?)
     }
 
+    /// Whether an image destination was not requested because a
+    /// suppression comment covers every image of it.
+    pub fn is_withheld(&self, destination: &str) -> bool {
+        Target::of(destination, self.site_root.as_deref())
+            .is_some_and(|target| self.withheld.contains(&target))
+    }
+
     /// Every target and its verdict, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (&Target, &Verdict)> {
         self.by_target.iter()
     }
 }
 
-/// Checks the images of `texts`, each distinct target once. Local files are
-/// looked up; URLs are taken from the cache while fresh, else requested, and
-/// what lasts is cached. Failing to write the cache is the error returned
-/// beside the verdicts.
+/// An image to check: its destination as written, and whether a
+/// suppression comment covers its finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageUse<'a> {
+    pub destination: &'a str,
+    pub suppressed: bool,
+}
+
+/// Checks `images`, each distinct target once, leaving out those that a
+/// suppression comment covers wherever they are used (they are withheld)
+/// and those `exclude` matches. Local files are looked up; URLs are taken
+/// from the cache while fresh, else requested, and what lasts is cached.
+/// Failing to write the cache is the error returned beside the verdicts.
 pub fn check<'a>(
-    texts: impl IntoIterator<Item = &'a str>,
+    images: impl IntoIterator<Item = ImageUse<'a>>,
     settings: &OnlineSettings,
 ) -> (Verdicts, Option<Error>) {
-    use rayon::prelude::*;
     let site_root = settings.site_root.as_deref();
-    // Parsed in parallel, as `check` parses them.
-    let texts: Vec<&str> = texts.into_iter().collect();
-    let targets: BTreeSet<Target> = texts
-        .par_iter()
-        .map(|text| {
-            crate::parser::parse(text)
-                .images()
-                .filter_map(|image| Target::of(&text[image.destination_span.clone()], site_root))
-                .collect::<BTreeSet<_>>()
-        })
-        .reduce(BTreeSet::new, |mut all, more| {
-            all.extend(more);
-            all
-        });
+    let mut targets = BTreeSet::new();
+    let mut requested = BTreeSet::new();
+    for image in images {
+        if let Some(target) = Target::of(image.destination, site_root) {
+            if !image.suppressed {
+                requested.insert(target.clone());
+            }
+            targets.insert(target);
+        }
+    }
+    let withheld = targets.difference(&requested).cloned().collect();
 
     let mut cache = settings
         .cache
         .as_ref()
-        .map(|settings| cache::Cache::open(settings, SystemTime::now()));
+        .map(|cache| cache::Cache::open(cache, &settings.judgement(), SystemTime::now()));
     let mut by_target = HashMap::new();
     let mut requests = Vec::new();
-    for target in targets {
+    for target in requested {
         match target {
             Target::Local(path) => {
                 let verdict = if path.is_file() {
@@ -166,6 +189,8 @@ pub fn check<'a>(
                 };
                 by_target.insert(Target::Local(path), verdict);
             }
+            // Neither requested nor reported: no verdict.
+            Target::Remote(url) if exclude::excludes(&settings.exclude, &url) => {}
             Target::Remote(url) => match cache.as_ref().and_then(|cache| cache.get(&url)) {
                 Some(verdict) => {
                     by_target.insert(Target::Remote(url), verdict.clone());
@@ -196,6 +221,7 @@ pub fn check<'a>(
     let verdicts = Verdicts {
         site_root: settings.site_root.clone(),
         by_target,
+        withheld,
     };
     (verdicts, cache_error)
 }
@@ -253,7 +279,14 @@ mod tests {
             cache: None,
             ..OnlineSettings::default()
         };
-        let (verdicts, error) = check([text], &settings);
+        let images = crate::parser::parse(text)
+            .images()
+            .map(|image| ImageUse {
+                destination: &text[image.destination_span.clone()],
+                suppressed: false,
+            })
+            .collect::<Vec<_>>();
+        let (verdicts, error) = check(images, &settings);
         assert!(error.is_none());
         assert_eq!(verdicts.get("/img/here.png"), Some(&Verdict::Ok));
         assert_eq!(
@@ -268,5 +301,37 @@ mod tests {
             Some(&Verdict::Broken(Failure::HostNotFound))
         );
         assert_eq!(verdicts.iter().count(), 3);
+    }
+
+    #[test]
+    fn suppressed_and_excluded_targets_are_not_requested() {
+        let image = |destination, suppressed| ImageUse {
+            destination,
+            suppressed,
+        };
+        // Names under .invalid are answered without a DNS query.
+        let images = [
+            image("http://a.invalid/x.png", true),
+            image("http://b.invalid/x.png", true),
+            image("http://b.invalid/x.png#again", false),
+            image("http://c.invalid/skip/x.png", false),
+        ];
+        let settings = OnlineSettings {
+            cache: None,
+            exclude: vec!["/skip/".parse().unwrap()],
+            ..OnlineSettings::default()
+        };
+        let (verdicts, _) = check(images, &settings);
+        assert_eq!(verdicts.get("http://a.invalid/x.png"), None);
+        assert!(verdicts.is_withheld("http://a.invalid/x.png"));
+        // Also used where no comment covers it: requested.
+        assert_eq!(
+            verdicts.get("http://b.invalid/x.png"),
+            Some(&Verdict::Broken(Failure::HostNotFound))
+        );
+        assert!(!verdicts.is_withheld("http://b.invalid/x.png"));
+        assert_eq!(verdicts.get("http://c.invalid/skip/x.png"), None);
+        assert!(!verdicts.is_withheld("http://c.invalid/skip/x.png"));
+        assert_eq!(verdicts.iter().count(), 1);
     }
 }

@@ -1,12 +1,16 @@
 //! The online checks' knobs: the `online:` section of `.chatlint.yaml` and the
 //! same options on the command line, which wins.
 
+use std::net::IpAddr;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use serde::Deserialize;
+
+pub use super::accept::AcceptedStatuses;
+pub use super::exclude::UrlPattern;
 
 pub const DEFAULT_CONCURRENCY: usize = 16;
 pub const DEFAULT_PER_HOST_CONCURRENCY: usize = 4;
@@ -54,6 +58,29 @@ pub struct OnlineConfig {
     /// (without it they are not checked).
     #[cfg_attr(feature = "cli", arg(long, value_name = "DIR"))]
     pub site_root: Option<PathBuf>,
+    /// Image URLs never requested nor reported: regular expressions, each
+    /// searched for anywhere in the URL (as lychee's `--exclude`). Repeat
+    /// the flag for more; the command line's replace the configuration's.
+    #[cfg_attr(feature = "cli", arg(long = "exclude-url", value_name = "REGEX"))]
+    pub exclude: Option<Vec<UrlPattern>>,
+    /// HTTP statuses that count as reachable, codes and ranges:
+    /// `200..=299,403` (`A..B` leaves B out) [default: 200..=299].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "CODES"))]
+    pub accept: Option<AcceptedStatuses>,
+    /// Request private, loopback, link-local and other non-public
+    /// addresses too (refused by default, after DNS and at each redirect);
+    /// `--allow-private=false` overrides the configuration [default: false].
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            long,
+            value_name = "BOOL",
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = "true"
+        )
+    )]
+    pub allow_private: Option<bool>,
 }
 
 impl OnlineConfig {
@@ -68,6 +95,9 @@ impl OnlineConfig {
             cache_dir: self.cache_dir.or(base.cache_dir),
             cache_max_age: self.cache_max_age.or(base.cache_max_age),
             site_root: self.site_root.or(base.site_root),
+            exclude: self.exclude.or(base.exclude),
+            accept: self.accept.or(base.accept),
+            allow_private: self.allow_private.or(base.allow_private),
         }
     }
 
@@ -124,6 +154,17 @@ pub struct OnlineSettings {
     /// `None` with `--no-cache`: nothing is read or written.
     pub cache: Option<CacheSettings>,
     pub site_root: Option<PathBuf>,
+    /// URLs never requested (`exclude`).
+    pub exclude: Vec<UrlPattern>,
+    pub accept: AcceptedStatuses,
+    /// Whether non-public addresses may be requested ([`super::non_public`]).
+    pub allow_private: bool,
+    /// Names answered from here rather than by DNS, as `curl --resolve`
+    /// does (where chatlint resolves names: not through a proxy), and
+    /// allowed whatever their address: whoever runs the check chose them.
+    /// For tests and programs that embed chatlint; not in the
+    /// configuration, which a pull request can change.
+    pub hosts: Vec<(String, IpAddr)>,
 }
 
 impl Default for OnlineSettings {
@@ -149,6 +190,19 @@ impl OnlineSettings {
         Self::from_config(command_line.clone().over(from_files), use_cache)
     }
 
+    /// The options that judge an answer, for the cache: a verdict found
+    /// under others is not this run's. Empty for the defaults.
+    pub(crate) fn judgement(&self) -> String {
+        let mut judgement = Vec::new();
+        if self.accept != AcceptedStatuses::default() {
+            judgement.push(format!("accept={}", self.accept));
+        }
+        if self.allow_private {
+            judgement.push("allow-private".to_string());
+        }
+        judgement.join(";")
+    }
+
     fn from_config(config: OnlineConfig, use_cache: bool) -> Self {
         let seconds = |s: Option<Seconds>, default| s.map_or(default, |s| s.0);
         Self {
@@ -170,6 +224,10 @@ impl OnlineSettings {
                     .map_or(DEFAULT_CACHE_MAX_AGE, Duration::from_secs),
             }),
             site_root: config.site_root,
+            exclude: config.exclude.unwrap_or_default(),
+            accept: config.accept.unwrap_or_default(),
+            allow_private: config.allow_private.unwrap_or(false),
+            hosts: Vec::new(),
         }
     }
 }

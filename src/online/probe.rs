@@ -1,12 +1,18 @@
 //! One attempt at one URL: a HEAD request (a ranged GET where HEAD is
 //! refused), following redirects one hop at a time so that each is seen.
 
+use std::net::IpAddr;
 use std::time::{Duration, SystemTime};
 
+use ureq::tls::TlsConfig;
+use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::transport::DefaultConnector;
 use ureq::Agent;
 use url::Url;
 
-use super::options::OnlineSettings;
+use super::address::{refusal, GuardedResolver, Refusal};
+use super::options::{AcceptedStatuses, OnlineSettings};
+use super::roots::Roots;
 use super::verdict::{Failure, Verdict};
 use super::MAX_REDIRECTS;
 
@@ -32,6 +38,8 @@ pub(crate) enum Attempt {
 #[derive(Debug)]
 pub(crate) struct Probe {
     agent: Agent,
+    accept: AcceptedStatuses,
+    allow_private: bool,
 }
 
 /// What one response said.
@@ -68,9 +76,22 @@ impl Probe {
             .max_idle_connections(settings.concurrency)
             .max_idle_connections_per_host(settings.per_host_concurrency)
             .user_agent(USER_AGENT)
+            .tls_config(
+                TlsConfig::builder()
+                    .root_certs(Roots::detect().root_certs())
+                    .build(),
+            )
             .build();
+        // Each name is judged by what it resolves to, where ureq resolves it.
+        let resolver = GuardedResolver {
+            allow_private: settings.allow_private,
+            hosts: settings.hosts.clone(),
+            system: DefaultResolver::default(),
+        };
         Self {
-            agent: config.into(),
+            agent: Agent::with_parts(config, DefaultConnector::default(), resolver),
+            accept: settings.accept.clone(),
+            allow_private: settings.allow_private,
         }
     }
 
@@ -84,52 +105,65 @@ impl Probe {
         loop {
             let answer = match self.request(&current) {
                 Ok(answer) => answer,
-                Err(error) => return classify(error),
+                // A hop after the first is named: that is where it failed.
+                Err(error) => return classify(error, (current != url).then_some(&current)),
             };
             let status = answer.status;
             let broken = |failure| Attempt::Done(Verdict::Broken(failure));
-            match status {
-                200..=299 => {
-                    return Attempt::Done(match moved {
-                        Some((to, status)) => Verdict::Moved { to, status },
-                        None => Verdict::Ok,
-                    })
+            // A redirect is followed whatever `accept` says: it judges
+            // where the chain ends.
+            let next = match status {
+                301 | 302 | 303 | 307 | 308 => answer
+                    .location
+                    .and_then(|location| Url::parse(&current).ok()?.join(&location).ok()),
+                _ => None,
+            };
+            if let Some(next) = next.map(String::from) {
+                if visited.contains(&next) {
+                    return broken(Failure::RedirectLoop);
                 }
-                301 | 302 | 303 | 307 | 308 => {
-                    let next = answer
-                        .location
-                        .and_then(|location| Url::parse(&current).ok()?.join(&location).ok());
-                    let Some(next) = next.map(String::from) else {
-                        return broken(Failure::Status(status));
-                    };
-                    if visited.contains(&next) {
-                        return broken(Failure::RedirectLoop);
-                    }
-                    if visited.len() > MAX_REDIRECTS {
-                        return broken(Failure::TooManyRedirects);
-                    }
-                    only_permanent &= matches!(status, 301 | 308);
-                    if only_permanent {
-                        let first = moved.map_or(status, |(_, first)| first);
-                        moved = Some((next.clone(), first));
-                    }
-                    visited.push(next.clone());
-                    current = next;
+                if visited.len() > MAX_REDIRECTS {
+                    return broken(Failure::TooManyRedirects);
                 }
-                408 | 429 | 500..=599 => {
-                    return Attempt::Retry {
-                        failure: Failure::Status(status),
-                        retry_after: answer.retry_after,
-                    }
+                only_permanent &= matches!(status, 301 | 308);
+                if only_permanent {
+                    let first = moved.map_or(status, |(_, first)| first);
+                    moved = Some((next.clone(), first));
                 }
-                _ => return broken(Failure::Status(status)),
+                visited.push(next.clone());
+                current = next;
+                continue;
             }
+            if self.accept.contains(status) {
+                return Attempt::Done(match moved {
+                    Some((to, status)) => Verdict::Moved { to, status },
+                    None => Verdict::Ok,
+                });
+            }
+            return match status {
+                408 | 429 | 500..=599 => Attempt::Retry {
+                    failure: Failure::Status(status),
+                    retry_after: answer.retry_after,
+                },
+                _ => broken(Failure::Status(status)),
+            };
         }
     }
 
     fn request(&self, url: &str) -> Result<Answer, ureq::Error> {
         if has_invalid_name(url) {
             return Err(ureq::Error::HostNotFound);
+        }
+        // Judged here as well as by the resolver: through a proxy, ureq
+        // resolves no target name, and a literal address goes to the proxy
+        // as it is.
+        let literal = Url::parse(url).ok().and_then(|url| match url.host()? {
+            url::Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
+            url::Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
+            url::Host::Domain(_) => None,
+        });
+        if let Some(refusal) = refusal(literal, self.allow_private) {
+            return Err(ureq::Error::Other(Box::new(refusal)));
         }
         let head = self.agent.head(url).call()?;
         if !matches!(head.status().as_u16(), 405 | 501) {
@@ -153,7 +187,9 @@ fn has_invalid_name(url: &str) -> bool {
         })
 }
 
-fn classify(error: ureq::Error) -> Attempt {
+/// What a request's error means; `redirect` is the URL it was for when
+/// that was a redirect's, not the image's own.
+fn classify(error: ureq::Error, redirect: Option<&str>) -> Attempt {
     let done = |failure| Attempt::Done(Verdict::Broken(failure));
     let timeout = Attempt::Retry {
         failure: Failure::Timeout,
@@ -162,6 +198,13 @@ fn classify(error: ureq::Error) -> Attempt {
     match error {
         ureq::Error::Timeout(_) => timeout,
         ureq::Error::HostNotFound => done(Failure::HostNotFound),
+        ureq::Error::Other(other) if other.is::<Refusal>() => {
+            let Refusal(address) = *other.downcast::<Refusal>().expect("checked above");
+            done(Failure::Refused {
+                address,
+                redirect: redirect.map(str::to_string),
+            })
+        }
         ureq::Error::Io(error) => {
             // rustls reports a failed handshake through the stream, as I/O.
             let tls = error

@@ -1,6 +1,7 @@
 //! What checking one image found.
 
 use std::fmt;
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,12 @@ impl Verdict {
     pub fn is_transient(&self) -> bool {
         matches!(self, Verdict::Broken(failure) if failure.is_transient())
     }
+
+    /// Whether the cache keeps it: not a transient failure, nor a refusal
+    /// (what a name resolves to changes, and a refused URL was not asked).
+    pub fn lasts(&self) -> bool {
+        !self.is_transient() && !matches!(self, Verdict::Broken(Failure::Refused { .. }))
+    }
 }
 
 /// Why an image does not load.
@@ -51,6 +58,14 @@ pub enum Failure {
     Network(String),
     /// A relative image whose file is not under the site root.
     Missing(PathBuf),
+    /// Not requested: the host is, or resolves to, a private, loopback,
+    /// link-local or otherwise non-public address, and `allow-private` is
+    /// off. `redirect` is the hop that led there, when it is not the
+    /// image's own URL.
+    Refused {
+        address: IpAddr,
+        redirect: Option<String>,
+    },
 }
 
 impl Failure {
@@ -64,7 +79,8 @@ impl Failure {
             | Failure::TooManyRedirects
             | Failure::HostNotFound
             | Failure::Tls(_)
-            | Failure::Missing(_) => false,
+            | Failure::Missing(_)
+            | Failure::Refused { .. } => false,
         }
     }
 }
@@ -94,6 +110,13 @@ impl fmt::Display for Failure {
             Failure::Tls(reason) => write!(f, "fails its TLS handshake ({reason})"),
             Failure::Network(reason) => write!(f, "fails ({reason})"),
             Failure::Missing(path) => write!(f, "names a missing file, {}", path.display()),
+            Failure::Refused { address, redirect } => {
+                let refusal = super::address::Refusal(*address);
+                match redirect {
+                    None => write!(f, "refused: {refusal}"),
+                    Some(url) => write!(f, "refused: redirects to {url}, which {refusal}"),
+                }
+            }
         }
     }
 }

@@ -58,7 +58,13 @@ impl<'a> Excerpt<'a> {
 
         let mut excerpt = Self {
             source,
-            text: String::new(),
+            // Room for the lines shown whole (long ones are cut to less).
+            text: String::with_capacity(
+                index
+                    .line_start(last_line + 1)
+                    .saturating_sub(index.line_start(first_line))
+                    .min(4096),
+            ),
             first_line,
             segments: Vec::new(),
         };

@@ -101,6 +101,21 @@ pub(crate) fn is_date_shape(word: &str) -> bool {
     digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2)
 }
 
+/// The date of a file's messages before any day heading: its front
+/// matter's `date` as written (`front_matter_date`, quotes aside), else the
+/// date its file name starts with (`2017-08-25-chat.md`). `check` and
+/// `convert` date messages by it alike.
+pub fn file_date(front_matter_date: Option<&str>, path: Option<&std::path::Path>) -> Option<Date> {
+    let leading_date = |text: &str| text.get(..10).and_then(parse_date);
+    front_matter_date
+        .and_then(|raw| leading_date(raw.trim_matches(['"', '\''])))
+        .or_else(|| {
+            path.and_then(|path| path.file_name())
+                .and_then(|name| name.to_str())
+                .and_then(leading_date)
+        })
+}
+
 /// A date in `YYYY-MM-DD` form (two-digit fields) that exists in the calendar.
 pub(crate) fn parse_date(word: &str) -> Option<Date> {
     let bytes = word.as_bytes();

@@ -12,8 +12,8 @@ mod inline;
 use crate::model::{BodyLine, DayHeading, Message, Span, Transcript};
 
 pub use front_matter::{fields as front_matter_fields, Field};
+pub use header::{file_date, parse_header, time_candidate};
 pub(crate) use header::{is_date_shape, parse_date, parse_day_heading, parse_strict_time};
-pub use header::{parse_header, time_candidate};
 pub(crate) use inline::{code_spans, parse_inlines};
 
 /// Parses a whole transcript. Offsets in the result index `text` itself
@@ -116,6 +116,46 @@ pub fn headers(text: &str) -> impl Iterator<Item = crate::model::Header> + '_ {
     })
 }
 
+/// What sets the time of the messages after it: a message header or a day
+/// heading (see [`outline`]).
+#[derive(Debug, Clone)]
+pub enum OutlineItem {
+    Header(crate::model::Header),
+    DayHeading(DayHeading),
+}
+
+/// The front matter, then the message headers and day headings of `text`
+/// in order, as [`parse`] finds them, without the rest of the model: what a
+/// file's times need, read once for a file checked in parts.
+pub fn outline(
+    text: &str,
+) -> (
+    Option<crate::model::FrontMatter>,
+    impl Iterator<Item = OutlineItem> + '_,
+) {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = Lines::new(text, start).peekable();
+    let front_matter = front_matter::parse(text, &mut lines);
+    let items = lines.filter_map(move |line| {
+        let content = &text[line.clone()];
+        if content.starts_with('>') {
+            if let Some(header) = parse_header(text, line.clone()) {
+                return Some(OutlineItem::Header(header));
+            }
+        }
+        header::parse_day_heading(content)
+            .map(|date| OutlineItem::DayHeading(DayHeading { span: line, date }))
+    });
+    (front_matter, items)
+}
+
+/// The front matter `text` opens with, as [`parse`] reads it, without
+/// reading what follows it.
+pub fn front_matter(text: &str) -> Option<crate::model::FrontMatter> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    front_matter::parse(text, &mut Lines::new(text, start).peekable())
+}
+
 /// Gives the last message the body lines gathered since its header.
 fn close_body(transcript: &mut Transcript, body: &mut Vec<BodyLine>) {
     if let Some(message) = transcript.messages.last_mut() {
@@ -209,6 +249,11 @@ pub struct FenceState {
 impl FenceState {
     /// Feeds one line; returns whether the line belongs to a code fence.
     pub fn update(&mut self, line: &str) -> bool {
+        let first = line.bytes().find(|&b| b != b' ');
+        if self.open.is_none() && !matches!(first, Some(b'`' | b'~')) {
+            // Nearly every line: no fence open, and none opening here.
+            return false;
+        }
         let indent = line.len() - line.trim_start_matches(' ').len();
         let rest = &line[indent..];
         let fence_run = |c: u8| rest.bytes().take_while(|&b| b == c).count();

@@ -24,7 +24,14 @@ use crate::{Error, Settings, SourceFile};
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Input {
     Stdin,
+    /// A file named on the command line: read whatever it holds.
     File(PathBuf),
+    /// A file a walk found under the folder `root` (as given on the command
+    /// line): read only if it is a transcript ([`super::transcripts`]).
+    Found {
+        path: PathBuf,
+        root: Arc<Path>,
+    },
 }
 
 /// The name shown for standard input when `--stdin-filename` does not give one.
@@ -34,11 +41,25 @@ impl Input {
     /// The path whose configuration applies, and that messages name: the
     /// file, or for standard input `--stdin-filename`, else [`STDIN_NAME`].
     pub fn config_path(&self, stdin_filename: Option<&Path>) -> PathBuf {
+        match self.path() {
+            Some(path) => path.to_path_buf(),
+            None => stdin_filename.map_or_else(|| PathBuf::from(STDIN_NAME), Path::to_path_buf),
+        }
+    }
+
+    /// The file's path: none for standard input.
+    pub fn path(&self) -> Option<&Path> {
         match self {
-            Input::File(path) => path.clone(),
-            Input::Stdin => {
-                stdin_filename.map_or_else(|| PathBuf::from(STDIN_NAME), Path::to_path_buf)
-            }
+            Input::File(path) | Input::Found { path, .. } => Some(path),
+            Input::Stdin => None,
+        }
+    }
+
+    /// The folder whose walk found the file: none when it was named.
+    pub fn found_in(&self) -> Option<&Path> {
+        match self {
+            Input::Found { root, .. } => Some(root),
+            Input::File(_) | Input::Stdin => None,
         }
     }
 }
@@ -188,14 +209,18 @@ fn walk(
     }
     // A stable order, whatever the file system returns.
     found.sort();
-    inputs.extend(found.into_iter().map(Input::File));
+    let root: Arc<Path> = Arc::from(root);
+    inputs.extend(found.into_iter().map(|path| Input::Found {
+        path,
+        root: Arc::clone(&root),
+    }));
 }
 
 /// Reads an input of at most `limit` bytes, checking that it is UTF-8.
 /// `stdin_name` names standard input.
 pub fn read(input: &Input, stdin_name: &str, limit: u64) -> Result<SourceFile, Error> {
     match input {
-        Input::File(path) => SourceFile::read(path, limit),
+        Input::File(path) | Input::Found { path, .. } => SourceFile::read(path, limit),
         Input::Stdin => {
             let bytes = crate::input::read_stdin(stdin_name, limit)?;
             SourceFile::from_bytes(stdin_name.to_string(), None, bytes)

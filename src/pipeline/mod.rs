@@ -4,7 +4,8 @@
 //! - A plan ([`check::CheckPlan`], [`convert::ConvertPlan`]) is resolved once
 //!   from what was asked and the configuration: a configuration or selector
 //!   error fails there, before any file is read.
-//! - [`inputs`] says which files a command reads, and reads one.
+//! - [`inputs`] says which files a command reads, and reads one;
+//!   [`transcripts`] which of the files a walk found are transcripts.
 //! - Each file is worked on by one step, in parallel, and the results are
 //!   delivered in the files' order by [`driver::in_order`].
 //! - [`summary`] owns the counts and the exit status, the same in every
@@ -18,5 +19,6 @@ pub mod convert;
 pub mod driver;
 pub mod inputs;
 pub mod summary;
+pub mod transcripts;
 
 pub use summary::ExitStatus;

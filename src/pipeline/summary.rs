@@ -3,6 +3,7 @@
 use crate::output::full::{self, plural};
 use crate::output::statistics::count_each;
 use crate::output::FileReport;
+use crate::pipeline::transcripts::NotTranscript;
 use crate::Applicability;
 
 /// The process's exit status, the same in every command:
@@ -65,7 +66,7 @@ impl Tally {
 }
 
 /// What a `check` run did, for its summary line and exit status.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct CheckSummary {
     /// The findings (after fixing, those that remain).
     pub tally: Tally,
@@ -75,6 +76,9 @@ pub struct CheckSummary {
     pub diffs: usize,
     /// Whether a file failed or an output could not be written.
     pub failed: bool,
+    /// The files walks found that are not transcripts, in order: not
+    /// checked, and not counted in `tally`.
+    pub not_transcripts: Vec<NotTranscript>,
 }
 
 /// What decides the exit status besides the counts.
@@ -175,6 +179,7 @@ mod tests {
             fixed,
             diffs,
             failed,
+            not_transcripts: Vec::new(),
         }
     }
 

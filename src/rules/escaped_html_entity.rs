@@ -32,7 +32,11 @@ declare_rule! {
     /// bare character would change the Markdown (`<` could open an HTML tag,
     /// `&` before a name and `;` would read as an entity, `>` at the start of
     /// a line opens a quote), it writes the entity escaped once (`&lt;`),
-    /// which renders as that character.
+    /// which renders as that character. So it does where the bare character
+    /// could not be seen in the source, or not told from another: a no-break
+    /// or other special space, a zero-width or a control character
+    /// (`&amp;#160;` becomes `&#160;`, never a raw U+00A0 that every diff
+    /// shows as a plain space).
     pub struct EscapedHtmlEntity {
         code: "CL401",
         name: "escaped-html-entity",
@@ -53,14 +57,24 @@ impl Rule for EscapedHtmlEntity {
         // Most files have no `&amp;` at all. (Looked for in the part of the
         // file this model covers: see `Context::transcript`.)
         let covered = &text.as_bytes()[context.transcript.start..context.transcript.end];
-        if amp.find(covered).is_none() {
-            return;
-        }
+        // Where each `&amp;` starts, in order; the lines are in order too,
+        // so a line is searched only when one starts in it (a search per
+        // line cost more than the rule's findings).
+        let mut found = amp
+            .find_iter(covered)
+            .map(|at| context.transcript.start + at)
+            .peekable();
         for line in context.transcript.body_lines().filter(|l| !l.in_code_fence) {
-            let content = &text[line.span.clone()];
-            if amp.find(content.as_bytes()).is_none() {
+            // Those before this line are in none that is searched (a
+            // header, a code fence).
+            while found.next_if(|&at| at < line.span.start).is_some() {}
+            let Some(&next) = found.peek() else {
+                break;
+            };
+            if next >= line.span.end {
                 continue;
             }
+            let content = &text[line.span.clone()];
             let code_spans = crate::parser::code_spans(content);
             let mut search = 0;
             while let Some(found) = amp.find(&content.as_bytes()[search..]) {
@@ -75,8 +89,10 @@ impl Rule for EscapedHtmlEntity {
                 search = start + len;
                 let span = line.span.start + start..line.span.start + start + len;
                 let written = &content[start..start + len];
-                let replacement =
-                    markdown_safe(decoded, &content[..start], &content[start + len..]);
+                let replacement = match hidden_character(decoded) {
+                    Some(_) => escaped_once(written),
+                    None => markdown_safe(decoded, &content[..start], &content[start + len..]),
+                };
                 diagnostics.push(
                     Diagnostic::new(
                         &Self::META,
@@ -86,7 +102,7 @@ impl Rule for EscapedHtmlEntity {
                             once_less(written)
                         ),
                     )
-                    .with_label(format!("meant `{decoded}`"))
+                    .with_label(meant(decoded))
                     .with_help(format!("Write `{replacement}`"))
                     .with_fix(Some(Fix::safe(
                         format!("Replace with `{replacement}`"),
@@ -185,6 +201,55 @@ fn markdown_safe(decoded: char, before: &str, after: &str) -> String {
     }
 }
 
+/// What the entity stands for, in words a reader can see: the character
+/// itself, or the name of one that the source would not show.
+fn meant(decoded: char) -> String {
+    match hidden_character(decoded) {
+        Some(name) => format!("meant {name} (U+{:04X})", u32::from(decoded)),
+        None => format!("meant `{decoded}`"),
+    }
+}
+
+/// `&amp;amp;#160;` → `&#160;`: the entity as written, with every extra
+/// escaping of its `&` undone.
+fn escaped_once(written: &str) -> String {
+    let entity = written
+        .strip_prefix("&amp;")
+        .unwrap_or(written)
+        .trim_start_matches("amp;");
+    format!("&{entity}")
+}
+
+/// The name of a character that would be invisible in the source, or look
+/// like another (a special space like a space): no-break and other special
+/// spaces, zero-width and other format characters, control characters.
+fn hidden_character(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{a0}' => "a no-break space",
+        '\u{202f}' => "a narrow no-break space",
+        '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{205f}' | '\u{3000}' => "a special space",
+        '\u{ad}' => "a soft hyphen",
+        '\u{200b}' => "a zero-width space",
+        '\u{200c}' => "a zero-width non-joiner",
+        '\u{200d}' => "a zero-width joiner",
+        '\u{2060}' => "a word joiner",
+        '\u{feff}' => "a zero-width no-break space",
+        '\u{2028}' => "a line separator",
+        '\u{2029}' => "a paragraph separator",
+        '\u{34f}'
+        | '\u{61c}'
+        | '\u{180e}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2061}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}'
+        | '\u{fff9}'..='\u{fffb}' => "an invisible format character",
+        c if c.is_control() => "a control character",
+        _ => return None,
+    })
+}
+
 /// What a reader sees: the text with one level of escaping undone.
 fn once_less(written: &str) -> String {
     written.replacen("&amp;", "&", 1)
@@ -212,5 +277,22 @@ mod tests {
         assert_eq!(markdown_safe('>', "  ", "b"), "&gt;");
         assert_eq!(markdown_safe('&', "a", "mid=2"), "&");
         assert_eq!(markdown_safe('&', "a", "gt;"), "&amp;");
+    }
+
+    #[test]
+    fn hidden_characters_stay_entities() {
+        assert_eq!(escaped_once("&amp;#160;"), "&#160;");
+        assert_eq!(escaped_once("&amp;amp;amp;#xA0;"), "&#xA0;");
+        assert_eq!(escaped_once("&amp;nbsp;"), "&nbsp;");
+        for c in [
+            '\u{a0}', '\u{3000}', '\u{200b}', '\u{feff}', '\t', '\n', '\u{85}',
+        ] {
+            assert!(hidden_character(c).is_some(), "{c:?}");
+        }
+        for c in ['·', '×', 'Ø', '>', '&', ' ', '中', '\u{fe0f}'] {
+            assert!(hidden_character(c).is_none(), "{c:?}");
+        }
+        assert_eq!(meant('\u{a0}'), "meant a no-break space (U+00A0)");
+        assert_eq!(meant('·'), "meant `·`");
     }
 }

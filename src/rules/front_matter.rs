@@ -100,7 +100,7 @@ impl Rule for FrontMatterRule {
                 .with_help("Add a line `---` after the front matter's last key"),
             );
         }
-        if let Err(err) = front_matter.parse_yaml(text) {
+        if let Some(err) = front_matter.yaml_error(text) {
             let at = err
                 .offset
                 .unwrap_or(front_matter.yaml_span.start)

@@ -11,6 +11,11 @@ declare_rule! {
     /// - separator lines are three spaces;
     /// - body lines end with two spaces (hard breaks), except in code fences.
     ///
+    /// A message with an empty body (nothing but blank lines after its
+    /// header, such as `> 09:25:19  甲  ` followed by lines of three, two and
+    /// three spaces) is reported once, as an empty message: its blank lines
+    /// are not separators out of place, and no spaces make it right.
+    ///
     /// Off by default: real archives vary here (three spaces before a
     /// speaker, separators of two, four or five spaces) and readers see no
     /// difference. Turn it on with `extend-select: [header-layout]`.
@@ -27,12 +32,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Safe: the fixes change only spaces.
+    /// Safe: the fixes change only spaces. An empty message has no fix: what
+    /// it said, if anything, the export did not keep.
     pub struct HeaderLayout {
         code: "CL003",
         name: "header-layout",
         severity: Warning,
-        fix: Always,
+        fix: Sometimes,
         default_enabled: false,
     }
 }
@@ -99,6 +105,21 @@ impl Rule for HeaderLayout {
                         HARD_BREAK,
                     );
                 }
+            }
+            if message.content_lines().is_empty() {
+                diagnostics.push(
+                    Diagnostic::new(
+                        &Self::META,
+                        header.span.clone(),
+                        "The message is empty: nothing but blank lines follows its header",
+                    )
+                    .with_label("a header with no text after it")
+                    .with_help(
+                        "The export wrote no text for this message (a sticker, a voice \
+                         message, a file?): remove it, or write what it was",
+                    ),
+                );
+                continue;
             }
             for line in &message.body {
                 // Every character of a code block is content, blank lines too.

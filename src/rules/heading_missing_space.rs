@@ -1,3 +1,6 @@
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
 use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Edit, Fix};
@@ -7,7 +10,14 @@ declare_rule! {
     /// Finds body lines written as a Markdown heading without the space
     /// CommonMark requires after the hashes: `##背景 先说下`, or with a CJK
     /// input method's ideographic space (U+3000) instead, which CommonMark
-    /// does not count as one: `#　标题`.
+    /// does not count as one: `#　标题`. A heading and its subheading whose
+    /// line break was lost (`#实名认证  ##实质 实名认证是…`) is a heading too:
+    /// the `##` inside does not close a hashtag.
+    ///
+    /// A line longer than `max-heading-length` characters after its hashes
+    /// (`##背景 先说下当时的团队成员，…` running on for hundreds of
+    /// characters) is reported as what it reads as: a paragraph that starts
+    /// with hashes, most often a pasted article whose line breaks were lost.
     ///
     /// It leaves alone what is not meant as a heading: hashtags closed by a
     /// hash (`#36氪快讯# …`, `#36氪 快讯# …`, `#话题#`), pasted code
@@ -31,13 +41,36 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix inserts one space after the hashes and is safe: the line's text
-    /// is unchanged and it renders as the heading it was written as.
+    /// The fix inserts one space after the hashes. It is safe on a line of at
+    /// most `max-heading-length` characters: the line's text is unchanged and
+    /// it renders as the heading it was written as. On a longer line it is
+    /// unsafe: it would turn the whole paragraph into a heading, which is
+    /// what the hashes say but seldom what the writer meant (a heading and
+    /// its text whose line break was lost, or hashes meant literally).
     pub struct HeadingMissingSpace {
         code: "CL101",
         name: "heading-missing-space",
         severity: Warning,
         fix: Always,
+        options: HeadingMissingSpaceOptions,
+    }
+}
+
+/// The options of `heading-missing-space`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct HeadingMissingSpaceOptions {
+    /// The most characters (after the hashes, without trailing spaces) a
+    /// line may have to read as a heading; a longer one reads as a paragraph
+    /// that starts with hashes, and its fix is unsafe.
+    pub max_heading_length: u32,
+}
+
+impl Default for HeadingMissingSpaceOptions {
+    fn default() -> Self {
+        Self {
+            max_heading_length: 80,
+        }
     }
 }
 
@@ -47,31 +80,71 @@ impl Rule for HeadingMissingSpace {
     }
 
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
-        for line in context.transcript.body_lines() {
-            if line.in_code_fence {
+        let max_length = Self::options(context.settings).max_heading_length as usize;
+        let transcript = context.transcript;
+        // Where each `#` is, in order; the lines are in order too, so a line
+        // without one is passed over at once (most files have none).
+        let covered = &context.text.as_bytes()[transcript.start..transcript.end];
+        let mut hashes = memchr::memchr_iter(b'#', covered)
+            .map(|at| transcript.start + at)
+            .peekable();
+        for line in transcript.body_lines() {
+            while hashes.next_if(|&at| at < line.span.start).is_some() {}
+            let Some(&next) = hashes.peek() else {
+                break;
+            };
+            if line.in_code_fence || next >= line.span.end {
                 continue;
             }
             let content = &context.text[line.span.clone()];
-            if let Some((indent, hashes)) = missing_space_heading(content) {
-                let start = line.span.start + indent;
-                let end = start + hashes;
-                let marker = "#".repeat(hashes);
-                diagnostics.push(
-                    Diagnostic::new(
-                        &Self::META,
-                        start..end,
-                        format!(
-                            "Heading `{marker}` has no space after it; it renders as plain text"
-                        ),
-                    )
-                    .with_label("add a space after these hashes")
-                    .with_help(format!("Write `{marker} ` followed by the heading text"))
-                    .with_fix(Some(Fix::safe(
-                        format!("Insert a space after `{marker}`"),
-                        vec![Edit::insert(end, " ")],
-                    ))),
-                );
-            }
+            let Some((indent, hashes)) = missing_space_heading(content) else {
+                continue;
+            };
+            let start = line.span.start + indent;
+            let end = start + hashes;
+            let marker = "#".repeat(hashes);
+            let title = format!("Insert a space after `{marker}`");
+            let edits = vec![Edit::insert(end, " ")];
+            let length = content[indent + hashes..]
+                .trim_end_matches([' ', '\t'])
+                .chars()
+                .count();
+            let diagnostic = if length <= max_length {
+                let mut help = format!("Write `{marker} ` followed by the heading text");
+                if let Some(subheading) = lost_subheading(&content[indent + hashes..]) {
+                    help.push_str(&format!(
+                        "; `{subheading}` further on looks like a subheading whose line break \
+                         was lost"
+                    ));
+                }
+                Diagnostic::new(
+                    &Self::META,
+                    start..end,
+                    format!("Heading `{marker}` has no space after it; it renders as plain text"),
+                )
+                .with_label("add a space after these hashes")
+                .with_help(help)
+                .with_fix(Some(Fix::safe(title, edits)))
+            } else {
+                Diagnostic::new(
+                    &Self::META,
+                    start..end,
+                    format!(
+                        "`{marker}` without a space starts a line of {length} characters: \
+                         it reads as a paragraph that starts with hashes, not as a heading"
+                    ),
+                )
+                .with_label("shown as literal hashes")
+                .with_help(format!(
+                    "A heading is at most {max_length} characters (`max-heading-length`): \
+                     if the line is a heading and its text, write `{marker} ` and break \
+                     the line where the heading ends; if the hashes are text, write them \
+                     as `{}`",
+                    "\\#".repeat(hashes)
+                ))
+                .with_fix(Some(Fix::unsafe_edit(title, edits)))
+            };
+            diagnostics.push(diagnostic);
         }
     }
 }
@@ -182,16 +255,43 @@ fn reads_as_heading_after_one_hash(text: &str) -> bool {
 }
 
 /// Whether a second `#` or `＃` closes `text` as a Weibo-style hashtag within
-/// its first 30 characters, before any sentence punctuation.
+/// its first 30 characters, before any sentence punctuation. A run of two
+/// or more hashes after a space that starts a word (`#实名认证  ##实质 …`)
+/// closes nothing: it is a subheading whose line break was lost.
 fn closes_soon_as_hashtag(text: &str) -> bool {
-    for c in text.chars().take(30) {
+    let mut previous = None;
+    for (at, c) in text.char_indices().take(30) {
+        let after_space = previous.is_some_and(char::is_whitespace);
+        previous = Some(c);
         match c {
+            '#' if after_space && starts_subheading(&text[at..]) => return false,
             '#' | '＃' => return true,
             '。' | '，' | '！' | '？' | '；' | '.' | ',' | '!' | '?' | ';' => return false,
             _ => {}
         }
     }
     false
+}
+
+/// In a heading's text, the first subheading whose line break was lost
+/// (`##实质` in `实名认证  ##实质 实名认证是…`), up to the space after it.
+fn lost_subheading(text: &str) -> Option<&str> {
+    text.char_indices()
+        .zip(text.chars().skip(1))
+        .find(|((_, c), next)| c.is_whitespace() && *next == '#')
+        .map(|((at, c), _)| &text[at + c.len_utf8()..])
+        .filter(|rest| starts_subheading(rest))
+        .map(|rest| rest.split(char::is_whitespace).next().unwrap_or(rest))
+}
+
+/// `##实质 …`: two to six hashes, then a word.
+fn starts_subheading(text: &str) -> bool {
+    let hashes = text.bytes().take_while(|&b| b == b'#').count();
+    (2..=6).contains(&hashes)
+        && text[hashes..]
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace() && c != '#')
 }
 
 #[cfg(test)]
@@ -211,6 +311,8 @@ mod tests {
             "#1.背景",
             "#\u{3000}标题",
             "##\u{3000}二级标题",
+            "#实名认证  ##实质 实名认证是…",
+            "#标题  ##小节",
         ] {
             let expected = line.trim_start().starts_with("###### ");
             assert_eq!(missing_space_heading(line).is_none(), expected, "{line}");
@@ -236,6 +338,8 @@ mod tests {
             "#1234修好了",
             "#36氪 快讯# 万达",
             "#双十一 复盘＃ 今年",
+            "#深圳 #北京",
+            "#话题 ## 不是小节",
             "#12。",
             "#fff",
             "#java",

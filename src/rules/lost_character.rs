@@ -186,43 +186,48 @@ fn check_speakers(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
     let text = context.text;
     for message in &context.transcript.messages {
         let speaker = message.header.speaker(text);
-        if !speaker.contains('?') {
+        let Some(run) = question_run(speaker) else {
             continue;
-        }
+        };
         // Reported at the speaker's first header in the file, with the
         // number of headers in the whole file.
-        let Some(headers) = context.whole_file.speaker(speaker) else {
+        let Some(headers) = context.whole_file.lost_speaker(speaker) else {
             continue;
         };
         if headers.first != message.header.span.start {
             continue;
         }
-        if let Some(run) = find_question_run(speaker) {
-            let start = message.header.speaker_span.start + run.start;
-            let count = headers.count;
-            let more = if count > 1 {
-                format!(" ({count} headers)")
-            } else {
-                String::new()
-            };
-            diagnostics.push(
-                Diagnostic::new(
-                    &LostCharacter::META,
-                    start..start + run.len(),
-                    format!("Speaker `{speaker}` has `?` where a character was lost{more}"),
-                )
-                .with_label("lost character, probably an emoji")
-                .with_help(
-                    "Restore the name from another export of the chat, or leave it as it is",
-                ),
-            );
-        }
+        let start = message.header.speaker_span.start + run.start;
+        let count = headers.count;
+        let more = if count > 1 {
+            format!(" ({count} headers)")
+        } else {
+            String::new()
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                &LostCharacter::META,
+                start..start + run.len(),
+                format!("Speaker `{speaker}` has `?` where a character was lost{more}"),
+            )
+            .with_label("lost character, probably an emoji")
+            .with_help("Restore the name from another export of the chat, or leave it as it is"),
+        );
     }
 }
 
-/// The first run of two or more `?`.
-fn find_question_run(speaker: &str) -> Option<std::ops::Range<usize>> {
-    let start = speaker.find("??")?;
-    let len = speaker[start..].bytes().take_while(|&b| b == b'?').count();
-    Some(start..start + len)
+/// The first run of two or more `?`. (Each header's speaker is looked at:
+/// a search for the rare `?` byte, not a substring search set up each time.)
+pub(crate) fn question_run(speaker: &str) -> Option<std::ops::Range<usize>> {
+    let bytes = speaker.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'?', &bytes[from..]) {
+        let start = from + i;
+        let len = bytes[start..].iter().take_while(|&&b| b == b'?').count();
+        if len >= 2 {
+            return Some(start..start + len);
+        }
+        from = start + len;
+    }
+    None
 }

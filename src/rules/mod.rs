@@ -22,10 +22,12 @@ mod image_url_pattern;
 mod invisible_character;
 mod lost_character;
 mod malformed_timestamp;
+mod missing_day_heading;
 pub mod options;
 mod redact;
 pub mod registry;
 mod settings;
+pub mod time_order;
 mod time_runs_backwards;
 mod unreachable_image;
 mod unused_suppression;
@@ -35,16 +37,17 @@ pub use duplicate_message::{DuplicateMessage, DuplicateMessageOptions, Keep};
 pub use escaped_html_entity::EscapedHtmlEntity;
 pub use front_matter::{FrontMatterOptions, FrontMatterRule};
 pub use header_layout::HeaderLayout;
-pub use heading_missing_space::HeadingMissingSpace;
+pub use heading_missing_space::{HeadingMissingSpace, HeadingMissingSpaceOptions};
 pub use image_time_mismatch::{ImageTimeMismatch, ImageTimeMismatchOptions};
 pub use image_url_pattern::{ImageUrlPattern, ImageUrlPatternOptions};
 pub use invisible_character::InvisibleCharacter;
 pub use lost_character::{LostCharacter, LostCharacterOptions, MentionSeparator};
 pub use malformed_timestamp::MalformedTimestamp;
+pub use missing_day_heading::MissingDayHeading;
 pub use options::{OptionDoc, OptionsType, RuleOptions};
 pub use redact::{Redact, RedactOptions};
 pub use settings::Settings;
-pub use time_runs_backwards::{TimeRunsBackwards, TimeRunsBackwardsOptions};
+pub use time_runs_backwards::TimeRunsBackwards;
 pub use unreachable_image::UnreachableImage;
 pub use unused_suppression::UnusedSuppression;
 
@@ -76,8 +79,22 @@ pub struct RuleMeta {
     /// The type of the rule's options, if it has any (see [`options`]).
     #[serde(serialize_with = "serialize_options")]
     pub options: Option<&'static dyn OptionsType>,
+    /// Options the rule once had: configuring one is an error that says
+    /// why it went, not an unknown option.
+    #[serde(skip)]
+    pub retired_options: &'static [RetiredOption],
     /// The rule's doc comment, in Markdown.
     pub doc: &'static str,
+}
+
+/// An option a rule no longer has, and what to do instead.
+#[derive(Debug)]
+pub struct RetiredOption {
+    pub name: &'static str,
+    /// Why it went, in a sentence.
+    pub why: &'static str,
+    /// What to write instead.
+    pub instead: &'static str,
 }
 
 fn serialize_options<S: serde::Serializer>(
@@ -121,12 +138,18 @@ impl RuleMeta {
 /// per check, in one pass, without the model.
 #[derive(Debug, Default)]
 pub struct WholeFile<'a> {
-    speakers: std::collections::HashMap<&'a str, SpeakerHeaders>,
+    /// The headers of each speaker whose name has a run of `??` (a lost
+    /// character, which `lost-character` reports once a file). Only those:
+    /// hashing every header's speaker cost 4 % of a check of the archive.
+    lost_speakers: std::collections::HashMap<&'a str, SpeakerHeaders>,
     /// How many line breaks of each kind (LF, CRLF, lone CR) the file has;
     /// `None` when it has no carriage return, so nothing to mix.
     line_breaks: Option<[usize; 3]>,
+    /// Where message times go down, in order (see [`time_order`]).
+    time_drops: Vec<time_order::TimeDrop>,
     /// The text, and the names its speakers and mentions show (for
-    /// `lost-character`, gathered when it first asks).
+    /// `lost-character`, gathered when it first asks: only files with an
+    /// `@` or a `?` in a name pay for them).
     text: &'a str,
     names: std::sync::OnceLock<lost_character::KnownNames>,
 }
@@ -140,29 +163,56 @@ pub struct SpeakerHeaders {
 }
 
 impl<'a> WholeFile<'a> {
-    /// The facts of `text`, whose message headers are `headers`.
-    pub fn new(text: &'a str, headers: impl IntoIterator<Item = crate::model::Header>) -> Self {
-        let mut speakers = std::collections::HashMap::new();
-        for header in headers {
-            speakers
-                .entry(header.speaker(text))
-                .and_modify(|seen: &mut SpeakerHeaders| seen.count += 1)
-                .or_insert(SpeakerHeaders {
-                    first: header.span.start,
-                    count: 1,
-                });
-        }
+    /// The facts of `text`, the file at `path` (if any), whose front matter
+    /// is `front_matter` and whose message headers and day headings are
+    /// `outline`, in order.
+    pub fn new(
+        text: &'a str,
+        path: Option<&std::path::Path>,
+        front_matter: Option<&crate::model::FrontMatter>,
+        outline: impl IntoIterator<Item = crate::parser::OutlineItem>,
+    ) -> Self {
+        let mut lost_speakers = std::collections::HashMap::new();
+        let headers = outline.into_iter().inspect(|item| {
+            if let crate::parser::OutlineItem::Header(header) = item {
+                let speaker = header.speaker(text);
+                if lost_character::question_run(speaker).is_none() {
+                    return;
+                }
+                lost_speakers
+                    .entry(speaker)
+                    .and_modify(|seen: &mut SpeakerHeaders| seen.count += 1)
+                    .or_insert(SpeakerHeaders {
+                        first: header.span.start,
+                        count: 1,
+                    });
+            }
+        });
+        let time_drops = time_order::time_drops(headers, file_date(text, path, front_matter));
         Self {
-            speakers,
+            lost_speakers,
             line_breaks: invisible_character::count_line_breaks(text),
+            time_drops,
             text,
             names: std::sync::OnceLock::new(),
         }
     }
 
-    /// The headers of one speaker, by name.
-    pub fn speaker(&self, name: &str) -> Option<SpeakerHeaders> {
-        self.speakers.get(name).copied()
+    /// The drops in time of the messages whose headers start in `range`.
+    pub fn time_drops(&self, range: std::ops::Range<usize>) -> &[time_order::TimeDrop] {
+        let from = self
+            .time_drops
+            .partition_point(|d| d.header.start < range.start);
+        let to = self
+            .time_drops
+            .partition_point(|d| d.header.start < range.end);
+        &self.time_drops[from..to]
+    }
+
+    /// The headers of one speaker whose name has a run of `??`, by name
+    /// (`None` for any other name).
+    pub fn lost_speaker(&self, name: &str) -> Option<SpeakerHeaders> {
+        self.lost_speakers.get(name).copied()
     }
 
     /// How many LF, CRLF and lone CR line breaks the file has; `None` when
@@ -174,9 +224,28 @@ impl<'a> WholeFile<'a> {
     /// The names the file's speakers and mentions show.
     pub fn names(&self) -> &lost_character::KnownNames {
         self.names.get_or_init(|| {
-            lost_character::KnownNames::new(self.text, self.speakers.keys().copied())
+            let speakers =
+                crate::parser::headers(self.text).map(|header| header.speaker(self.text));
+            lost_character::KnownNames::new(self.text, speakers)
         })
     }
+}
+
+/// The date of a file's messages before any day heading: its front
+/// matter's `date`, else the `YYYY-MM-DD` its file name starts with (as
+/// `convert` dates them).
+fn file_date(
+    text: &str,
+    path: Option<&std::path::Path>,
+    front_matter: Option<&crate::model::FrontMatter>,
+) -> Option<crate::model::Date> {
+    let front_matter_date = front_matter.and_then(|front_matter| {
+        crate::parser::front_matter_fields(text, front_matter)
+            .into_iter()
+            .find(|field| field.key == "date")
+            .map(|field| &text[field.value_span])
+    });
+    crate::parser::file_date(front_matter_date, path)
 }
 
 /// What a rule sees of one file.
@@ -198,6 +267,15 @@ pub struct Context<'a> {
     pub online: Option<&'a crate::online::Verdicts>,
 }
 
+impl Context<'_> {
+    /// The drops in time of the messages this model covers (see
+    /// [`time_order`]), worked out over the whole file.
+    pub fn time_drops(&self) -> &[time_order::TimeDrop] {
+        self.whole_file
+            .time_drops(self.transcript.start..self.transcript.end)
+    }
+}
+
 pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>);
@@ -216,6 +294,14 @@ pub trait Rule: Send + Sync {
         _settings: &Settings,
     ) -> bool {
         true
+    }
+
+    /// Whether this rule reports only from the online pass's verdicts
+    /// (`check --online`): without them it does not run, so a suppression
+    /// comment naming it is neither used nor unused (see
+    /// [`crate::suppression::RulesRun`]).
+    fn needs_online(&self) -> bool {
+        false
     }
 
     /// How many messages before the one it judges this rule reads, at
@@ -240,6 +326,7 @@ macro_rules! declare_rule {
             fix: $fix:ident
             $(, default_enabled: $enabled:literal)?
             $(, options: $options:ty)?
+            $(, retired_options: $retired:expr)?
             $(,)?
         }
     ) => {
@@ -255,6 +342,7 @@ macro_rules! declare_rule {
                 fix: $crate::rules::FixAvailability::$fix,
                 default_enabled: $crate::rules::declare_rule!(@enabled $($enabled)?),
                 options: $crate::rules::declare_rule!(@options $($options)?),
+                retired_options: $crate::rules::declare_rule!(@retired $($retired)?),
                 doc: concat!($($doc, "\n"),*),
             };
         }
@@ -279,6 +367,8 @@ macro_rules! declare_rule {
     };
     (@enabled) => { true };
     (@enabled $enabled:literal) => { $enabled };
+    (@retired) => { &[] };
+    (@retired $retired:expr) => { $retired };
     (@options) => { None };
     (@options $options:ty) => {
         Some(&$crate::rules::options::Typed::<$options>(std::marker::PhantomData))

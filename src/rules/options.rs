@@ -312,12 +312,12 @@ mod tests {
 
     #[test]
     fn a_wrong_option_does_not_read() {
-        let options = crate::rules::TimeRunsBackwards::META.options.unwrap();
+        let options = crate::rules::HeadingMissingSpace::META.options.unwrap();
         for wrong in [
-            serde_json::json!({"midnight-gap-hours": 4_294_967_296_u64}),
-            serde_json::json!({"midnight-gap-hours": -1}),
-            serde_json::json!({"midnight-gap-hours": "12"}),
-            serde_json::json!({"midnight-gap": 12}),
+            serde_json::json!({"max-heading-length": 4_294_967_296_u64}),
+            serde_json::json!({"max-heading-length": -1}),
+            serde_json::json!({"max-heading-length": "80"}),
+            serde_json::json!({"max-heading": 80}),
         ] {
             let Value::Object(given) = wrong else {
                 unreachable!()

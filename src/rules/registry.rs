@@ -3,7 +3,8 @@
 use super::{
     BrokenImageUrl, DuplicateMessage, EscapedHtmlEntity, FrontMatterRule, HeaderLayout,
     HeadingMissingSpace, ImageTimeMismatch, ImageUrlPattern, InvisibleCharacter, LostCharacter,
-    MalformedTimestamp, Redact, Rule, TimeRunsBackwards, UnreachableImage, UnusedSuppression,
+    MalformedTimestamp, MissingDayHeading, Redact, Rule, TimeRunsBackwards, UnreachableImage,
+    UnusedSuppression,
 };
 use crate::error::Error;
 
@@ -11,6 +12,7 @@ static RULES: &[&dyn Rule] = &[
     &MalformedTimestamp,
     &TimeRunsBackwards,
     &HeaderLayout,
+    &MissingDayHeading,
     &HeadingMissingSpace,
     &BrokenImageUrl,
     &ImageTimeMismatch,
@@ -99,7 +101,7 @@ mod tests {
             select("cl101").unwrap()[0].meta().name,
             "heading-missing-space"
         );
-        assert_eq!(select("CL0").unwrap().len(), 3);
+        assert_eq!(select("CL0").unwrap().len(), 4);
         assert_eq!(select("ALL").unwrap().len(), all().len());
         assert!(matches!(select("no-such-rule"), Err(Error::UnknownRule(_))));
     }

@@ -1,17 +1,25 @@
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-
-use super::{declare_rule, Context, Rule, RuleMeta};
+use super::time_order::{OutOfPlace, Reading};
+use super::{declare_rule, Context, RetiredOption, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Date, Time, Transcript};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that message times run forward through a file. With full-date
-    /// headers (`> YYYY-MM-DD HH:MM:SS`) the date and time are compared; under
-    /// `## YYYY-MM-DD` day headings each day starts afresh; with time-only
-    /// headers, a drop of more than twelve hours (option `midnight-gap-hours`)
-    /// reads as the chat passing midnight, not as time running backwards.
+    /// Finds a message out of order: earlier than the message before it,
+    /// after which the times go back up. With full-date headers
+    /// (`> YYYY-MM-DD HH:MM:SS`) the date and time are compared; under
+    /// `## YYYY-MM-DD` day headings each day starts afresh. With time-only
+    /// headers, a drop reads as messages out of place when no more than five
+    /// messages after it are earlier than the time before it (the times go
+    /// back up: `14:02`, `09:15`, `14:05`), or no more than five before it
+    /// are later than the time after it (they stand out: `09:00`, `23:00`,
+    /// `09:10`). A drop with more on both sides, after which the chat goes
+    /// on forward, is a new day instead, reported by `missing-day-heading`
+    /// (CL004), whatever its size.
+    ///
+    /// A drop within five messages of the end of the file (or of a day,
+    /// before a heading), or after no more than the first five messages,
+    /// has nothing on that side to tell the two apart: it is reported here,
+    /// and the message says so.
     ///
     /// ## Why is this bad?
     /// A transcript is one chat in the order it happened. A time earlier than
@@ -22,6 +30,7 @@ declare_rule! {
     /// ```markdown
     /// > 14:02:00  甲
     /// > 09:15:00  乙
+    /// > 14:05:10  丙
     /// ```
     ///
     /// ## Fix safety
@@ -31,24 +40,13 @@ declare_rule! {
         name: "time-runs-backwards",
         severity: Warning,
         fix: None,
-        options: TimeRunsBackwardsOptions,
-    }
-}
-
-/// The options of `time-runs-backwards`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct TimeRunsBackwardsOptions {
-    /// With time-only headers, a time more than this many hours earlier than
-    /// the one before reads as the next day.
-    pub midnight_gap_hours: u32,
-}
-
-impl Default for TimeRunsBackwardsOptions {
-    fn default() -> Self {
-        Self {
-            midnight_gap_hours: 12,
-        }
+        retired_options: &[RetiredOption {
+            name: "midnight-gap-hours",
+            why: "a drop in time is no longer read by its size but by what follows it: \
+                  when the chat goes on forward it is a new day, reported by \
+                  `missing-day-heading`, and when the times go back up, a message out of order",
+            instead: "Remove it; to leave new days unreported, ignore `missing-day-heading`",
+        }],
     }
 }
 
@@ -58,90 +56,53 @@ impl Rule for TimeRunsBackwards {
     }
 
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
-        let transcript = context.transcript;
-        let midnight_gap_seconds = Self::options(context.settings)
-            .midnight_gap_hours
-            .saturating_mul(3600);
-        let mut headings = transcript.day_headings.iter().peekable();
-        // The previous message's place in time, and its header's time span.
-        let mut previous: Option<(Option<Date>, Time, std::ops::Range<usize>)> = None;
-        for message in &transcript.messages {
-            let header = &message.header;
-            // A day heading between two messages starts a new day.
-            let mut new_day = false;
-            while headings
-                .next_if(|h| h.span.start < header.span.start)
-                .is_some()
-            {
-                new_day = true;
-            }
-            if new_day {
-                previous = None;
-            }
-            let Some(time) = header.time else { continue };
-            let date = header.valid_date();
-            if let Some((previous_date, previous_time, previous_span)) = &previous {
-                let backwards = match (date, previous_date) {
-                    (Some(date), Some(previous_date)) => {
-                        (date, time) < (*previous_date, *previous_time)
+        for drop in context.time_drops() {
+            let mut message = format!(
+                "Time runs backwards: {} comes after {}",
+                drop.when, drop.previous
+            );
+            let mut help =
+                "Correct the header's time, or move the message to where it belongs".to_string();
+            let messages = |n: usize| match n {
+                1 => "message".to_string(),
+                n => format!("{n} messages"),
+            };
+            match drop.reading {
+                Reading::NewDay { .. } => continue,
+                Reading::OutOfOrder(OutOfPlace::Dated) => {}
+                Reading::OutOfOrder(OutOfPlace::Before(1)) => {
+                    message.push_str(", which is later than the messages around it");
+                }
+                Reading::OutOfOrder(OutOfPlace::Before(n)) => message.push_str(&format!(
+                    ": the {} before it are later than the messages around them",
+                    messages(n)
+                )),
+                Reading::OutOfOrder(OutOfPlace::After(n)) => message.push_str(&format!(
+                    ", and the times go back up after {}",
+                    if n == 1 {
+                        "it".to_string()
+                    } else {
+                        messages(n)
                     }
-                    _ => {
-                        let (now, before) = (
-                            time.seconds_since_midnight(),
-                            previous_time.seconds_since_midnight(),
-                        );
-                        now < before && before - now <= midnight_gap_seconds
-                    }
-                };
-                if backwards {
-                    let when = |d: Option<Date>, t: Time| match d {
-                        Some(d) => format!("{d} {t}"),
-                        None => t.to_string(),
-                    };
-                    diagnostics.push(
-                        Diagnostic::new(
-                            &Self::META,
-                            header.time_span.clone(),
-                            format!(
-                                "Time runs backwards: {} comes after {}",
-                                when(date, time),
-                                when(*previous_date, *previous_time)
-                            ),
-                        )
-                        .with_label("earlier than the message before")
-                        .with_related(previous_span.clone(), "previous message")
-                        .with_help(
-                            "Correct the header's time, or move the message to where it belongs",
-                        ),
+                )),
+                Reading::AtTheEnd => {
+                    message.push_str(", and nothing after it shows whether the times go back up");
+                    help.push_str("; if a new day starts here, add its `## YYYY-MM-DD` heading");
+                }
+                Reading::AtTheStart => {
+                    message.push_str(
+                        ", and only the first messages of the day, before it, are later: \
+                         nothing before them shows whether they are out of place",
                     );
+                    help.push_str("; if a new day starts here, add its `## YYYY-MM-DD` heading");
                 }
             }
-            previous = Some((date, time, header.time_span.clone()));
+            diagnostics.push(
+                Diagnostic::new(&Self::META, drop.time_span.clone(), message)
+                    .with_label("earlier than the message before")
+                    .with_related(drop.previous_time_span.clone(), "previous message")
+                    .with_help(help),
+            );
         }
-    }
-
-    /// What the first message judged with a valid time is compared with:
-    /// the last message before it with a valid time, unless a day heading
-    /// comes in between. Enough when one of those two is in `transcript`.
-    fn sees_enough_before(
-        &self,
-        transcript: &Transcript,
-        start: usize,
-        _settings: &crate::rules::Settings,
-    ) -> bool {
-        let Some(first_judged) = transcript
-            .messages
-            .iter()
-            .find(|m| m.header.span.start >= start && m.header.time.is_some())
-        else {
-            return true;
-        };
-        let at = first_judged.header.span.start;
-        transcript.day_headings.iter().any(|h| h.span.start < at)
-            || transcript
-                .messages
-                .iter()
-                .take_while(|m| m.header.span.start < start)
-                .any(|m| m.header.time.is_some())
     }
 }

@@ -1,23 +1,34 @@
 use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Edit, Fix};
+use crate::model::{Image, Span};
 use crate::online::{Failure, Verdict};
 
 declare_rule! {
     /// ## What it does
     /// With `chatlint check --online`, checks that every image still loads: an
-    /// `http` or `https` URL must answer 2xx to a HEAD request (a ranged GET
+    /// `http` or `https` URL must answer 2xx (or another status that
+    /// `--accept` names) to a HEAD request (a ranged GET
     /// where HEAD is refused), and a relative URL must name a file under the
     /// site root (`--site-root`, or `site-root` in the `online:` section of
     /// `.chatlint.yaml`). Without `--online` the rule does nothing and
     /// chatlint makes no request at all.
     ///
-    /// An image is broken when it answers 4xx or 5xx (after retries for 429,
+    /// An image is broken when it answers a status not accepted, such as a
+    /// 4xx or 5xx (after retries for 429,
     /// 5xx and timeouts, honouring `Retry-After`), when its host does not
     /// resolve, refuses the connection, fails the TLS handshake or does not
-    /// answer in time, or when its redirects loop or exceed 10. An image whose
+    /// answer in time, or when its redirects loop or exceed 10. An image on a
+    /// private, loopback, link-local or other non-public address (judged
+    /// after DNS resolution, at each redirect) is not requested and is
+    /// reported as refused, unless `online.allow-private: true`. An image whose
     /// redirects are permanent (301, 308) and end in a 2xx is reported with
     /// the final URL.
+    ///
+    /// An image whose finding a suppression comment would hide
+    /// (`<!-- chatlint-disable-next-line unreachable-image -->`) is not
+    /// requested at all, nor are the images of a file the rule is off for,
+    /// nor URLs that `online.exclude` matches.
     ///
     /// Each distinct URL is requested once per run, by a pool of threads
     /// within a global and a per-host limit; results are cached for a day
@@ -60,6 +71,10 @@ impl Rule for UnreachableImage {
         &Self::META
     }
 
+    fn needs_online(&self) -> bool {
+        true
+    }
+
     /// Reports from the verdicts of the online pass ([`crate::online::check`]),
     /// which `check --online` puts in the context; without them, nothing.
     fn check(&self, context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
@@ -67,8 +82,14 @@ impl Rule for UnreachableImage {
             return;
         };
         for image in context.transcript.images() {
-            let span = image.destination_span.clone();
-            let diagnostic = match verdicts.get(&context.text[span.clone()]) {
+            let span = Self::finding_span(image);
+            let destination = &context.text[span.clone()];
+            let diagnostic = match verdicts.get(destination) {
+                // Not requested, as a suppression comment covers it: a
+                // stand-in finding, which that comment hides, keeps the
+                // comment in use (not reported by `unused-suppression`,
+                // and so not removed by `--fix`).
+                None if verdicts.is_withheld(destination) => not_requested(span),
                 None | Some(Verdict::Ok) => continue,
                 Some(Verdict::Moved { to, status }) => {
                     Diagnostic::new(&Self::META, span.clone(), "Image URL has moved permanently")
@@ -86,22 +107,50 @@ impl Rule for UnreachableImage {
     }
 }
 
-fn broken(span: crate::model::Span, failure: &Failure) -> Diagnostic {
-    let (message, help) = match failure {
+impl UnreachableImage {
+    /// Where an image's finding goes (and so which suppression comment
+    /// covers it).
+    pub(crate) fn finding_span(image: &Image) -> Span {
+        image.destination_span.clone()
+    }
+}
+
+/// The finding of an image whose URL was not requested, as a suppression
+/// comment covers it: that comment hides it.
+fn not_requested(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        &UnreachableImage::META,
+        span,
+        "Image URL not requested: a suppression comment covers it",
+    )
+    .with_label("suppressed")
+}
+
+fn broken(span: Span, failure: &Failure) -> Diagnostic {
+    let (message, label, help) = match failure {
         Failure::Missing(_) => (
             format!("Image {failure}"),
+            "does not load",
             "Add the file to the site, or point the image where it is",
+        ),
+        Failure::Refused { .. } => (
+            format!("Image URL {failure}"),
+            "not requested",
+            "Readers elsewhere cannot load it either. To check images on a private \
+             network, set `online.allow-private: true` (or pass `--allow-private`)",
         ),
         _ if failure.is_transient() => (
             format!("Image URL {failure}"),
+            "does not load",
             "This may pass later: transient failures are checked again on each run",
         ),
         _ => (
             format!("Image URL {failure}"),
+            "does not load",
             "Find where the image went (a moved host or folder?) and link it there",
         ),
     };
     Diagnostic::new(&UnreachableImage::META, span, message)
-        .with_label("does not load")
+        .with_label(label)
         .with_help(help)
 }

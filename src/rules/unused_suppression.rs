@@ -18,6 +18,12 @@ declare_rule! {
     /// Rules are named by code, name or code prefix, separated by spaces or
     /// commas; without a rule, a comment applies to every rule.
     ///
+    /// A rule that did not run cannot tell whether its comment is needed: one
+    /// the configuration leaves off (the comment may be for another
+    /// configuration), or `unreachable-image` without `--online`. Such a rule
+    /// in a comment is never reported, and a comment that names one is never
+    /// removed whole: only the rules that ran and are not needed go.
+    ///
     /// ## Why is this bad?
     /// A suppression outlives the problem it hid: after the text is fixed, it
     /// would silently hide the next real finding on that line.

@@ -22,6 +22,13 @@ pub struct Scan {
     /// The lines of the `duplicate-message` findings whose twin is identical:
     /// same speaker, same lines byte for byte.
     pub identical_twins: Vec<usize>,
+    /// The lines of the `heading-missing-space` findings longer than 80
+    /// characters after their hashes: paragraphs that start with hashes,
+    /// whose fix is unsafe.
+    pub paragraphs_with_hashes: Vec<usize>,
+    /// The `missing-day-heading` findings: the line and the date of the day
+    /// that starts there, when the file gives one to count from.
+    pub new_days: Vec<(usize, Option<String>)>,
 }
 
 impl Scan {
@@ -108,6 +115,7 @@ pub fn scan_file(name: &str, text: &str, scan: &mut Scan) {
     front_matter(name, &raw, scan);
     invisible_characters(&raw, scan);
     headers(&lines, scan);
+    time_order(name, text, scan);
     duplicates(&lines, scan);
     lost_characters(&lines, scan);
     let mut header_time = None;
@@ -216,38 +224,174 @@ fn invisible_characters(raw: &[&str], scan: &mut Scan) {
     }
 }
 
-/// `malformed-timestamp` and `time-runs-backwards`: every line starting with
-/// `> ` is a header `> HH:MM:SS` (then the end or a space); times run
-/// forward, but for a drop of more than twelve hours (midnight) and after a
-/// day heading `## YYYY-MM-DD`.
+/// `malformed-timestamp`: every line starting with `> ` is a header
+/// `> HH:MM:SS` (then the end or a space).
 fn headers(lines: &[Line<'_>], scan: &mut Scan) {
-    let mut previous: Option<u32> = None;
     for line in lines {
-        if line.kind == Kind::Body
-            && line.text.strip_prefix("## ").is_some_and(|rest| {
-                rest.as_bytes().get(4) == Some(&b'-') && rest.as_bytes().get(7) == Some(&b'-')
-            })
-        {
-            previous = None;
-            continue;
-        }
         if !line.text.starts_with("> ") || matches!(line.kind, Kind::Code | Kind::Fence) {
             continue;
         }
         scan.saw("headers");
-        let time = line
-            .text
-            .get(2..10)
-            .and_then(time_of_day)
-            .filter(|_| line.text.len() == 10 || line.text.as_bytes()[10] == b' ');
-        let Some(time) = time else {
+        if header_time(line).is_none() {
             scan.found("malformed-timestamp", line.number);
-            continue;
-        };
-        if previous.is_some_and(|before| time < before && before - time <= 12 * 3600) {
-            scan.found("time-runs-backwards", line.number);
         }
-        previous = Some(time);
+    }
+}
+
+/// A header line's time, when it is `> HH:MM:SS` (then the end or a space).
+fn header_time(line: &Line<'_>) -> Option<u32> {
+    line.text
+        .get(2..10)
+        .and_then(time_of_day)
+        .filter(|_| line.text.len() == 10 || line.text.as_bytes()[10] == b' ')
+}
+
+/// `time-runs-backwards` and `missing-day-heading`, over time-only headers
+/// (the archive has no others): a day heading `## YYYY-MM-DD` starts a
+/// section; in a section, a message earlier than the one before it is a
+/// drop. Counting the messages later than it just before it, and the
+/// messages earlier than the one before it from it on: when both runs are
+/// longer than five (an evening before, a morning after), a new day;
+/// else a message out of order. The date of a new day: the day after the
+/// section's date (the heading's, else the front matter's `date`, else the
+/// file name's), one more for each new day before it in the section.
+pub fn time_order(name: &str, text: &str, scan: &mut Scan) {
+    let raw: Vec<&str> = text.split('\n').collect();
+    let lines = lines(&raw);
+    let front_matter_date = raw
+        .iter()
+        .take_while(|l| !l.starts_with("> "))
+        .find_map(|l| l.strip_prefix("date:"))
+        .map(|d| {
+            d.trim()
+                .trim_matches('"')
+                .get(..10)
+                .unwrap_or_default()
+                .to_string()
+        });
+    let file_date = front_matter_date.or_else(|| name.get(..10).map(str::to_string));
+    // Each day section: its date, and the line and time of each header.
+    type Section = (Option<String>, Vec<(usize, u32)>);
+    let mut sections: Vec<Section> = vec![(file_date, Vec::new())];
+    for line in &lines {
+        if let Some(date) = line.text.strip_prefix("## ").map(str::trim) {
+            if date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-' {
+                sections.push((Some(date.to_string()), Vec::new()));
+            }
+        } else if line.kind == Kind::Header {
+            scan.saw("times");
+            if let Some(time) = header_time(line) {
+                sections.last_mut().unwrap().1.push((line.number, time));
+            }
+        }
+    }
+    for (date, times) in sections {
+        let mut date = date;
+        for i in 1..times.len() {
+            let (now, before) = (times[i].1, times[i - 1].1);
+            if now >= before {
+                continue;
+            }
+            scan.saw("drops");
+            let later_before = (0..i).rev().take_while(|&j| times[j].1 > now).count();
+            let earlier_after = (i..times.len())
+                .take_while(|&j| times[j].1 < before)
+                .count();
+            if later_before > 5 && earlier_after > 5 {
+                date = date.as_deref().and_then(next_day);
+                scan.found("missing-day-heading", times[i].0);
+                scan.new_days.push((times[i].0, date.clone()));
+            } else {
+                scan.found("time-runs-backwards", times[i].0);
+            }
+        }
+    }
+}
+
+/// The day after `YYYY-MM-DD`, by the calendar.
+pub fn next_day(date: &str) -> Option<String> {
+    let field = |range: std::ops::Range<usize>| date.get(range)?.parse::<u32>().ok();
+    let (mut year, mut month, mut day) = (field(0..4)?, field(5..7)?, field(8..10)?);
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days_in_month = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    day += 1;
+    if day > days_in_month[month as usize - 1] {
+        day = 1;
+        month += 1;
+        if month > 12 {
+            month = 1;
+            year += 1;
+        }
+    }
+    Some(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// `header-layout` (off by default, so called on its own): each header is
+/// `> HH:MM:SS`, two spaces, the speaker and two spaces (a header with no
+/// speaker has nothing more to check); a message whose lines after the
+/// header are all blank is one finding, on its header, an empty message;
+/// in the others, outside code fences, a blank line is three spaces and
+/// any other line ends in exactly two spaces.
+///
+/// (Only `tests/corpus.rs` calls it; `tests/convert_corpus.rs` shares the module.)
+#[allow(dead_code)]
+pub fn header_layout(text: &str, scan: &mut Scan) {
+    const RULE: &str = "header-layout";
+    let raw: Vec<&str> = text.split('\n').collect();
+    let lines = lines(&raw);
+    let headers: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].kind == Kind::Header)
+        .collect();
+    for (n, &at) in headers.iter().enumerate() {
+        let header = &lines[at];
+        scan.saw("headers");
+        let rest = header.text.get(10..).unwrap_or_default();
+        let speaker = rest.trim();
+        if !speaker.is_empty() {
+            let gap = rest.len() - rest.trim_start().len();
+            let trailing = rest.len() - rest.trim_end().len();
+            if gap != 2 || !rest.starts_with("  ") {
+                scan.found(RULE, header.number);
+            }
+            if trailing != 2 || !rest.ends_with("  ") {
+                scan.found(RULE, header.number);
+            }
+        }
+        let end = headers.get(n + 1).copied().unwrap_or(lines.len());
+        let body = &lines[at + 1..end];
+        // The last line of a file that ends with a line break is no line.
+        let body = match body.split_last() {
+            Some((last, before)) if end == lines.len() && last.text.is_empty() => before,
+            _ => body,
+        };
+        if body.iter().all(|line| line.text.trim().is_empty()) {
+            scan.saw("empty messages");
+            scan.found(RULE, header.number);
+            continue;
+        }
+        for line in body.iter().filter(|line| line.kind == Kind::Body) {
+            let content = line.text.trim_end_matches([' ', '\t']);
+            if line.text.trim().is_empty() {
+                if line.text != "   " {
+                    scan.found(RULE, line.number);
+                }
+            } else if &line.text[content.len()..] != "  " {
+                scan.found(RULE, line.number);
+            }
+        }
     }
 }
 
@@ -414,7 +558,8 @@ fn repeated_mentions(body: &[(usize, Vec<char>)]) -> Vec<Vec<char>> {
 }
 
 /// `heading-missing-space`: up to three spaces, one to six `#`, then
-/// anything but a space, a tab or another `#`.
+/// anything but a space, a tab or another `#`; a paragraph when more than
+/// 80 characters follow the hashes (trailing spaces left out).
 fn headings_without_space(line: &Line<'_>, scan: &mut Scan) {
     let text = line.text.trim_start_matches(' ');
     if line.text.len() - text.len() > 3 {
@@ -424,6 +569,9 @@ fn headings_without_space(line: &Line<'_>, scan: &mut Scan) {
     let next = text[hashes..].chars().next();
     if (1..=6).contains(&hashes) && next.is_some_and(|c| !matches!(c, ' ' | '\t' | '#')) {
         scan.found("heading-missing-space", line.number);
+        if text[hashes..].trim_end().chars().count() > 80 {
+            scan.paragraphs_with_hashes.push(line.number);
+        }
     }
 }
 

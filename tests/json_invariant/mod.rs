@@ -2,7 +2,7 @@
 //! tests of `tests/convert_from_json.rs` and the fuzz target
 //! `fuzz/fuzz_targets/convert_from_json.rs`: a document either converts, and
 //! the Markdown read back gives exactly its messages (count; header date,
-//! time, speaker, text, date when given, day headings), its front matter,
+//! time, speaker, text, suppressions, date when given, day headings), its front matter,
 //! preamble and trailing day headings, but for what a notice names (`message
 //! N: field: …`, the safe fixes' changes); or it is refused with a
 //! `JsonError` naming a message that exists and one of its fields (or a part
@@ -78,6 +78,8 @@ struct Seen {
     time_valid: bool,
     speaker: String,
     text: String,
+    /// Each suppression comment: its text line, offset and comment.
+    suppressions: Vec<(usize, Option<usize>, String)>,
     date: Option<String>,
     headings: Vec<(String, Option<usize>)>,
 }
@@ -94,6 +96,11 @@ fn seen(message: &MessageDoc<'_>, date: bool) -> Seen {
         time_valid: message.time.is_some(),
         speaker: message.speaker.to_string(),
         text: message.text.to_string(),
+        suppressions: message
+            .suppressions
+            .iter()
+            .map(|s| (s.text_line, s.offset, s.comment.to_string()))
+            .collect(),
         date: if date {
             message.date.as_deref().map(str::to_string)
         } else {
@@ -121,6 +128,9 @@ fn differing(ours: &Seen, theirs: &Seen) -> Vec<&'static str> {
     }
     if ours.text != theirs.text {
         fields.push("text");
+    }
+    if ours.suppressions != theirs.suppressions {
+        fields.push("suppressions");
     }
     if ours.date.is_some() && ours.date != theirs.date {
         fields.push("date");

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
+use super::suppressions;
 use super::{
     trim_blank, DayHeadingDoc, Document, FieldDoc, FrontMatterDoc, ImageDoc, LinkDoc, MessageDoc,
     Messages, Offset,
@@ -71,14 +72,13 @@ impl<'a> Document<'a> {
                 error,
             }
         });
-        let front_matter_date = front_matter
-            .as_ref()
-            .and_then(|f| f.fields.iter().find(|field| field.key == "date"))
-            .and_then(|field| leading_date(field.raw.trim_matches(['"', '\''])));
-        let file_date = Path::new(source.name())
-            .file_name()
-            .and_then(|name| name.to_str())
-            .and_then(leading_date);
+        let fallback_date = parser::file_date(
+            front_matter
+                .as_ref()
+                .and_then(|f| f.fields.iter().find(|field| field.key == "date"))
+                .map(|field| field.raw.as_ref()),
+            Some(Path::new(source.name())),
+        );
 
         let preamble = {
             let lines = trim_blank(&first.preamble, |line| line.is_blank);
@@ -103,7 +103,7 @@ impl<'a> Document<'a> {
             lines,
             chunks,
             first,
-            fallback_date: front_matter_date.or(file_date),
+            fallback_date,
             timezone: timezone.cloned(),
         };
         let trailing_day_headings = messages.trailing_day_headings();
@@ -149,12 +149,22 @@ impl<'a> SourceMessages<'a> {
     ) -> DayHeadingDoc<'a> {
         let chunk = &self.text[base..];
         let within_previous = previous.and_then(|message| {
+            // Counted in the lines of the message's text, which holds no
+            // suppression comment.
             let lines = message.content_lines();
-            let before = lines
-                .iter()
-                .take_while(|line| line.span.start < heading.span.start)
-                .count();
-            (before < lines.len()).then_some(before)
+            let (before, count) = if suppressions::may_hold(chunk, lines) {
+                let starts = suppressions::separate(chunk, lines, |_| 0).starts;
+                let before = starts
+                    .iter()
+                    .take_while(|&&start| start < heading.span.start);
+                (before.count(), starts.len())
+            } else {
+                let before = lines
+                    .iter()
+                    .take_while(|line| line.span.start < heading.span.start);
+                (before.count(), lines.len())
+            };
+            (before < count).then_some(before)
         });
         DayHeadingDoc {
             line: self.line_of(base + heading.span.start),
@@ -212,6 +222,14 @@ impl<'a> SourceMessages<'a> {
             (Some((span, _)), Some(_)) => Some(Cow::Borrowed(at(span))),
             _ => date.map(|d| Cow::Owned(d.to_string())),
         };
+        let (text, suppressions) = if suppressions::may_hold(chunk, message.content_lines()) {
+            let separated = suppressions::separate(chunk, message.content_lines(), |offset| {
+                self.line_of(base + offset)
+            });
+            (separated.text, separated.suppressions)
+        } else {
+            (message.text(chunk), Vec::new())
+        };
         let datetime = match (&date_text, time) {
             (Some(date), Some(_)) => Some(match &self.timezone {
                 Some(offset) => format!("{date}T{time_text}{offset}"),
@@ -231,12 +249,13 @@ impl<'a> SourceMessages<'a> {
             date: date_text,
             datetime,
             speaker: Cow::Borrowed(header.speaker(chunk)),
-            text: message.text(chunk),
+            text,
             images: Vec::new(),
             links: Vec::new(),
             mentions: Vec::new(),
             emoji: Vec::new(),
             day_headings: std::mem::take(&mut state.pending),
+            suppressions,
         };
         for inline in message.body.iter().flat_map(|line| &line.inlines) {
             match inline {
@@ -260,11 +279,6 @@ impl<'a> SourceMessages<'a> {
         }
         doc
     }
-}
-
-/// A valid `YYYY-MM-DD` at the start of `text`.
-fn leading_date(text: &str) -> Option<Date> {
-    text.get(..10).and_then(parser::parse_date)
 }
 
 /// Splits a text into ranges of about [`CHUNK_BYTES`], each after the first

@@ -23,10 +23,23 @@ impl<'a> Messages<'a> {
     pub fn may_hold_suppressions(&self) -> bool {
         use crate::suppression::may_hold_directives;
         match self {
-            Messages::List(list) => list
-                .iter()
-                .any(|m| may_hold_directives(&m.text) || may_hold_directives(&m.speaker)),
+            Messages::List(list) => list.iter().any(|m| {
+                !m.suppressions.is_empty()
+                    || may_hold_directives(&m.text)
+                    || may_hold_directives(&m.speaker)
+            }),
             Messages::Source(source) => may_hold_directives(source.text),
+        }
+    }
+
+    /// Whether there is no message at all, without building any.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Messages::List(list) => list.is_empty(),
+            // Every chunk after the first starts at a header line.
+            Messages::Source(source) => {
+                source.first.messages.is_empty() && source.chunks.len() == 1
+            }
         }
     }
 

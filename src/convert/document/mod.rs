@@ -13,12 +13,14 @@
 //!
 //! One file per job: `schema` the fields, `build` building them from a
 //! source, `messages` the messages as a writer iterates over them, `text` a
-//! message text's lines, `offset` the `--timezone` offset.
+//! message text's lines, `suppressions` the suppression comments taken out
+//! of a text and put back, `offset` the `--timezone` offset.
 
 mod build;
 mod messages;
 mod offset;
 mod schema;
+mod suppressions;
 mod text;
 
 pub use build::SourceMessages;
@@ -26,5 +28,7 @@ pub use messages::{MessageIter, Messages};
 pub use offset::Offset;
 pub use schema::{
     DayHeadingDoc, Document, FieldDoc, FrontMatterDoc, ImageDoc, LinkDoc, MessageDoc,
+    SuppressionDoc,
 };
+pub use suppressions::{comments_in_text, lines_with_suppressions};
 pub use text::{body_lines, canonical_line, trim_blank};

@@ -11,7 +11,9 @@ use crate::output::json::JsonFinding;
 /// A transcript as data.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Document<'a> {
-    /// The file as given on the command line, or `<stdin>`.
+    /// The file as given on the command line, or `<stdin>`. Written for the
+    /// reader; `--from json` does not need it.
+    #[serde(default)]
     pub source: Cow<'a, str>,
     #[serde(default)]
     pub front_matter: Option<FrontMatterDoc<'a>>,
@@ -71,7 +73,8 @@ pub struct DayHeadingDoc<'a> {
     /// When the heading stands between lines of the previous message's text
     /// (the parser gives the lines after a day heading, up to the next
     /// header, to the message before it): how many of those text lines come
-    /// before it, so that the Markdown keeps the heading where it was.
+    /// before it (lines of `text`, suppression comments aside), so that the
+    /// Markdown keeps the heading where it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub within_previous: Option<usize>,
 }
@@ -118,6 +121,33 @@ pub struct MessageDoc<'a> {
     /// Day headings written just before this message.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub day_headings: Vec<DayHeadingDoc<'a>>,
+    /// The suppression comments (`<!-- chatlint-disable… -->`) written among
+    /// the message's lines, kept out of `text`: lint machinery, not what was
+    /// said. In file order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<SuppressionDoc<'a>>,
+}
+
+/// A suppression comment of a message, and where it stands among the lines
+/// of its `text` (so that `--from json` writes it back there).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuppressionDoc<'a> {
+    /// The 1-based line in the file.
+    #[serde(default)]
+    pub line: usize,
+    /// The 0-based line of `text` it belongs to. On a line of its own, the
+    /// comment stands before that line; as many as `text` has lines: after
+    /// the text, right above what follows (the next header, with its day
+    /// headings). With `offset`, it stands within that line.
+    pub text_line: usize,
+    /// Within a line of text: how many characters of the line (as `text`
+    /// holds it) come before it. Absent for a comment on a line of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<usize>,
+    /// The comment as written: on a line of its own, the line without the
+    /// white space at its end; within a line, with the white space that
+    /// parted it from the text (before it, or after it at the line's start).
+    pub comment: Cow<'a, str>,
 }
 
 impl MessageDoc<'_> {

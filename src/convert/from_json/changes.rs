@@ -107,6 +107,7 @@ fn changed_fields<'x>(
             }
             "speaker" => ours.speaker = theirs.speaker.clone(),
             "text" => ours.text = theirs.text.clone(),
+            "suppressions" => ours.suppressions = theirs.suppressions.clone(),
             "date" => ours.date = theirs.date.clone(),
             "day_headings" => ours.day_headings = theirs.day_headings.clone(),
             "images" => ours.images = theirs.images.clone(),

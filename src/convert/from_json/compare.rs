@@ -45,6 +45,16 @@ pub(super) fn difference(
             format!("reads back as {}", quoted(&theirs.speaker)),
         ));
     }
+    let placed = |m: &MessageDoc<'_>| -> Vec<(usize, Option<usize>, String)> {
+        m.suppressions
+            .iter()
+            .map(|s| (s.text_line, s.offset, s.comment.to_string()))
+            .collect()
+    };
+    let what = "text_line, offset, comment";
+    if let Some(difference) = listed("suppressions", placed(ours), placed(theirs), what) {
+        return Some(difference);
+    }
     if ours.text != theirs.text {
         let (a, b): (Vec<&str>, Vec<&str>) = (
             ours.text.split('\n').collect(),
@@ -75,14 +85,9 @@ pub(super) fn difference(
             })
             .collect()
     };
-    if headings(ours) != headings(theirs) {
-        return Some((
-            "day_headings",
-            format!(
-                "read back as {} (text, lines of the previous message's text before it)",
-                quoted(&format!("{:?}", headings(theirs)))
-            ),
-        ));
+    let what = "text, lines of the previous message's text before it";
+    if let Some(difference) = listed("day_headings", headings(ours), headings(theirs), what) {
+        return Some(difference);
     }
     let given = |field: &'static str, ours: bool, same: bool| {
         (ours && !same).then(|| {
@@ -106,6 +111,20 @@ pub(super) fn difference(
         )
     })
     .or_else(|| given("emoji", !ours.emoji.is_empty(), ours.emoji == theirs.emoji))
+}
+
+/// A field listing several things, when it reads back otherwise: what it
+/// reads back as, each thing as `(what)`.
+fn listed<T: PartialEq + std::fmt::Debug>(
+    field: &'static str,
+    ours: Vec<T>,
+    theirs: Vec<T>,
+    what: &str,
+) -> Option<(&'static str, String)> {
+    (ours != theirs).then(|| {
+        let read = quoted(&format!("{theirs:?}"));
+        (field, format!("read back as {read} ({what})"))
+    })
 }
 
 /// The preamble's lines as Markdown keeps them: without blank lines around.

@@ -10,7 +10,7 @@ pub struct JsonError {
     /// the parts of the document outside the messages.
     pub message: Option<usize>,
     /// The field: in a message `time`, `time_as_written`, `header_date`,
-    /// `date`, `speaker`, `text`, `day_headings`, `images`, `links`,
+    /// `date`, `speaker`, `suppressions`, `text`, `day_headings`, `images`, `links`,
     /// `mentions`, `emoji`, or `messages` (their count); outside the messages
     /// `front_matter.raw`, `front_matter.closed`, `front_matter.fields`,
     /// `front_matter.parsed`, `preamble`, `trailing_day_headings`.
@@ -37,6 +37,7 @@ pub const MESSAGE_FIELDS: &[&str] = &[
     "time",
     "time_as_written",
     "speaker",
+    "suppressions",
     "text",
     "date",
     "day_headings",

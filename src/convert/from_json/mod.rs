@@ -9,8 +9,9 @@
 //!
 //! 1. [`validate`]: every field alone, with the parser's own tests (a time
 //!    `HH:MM:SS`, a header date, no line break in a one-line field, no text
-//!    line that reads as a header or a day heading, no spaces a hard break
-//!    would take, …);
+//!    line that reads as a header or a day heading or holds a suppression
+//!    comment (those are in `suppressions`, each one standing where the
+//!    text has a place), no spaces a hard break would take, …);
 //! 2. [`compare`]: the Markdown as laid out, before any fix, read back gives
 //!    the same front matter, preamble, messages (count; header date, time,
 //!    speaker, text, date, day headings; images, links, mentions and emoji

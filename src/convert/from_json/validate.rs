@@ -2,10 +2,11 @@
 //! the parser's own tests.
 
 use super::error::{in_message, outside, quoted, JsonError};
-use crate::convert::document::{DayHeadingDoc, Document, MessageDoc};
+use crate::convert::document::{comments_in_text, DayHeadingDoc, Document, MessageDoc};
 use crate::convert::markdown::header_line;
 use crate::line_index::lines_of;
 use crate::parser::{self, StructuralLine};
+use crate::suppression::comments_in_line;
 
 fn has_line_break(value: &str) -> bool {
     value.contains(['\n', '\r'])
@@ -194,6 +195,7 @@ fn validate_message(index: usize, message: &MessageDoc<'_>) -> Result<(), JsonEr
         );
     }
     validate_text(&message.text).map_err(|p| in_message(index, "text", p))?;
+    validate_suppressions(message).map_err(|p| in_message(index, "suppressions", p))?;
     for (k, heading) in message.day_headings.iter().enumerate() {
         validate_day_heading(heading, k).map_err(|p| in_message(index, "day_headings", p))?;
     }
@@ -213,6 +215,13 @@ fn validate_text(text: &str) -> Result<(), String> {
     if lines.last().is_some_and(blank) {
         return Err("ends with a blank line, which Markdown does not keep".into());
     }
+    if let Some((k, comment)) = comments_in_text(text) {
+        return Err(format!(
+            "line {} holds the suppression comment {}: a document keeps those in `suppressions`",
+            k + 1,
+            quoted(comment)
+        ));
+    }
     let mut fence = parser::FenceState::default();
     for (k, line) in lines.iter().enumerate() {
         let at = || format!("line {} {}", k + 1, quoted(line));
@@ -231,6 +240,61 @@ fn validate_text(text: &str) -> Result<(), String> {
                 "{} ends in spaces or tabs, which Markdown reads as a hard break and does not keep",
                 at()
             ));
+        }
+    }
+    Ok(())
+}
+
+/// Each suppression: one or more suppression comments and white space,
+/// standing before, within or after a line of the text.
+fn validate_suppressions(message: &MessageDoc<'_>) -> Result<(), String> {
+    let lines: Vec<&str> = match message.text.as_ref() {
+        "" => Vec::new(),
+        text => text.split('\n').collect(),
+    };
+    for (k, suppression) in message.suppressions.iter().enumerate() {
+        let comment = suppression.comment.as_ref();
+        let at = || format!("suppression {k} {}", quoted(comment));
+        if has_line_break(comment) {
+            return Err(format!("{} holds a line break", at()));
+        }
+        let comments = comments_in_line(comment);
+        let mut between = 0;
+        let only_comments = !comments.is_empty()
+            && comments.iter().all(|found| {
+                let blank = comment[between..found.start].trim().is_empty();
+                between = found.end;
+                blank
+            })
+            && comment[between..].trim().is_empty();
+        if !only_comments {
+            return Err(format!(
+                "{} is not a suppression comment `<!-- chatlint-… -->` with nothing else",
+                at()
+            ));
+        }
+        let text_line = suppression.text_line;
+        if text_line > lines.len() {
+            return Err(format!(
+                "{}: text_line {text_line} is past the text's {} lines",
+                at(),
+                lines.len()
+            ));
+        }
+        if let Some(offset) = suppression.offset {
+            let Some(line) = lines.get(text_line) else {
+                return Err(format!(
+                    "{}: an offset, but no line {text_line} of the text to stand in",
+                    at()
+                ));
+            };
+            if offset > line.chars().count() {
+                return Err(format!(
+                    "{}: offset {offset} is past the end of text line {text_line} {}",
+                    at(),
+                    quoted(line)
+                ));
+            }
         }
     }
     Ok(())

@@ -20,7 +20,6 @@
 //! finding of the corpus and of random transcripts both ways and compares
 //! the bytes.
 
-use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use miette::ThemeCharacters;
@@ -236,8 +235,11 @@ fn draw_snippet(
     out.push(chars.hbar);
     out.push('[');
     out.push_str(&theme.link.prefix);
-    // Writing into a String cannot fail.
-    let _ = write!(out, "{name}:{}:{}", snippet.line + 1, snippet.column + 1);
+    out.push_str(name);
+    out.push(':');
+    push_number(out, snippet.line + 1);
+    out.push(':');
+    push_number(out, snippet.column + 1);
     out.push_str(&theme.link.suffix);
     out.push_str("]\n");
     let mut single_line = Vec::with_capacity(labels.len());
@@ -245,7 +247,9 @@ fn draw_snippet(
         // write_linum, then the text, tabs as spaces.
         out.push(' ');
         out.push_str(&theme.linum.prefix);
-        let _ = write!(out, "{:width$}", line.number);
+        // `{:width$}`: right-aligned.
+        push_spaces(out, width.saturating_sub(digits(line.number)));
+        push_number(out, line.number);
         out.push_str(&theme.linum.suffix);
         out.push(' ');
         out.push(chars.vbar);
@@ -356,6 +360,25 @@ fn draw_highlights(
 /// `GraphicalReportHandler::wrap` without wrapping: each line indented, the
 /// indent's trailing spaces dropped before a blank line.
 fn wrap(out: &mut String, text: &str, initial_indent: &str, subsequent_indent: &str) {
+    if !text.contains('\n') {
+        // One line (nearly every message and help): `wrap_lines` without
+        // splitting.
+        if !text.is_empty() {
+            let blank = text.trim().is_empty();
+            out.push_str(if blank {
+                initial_indent.trim_end()
+            } else {
+                initial_indent
+            });
+            out.push_str(text);
+        }
+        return;
+    }
+    wrap_lines(out, text, initial_indent, subsequent_indent);
+}
+
+/// [`wrap`], line by line.
+fn wrap_lines(out: &mut String, text: &str, initial_indent: &str, subsequent_indent: &str) {
     let trimmed_indent = subsequent_indent.trim_end();
     for (idx, line) in text.split_terminator('\n').enumerate() {
         if idx > 0 {
@@ -392,12 +415,37 @@ fn digits(mut n: usize) -> usize {
     digits
 }
 
-fn push_spaces(out: &mut String, n: usize) {
-    push_repeated(out, ' ', n);
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                ";
+    while n > 0 {
+        let run = n.min(SPACES.len());
+        out.push_str(&SPACES[..run]);
+        n -= run;
+    }
 }
 
 fn push_repeated(out: &mut String, c: char, n: usize) {
-    out.extend(std::iter::repeat_n(c, n));
+    let mut utf8 = [0; 4];
+    let c = c.encode_utf8(&mut utf8);
+    out.reserve(c.len() * n);
+    for _ in 0..n {
+        out.push_str(c);
+    }
+}
+
+/// `n` in decimal, as `Display` writes it.
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&digit| char::from(digit)));
 }
 
 #[cfg(test)]
@@ -408,6 +456,21 @@ mod tests {
     fn digits_counts_as_to_string_does() {
         for n in [0, 1, 9, 10, 99, 100, 12345, usize::MAX] {
             assert_eq!(digits(n), n.to_string().len());
+            let mut out = String::from("x");
+            push_number(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
+    }
+
+    #[test]
+    fn spaces_and_repeats_are_as_many_as_asked() {
+        for n in [0, 1, 31, 32, 33, 100] {
+            let mut out = String::new();
+            push_spaces(&mut out, n);
+            assert_eq!(out, " ".repeat(n));
+            out.clear();
+            push_repeated(&mut out, '─', n);
+            assert_eq!(out, "─".repeat(n));
         }
     }
 
@@ -419,5 +482,12 @@ mod tests {
         out.clear();
         wrap(&mut out, " ", "  × ", "  │ ");
         assert_eq!(out, "  × ");
+        for text in ["", "one", "  ", "one\n", "\n", "a\nb", "\u{3000}"] {
+            let mut fast = String::new();
+            wrap(&mut fast, text, "  × ", "  │ ");
+            let mut slow = String::new();
+            wrap_lines(&mut slow, text, "  × ", "  │ ");
+            assert_eq!(fast, slow, "{text:?}");
+        }
     }
 }

@@ -60,6 +60,9 @@ pub fn render_file(report: &FileReport, color: Color, out: &mut String) {
     if report.diagnostics.is_empty() {
         return;
     }
+    // About what the findings take (706 bytes each over the archive):
+    // reserved at once, a large report is not copied at each doubling.
+    out.reserve(report.diagnostics.len() * 768);
     let theme = graphical::Theme::of(color);
     let mut handler = None;
     for (i, diagnostic) in report.diagnostics.iter().enumerate() {
@@ -119,19 +122,34 @@ fn excerpt_labels<'a>(
     std::iter::once(primary).chain(related)
 }
 
-/// The `help:` block: the rule's help, then what the fix does.
+/// The `help:` block: the rule's help, then what the fix does. (Put
+/// together in one allocation: it is drawn for nearly every finding.)
 fn help_text(d: &Diagnostic) -> Option<String> {
     let fix = d.fix.as_ref().map(|fix| match fix.applicability {
-        Applicability::Safe => format!("fix: {} (safe: `chatlint check --fix`)", fix.title),
-        Applicability::Unsafe => format!("fix: {} (unsafe: review it)", fix.title),
-        Applicability::DisplayOnly => format!("suggestion: {}", fix.title),
+        Applicability::Safe => (
+            "fix: ",
+            fix.title.as_str(),
+            " (safe: `chatlint check --fix`)",
+        ),
+        Applicability::Unsafe => ("fix: ", fix.title.as_str(), " (unsafe: review it)"),
+        Applicability::DisplayOnly => ("suggestion: ", fix.title.as_str(), ""),
     });
-    match (&d.help, fix) {
-        (Some(help), Some(fix)) => Some(format!("{help}\n{fix}")),
-        (Some(help), None) => Some(help.clone()),
-        (None, Some(fix)) => Some(fix),
-        (None, None) => None,
+    if d.help.is_none() && fix.is_none() {
+        return None;
     }
+    let help = d.help.as_deref().unwrap_or_default();
+    let fix_len = fix.map_or(0, |(a, b, c)| 1 + a.len() + b.len() + c.len());
+    let mut text = String::with_capacity(help.len() + fix_len);
+    text.push_str(help);
+    if let Some((before, title, after)) = fix {
+        if d.help.is_some() {
+            text.push('\n');
+        }
+        text.push_str(before);
+        text.push_str(title);
+        text.push_str(after);
+    }
+    Some(text)
 }
 
 /// The two drawings of one finding, for the tests that compare them.

@@ -179,7 +179,7 @@ pub(super) fn char_widths(text: &str) -> impl Iterator<Item = (char, usize)> + '
                 escaped = true;
                 0
             }
-            (false, c) => c.width().unwrap_or(0),
+            (false, c) => width(c),
             (true, 'm') => {
                 escaped = false;
                 0
@@ -189,6 +189,17 @@ pub(super) fn char_widths(text: &str) -> impl Iterator<Item = (char, usize)> + '
         column += width;
         (c, width)
     })
+}
+
+/// How many columns `c` takes, as unicode-width 0.1 says, without its
+/// tables for the characters a transcript is mostly made of: printable
+/// ASCII, and CJK ideographs (East Asian Width "W" throughout the block).
+fn width(c: char) -> usize {
+    match c {
+        ' '..='~' => 1,
+        '\u{4e00}'..='\u{9fff}' => 2,
+        _ => c.width().unwrap_or(0),
+    }
 }
 
 /// `visual_offset`: the column of a byte offset of `line` (which it must be
@@ -361,6 +372,13 @@ mod tests {
         ) {
             assert_read_span_is_miettes(&text);
             assert_lines_are_miettes(&text);
+        }
+    }
+
+    #[test]
+    fn widths_without_the_tables_are_the_tables_widths() {
+        for c in (' '..='~').chain('\u{4e00}'..='\u{9fff}') {
+            assert_eq!(width(c), c.width().unwrap_or(0), "{c:?}");
         }
     }
 

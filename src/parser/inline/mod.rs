@@ -45,6 +45,18 @@ pub(crate) fn parse_inlines(text: &str, line: Span) -> Vec<Inline> {
     // a scan, so a long line of brackets stays linear.
     let pairs = std::cell::OnceCell::new();
     let pairs = || pairs.get_or_init(|| Pairs::new(content));
+    // A link or an image needs a `]` followed by `(` or `（`: a line without
+    // one (an emoji code `[微笑]`, a full-width `！`) never builds the pairs.
+    let bracket_paren = std::cell::OnceCell::new();
+    let may_link = || {
+        *bracket_paren.get_or_init(|| {
+            let bytes = content.as_bytes();
+            memchr::memchr_iter(b']', bytes).any(|at| {
+                let after = &bytes[at + 1..];
+                after.starts_with(b"(") || after.starts_with("（".as_bytes())
+            })
+        })
+    };
     let backtick_runs = std::cell::OnceCell::new();
     let mut i = 0;
     while i < content.len() {
@@ -67,10 +79,12 @@ pub(crate) fn parse_inlines(text: &str, line: Span) -> Vec<Inline> {
                 );
                 continue;
             }
-            '!' | '！' => {
+            '!' | '！' if rest[c.len_utf8()..].starts_with('[') && may_link() => {
                 parse_image(content, i, pairs()).map(|image| Inline::Image(image.shifted(base)))
             }
-            '[' => parse_link(content, i, pairs())
+            '[' => may_link()
+                .then(|| parse_link(content, i, pairs()))
+                .flatten()
                 .map(|link| Inline::Link(link.shifted(base)))
                 .or_else(|| parse_emoji(content, i).map(|e| Inline::Emoji(e.shifted(base)))),
             '<' => parse_autolink(content, i).map(|link| Inline::Link(link.shifted(base))),

@@ -1,16 +1,17 @@
 //! One file of `check`: read it with its settings, then check, fix or diff it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{CheckPlan, Mode};
 use crate::cache::{CacheKey, ResultCache};
-use crate::files::replace_file;
-use crate::linter::RejectedFix;
+use crate::files::{replace_file, Fingerprint};
+use crate::linter::{fix_owned, RejectedFix};
 use crate::online::Verdicts;
 use crate::output::diff::unified_diff;
 use crate::output::FileReport;
 use crate::pipeline::inputs::{self, Input};
-use crate::{check_in, fix_in, Error, Settings, SourceFile, Surroundings};
+use crate::pipeline::transcripts::{is_transcript, NotTranscript};
+use crate::{check_in, fix_in, Applicability, Error, Settings, SourceFile, Surroundings};
 
 /// What became of one input.
 pub(crate) enum Outcome {
@@ -25,6 +26,9 @@ pub(crate) enum Outcome {
     },
     /// Excluded by the configuration (only stdin gets here).
     Skipped { echo: Option<String> },
+    /// Found by a walk, and not a transcript: neither checked nor cached
+    /// nor fixed.
+    NotTranscript(NotTranscript),
     /// Not processed. With --fix on stdin, `echo` is the text as it came
     /// in: a filter that fails must not turn its input into nothing.
     Failed { error: Error, echo: Option<String> },
@@ -45,7 +49,8 @@ pub(crate) struct Loaded {
 }
 
 /// Reads an input and resolves its settings. `Err` is the outcome already
-/// known: the input failed, or is skipped.
+/// known: the input failed, or is skipped (excluded standard input, or a
+/// file a walk found that is not a transcript).
 pub(crate) fn load(input: &Input, plan: &CheckPlan) -> Result<Loaded, Box<Outcome>> {
     let stdin_filename = plan.stdin_filename.as_deref();
     // The path whose configuration applies.
@@ -62,9 +67,14 @@ pub(crate) fn load(input: &Input, plan: &CheckPlan) -> Result<Loaded, Box<Outcom
         let echo = matches!(plan.mode, Mode::Fix(_)).then(|| source.text().to_string());
         return Err(Box::new(Outcome::Skipped { echo }));
     }
-    let rule_path = match input {
-        Input::File(path) => Some(path.clone()),
-        Input::Stdin => plan.stdin_filename.clone(),
+    if let Some(skipped) = NotTranscript::of(input) {
+        if !is_transcript(source.text(), || Ok(settings.clone())).map_err(failed)? {
+            return Err(Box::new(Outcome::NotTranscript(skipped)));
+        }
+    }
+    let rule_path = match input.path() {
+        Some(path) => Some(path.to_path_buf()),
+        None => plan.stdin_filename.clone(),
     };
     Ok(Loaded {
         source,
@@ -115,6 +125,10 @@ pub(crate) fn process(
         }
         Mode::Fix(threshold) | Mode::Diff(threshold) => threshold,
     };
+    if let (Mode::Fix(_), Some(path)) = (mode, source.path().map(Path::to_path_buf)) {
+        let (name, _, text) = source.into_parts();
+        return fix_file(name, &path, text, &settings, threshold, surroundings);
+    }
     let outcome = match fix_in(
         source.name(),
         source.text(),
@@ -125,30 +139,19 @@ pub(crate) fn process(
         Ok(outcome) => outcome,
         Err(error) => {
             // On stdin the text goes back out as it came in.
-            let echo = (source.path().is_none() && matches!(mode, Mode::Fix(_)))
-                .then(|| source.text().to_string());
+            let echo = matches!(mode, Mode::Fix(_)).then(|| source.text().to_string());
             return Outcome::Failed { error, echo };
         }
     };
-    let mut output = None;
-    if let Mode::Diff(_) = mode {
-        if outcome.changed() {
-            output = Some(unified_diff(source.name(), source.text(), &outcome.text));
-        }
-    } else if let Some(path) = source.path() {
-        if outcome.changed() {
-            if let Err(err) = replace_file(path, source.text().as_bytes(), &outcome.text) {
-                return Outcome::failed(err);
-            }
-        }
+    let (report_source, output) = if let Mode::Diff(_) = mode {
+        let diff = outcome
+            .changed()
+            .then(|| unified_diff(source.name(), source.text(), &outcome.text));
+        (source, diff)
     } else {
         // Standard input: the (possibly unchanged) text goes to stdout.
-        output = Some(outcome.text.clone());
-    }
-    let report_source = if matches!(mode, Mode::Diff(_)) {
-        source
-    } else {
-        SourceFile::from_string(source.name(), outcome.text)
+        let output = Some(outcome.text.clone());
+        (SourceFile::from_string(source.name(), outcome.text), output)
     };
     Outcome::Done {
         report: FileReport {
@@ -158,6 +161,38 @@ pub(crate) fn process(
         fixed: outcome.fixed,
         rejected: outcome.rejected,
         output,
+    }
+}
+
+/// `--fix` of a file: its text is handed to the fixing, which frees it once
+/// a round of fixes has replaced it, and the file is replaced only if it
+/// still holds what was read, as told by its [`Fingerprint`].
+fn fix_file(
+    name: String,
+    path: &Path,
+    text: String,
+    settings: &Settings,
+    threshold: Applicability,
+    surroundings: Surroundings<'_>,
+) -> Outcome {
+    let read_as = Fingerprint::of(text.as_bytes());
+    let outcome = match fix_owned(&name, text, settings, threshold, surroundings) {
+        Ok(outcome) => outcome,
+        Err(error) => return Outcome::failed(error),
+    };
+    if outcome.changed() {
+        if let Err(err) = replace_file(path, read_as, &outcome.text) {
+            return Outcome::failed(err);
+        }
+    }
+    Outcome::Done {
+        report: FileReport {
+            source: SourceFile::from_string(name, outcome.text),
+            diagnostics: outcome.remaining,
+        },
+        fixed: outcome.fixed,
+        rejected: outcome.rejected,
+        output: None,
     }
 }
 
@@ -176,6 +211,7 @@ mod tests {
         fix: crate::rules::FixAvailability::Always,
         default_enabled: true,
         options: None,
+        retired_options: &[],
         doc: "",
     };
 

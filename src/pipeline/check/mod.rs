@@ -6,6 +6,7 @@
 //! [`run`] then reads, checks and reports each file, in parallel, in order.
 
 mod file;
+mod online;
 mod plan;
 
 pub use plan::{CheckOptions, CheckPlan, Mode};
@@ -16,13 +17,14 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use self::file::{load, process, Loaded, Outcome};
+use self::online::online_pass;
 use super::driver;
 use super::inputs::{self, Input};
 use super::summary::{describe_fixes, CheckSummary, ExitStatus, Tally};
+use super::transcripts::{self, NotTranscript};
 use crate::cache::ResultCache;
-use crate::online::{self, OnlineSettings, Verdicts};
+use crate::online::Verdicts;
 use crate::output::statistics;
-use crate::rules::UnreachableImage;
 use crate::Error;
 
 /// Where a run writes.
@@ -110,6 +112,15 @@ pub fn run(plan: &CheckPlan, sinks: Sinks<'_>) -> CheckRun {
         )
     };
 
+    // The walks: how many files each skipped, or an error for one that
+    // found no transcript at all.
+    let (notes, walk_errors) = transcripts::walk_results(inputs.iter(), &summary.not_transcripts);
+    if plan.notes {
+        for note in notes {
+            let _ = writeln!(sinks.warnings, "{note}");
+        }
+    }
+    errors.extend(walk_errors);
     if let Some(cache) = cache {
         // A cache that cannot be written costs the next run time, not this
         // run its result.
@@ -188,6 +199,7 @@ fn stream(
         Report { rendered: Vec<u8>, tally: Tally },
         Failed(Error),
         Skipped,
+        NotTranscript(NotTranscript),
     }
     // Rendered reports are written by whichever thread delivers them, so
     // their buffers are handed back to be rendered into again: freed there
@@ -212,9 +224,11 @@ fn stream(
         }
         Outcome::Failed { error, .. } => Piece::Failed(error),
         Outcome::Skipped { .. } => Piece::Skipped,
+        Outcome::NotTranscript(file) => Piece::NotTranscript(file),
     };
     let separator = plan.format.file_separator();
     let mut tally = Tally::default();
+    let mut not_transcripts = Vec::new();
     driver::in_order(
         inputs,
         |input| render(check(input)),
@@ -241,10 +255,12 @@ fn stream(
             }
             Piece::Failed(err) => errors.push(err),
             Piece::Skipped => {}
+            Piece::NotTranscript(file) => not_transcripts.push(file),
         },
     );
     CheckSummary {
         tally,
+        not_transcripts,
         ..CheckSummary::default()
     }
 }
@@ -296,6 +312,10 @@ fn gather(
                 (output, None)
             }
             Outcome::Skipped { echo } => (echo, None),
+            Outcome::NotTranscript(file) => {
+                summary.not_transcripts.push(file);
+                (None, None)
+            }
             Outcome::Failed { error, echo } => (echo, Some(error)),
         };
         if let Some(echo) = echo {
@@ -323,23 +343,6 @@ fn gather(
     // findings one by one would only delay the exit.
     std::mem::forget(reports);
     summary
-}
-
-/// `--online`: checks the images of every file that `unreachable-image` is
-/// on for, and returns the verdicts for the rule to report from.
-fn online_pass(
-    settings: &OnlineSettings,
-    loaded: &[Result<Loaded, Box<Outcome>>],
-    errors: &mut Vec<Error>,
-) -> Verdicts {
-    let texts = loaded
-        .iter()
-        .flatten()
-        .filter(|loaded| loaded.settings.is_enabled(&UnreachableImage::META))
-        .map(|loaded| loaded.source.text());
-    let (verdicts, cache_error) = online::check(texts, settings);
-    errors.extend(cache_error);
-    verdicts
 }
 
 fn note_write_error(stream: &str, source: std::io::Error, errors: &mut Vec<Error>) {

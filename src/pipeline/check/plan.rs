@@ -42,6 +42,33 @@ pub struct CheckOptions {
     pub max_file_size: u64,
 }
 
+impl CheckOptions {
+    /// A plain check of `paths`, as `chatlint check PATHS` asks with no
+    /// other option, in the full format without colour.
+    pub fn new(paths: Vec<PathBuf>) -> Self {
+        Self {
+            paths,
+            fix: false,
+            diff: false,
+            unsafe_fixes: false,
+            show_fixes: false,
+            output_format: OutputFormat::Full,
+            color: |_| Color::Never,
+            config: None,
+            overrides: Overrides::default(),
+            statistics: false,
+            quiet: false,
+            exit_zero: false,
+            exit_non_zero_on_fix: false,
+            stdin_filename: None,
+            force_exclude: false,
+            online: None,
+            no_cache: false,
+            max_file_size: crate::input::DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
 /// Whether files are checked, fixed, or diffed, and at which threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -63,6 +90,8 @@ pub struct CheckPlan {
     pub color: Color,
     /// The full format without `--quiet`: the summary and fix lines.
     pub human: bool,
+    /// Without `--quiet`: notes on stderr (the files walks skipped).
+    pub notes: bool,
     pub statistics: bool,
     pub show_fixes: bool,
     pub exit: ExitPolicy,
@@ -128,6 +157,7 @@ impl CheckPlan {
                 && options.output_format.renders_per_file(),
             color: (options.color)(report_to_stderr),
             human: options.output_format == OutputFormat::Full && !options.quiet,
+            notes: !options.quiet,
             exit: ExitPolicy {
                 exit_zero: options.exit_zero,
                 exit_non_zero_on_fix: options.exit_non_zero_on_fix,

@@ -1,8 +1,6 @@
 //! The `check` pipeline run on files in a temporary folder, its output in memory.
 
 use super::*;
-use crate::config::Overrides;
-use crate::output::full::Color;
 use crate::output::OutputFormat;
 
 /// A transcript with two safe fixes (a timestamp without its leading zero,
@@ -20,25 +18,11 @@ const MESSAGE: &str = "> 7:50:02  alice  \n   \n##heading  \n";
 
 fn options(paths: Vec<PathBuf>) -> CheckOptions {
     CheckOptions {
-        paths,
-        fix: false,
-        diff: false,
-        unsafe_fixes: false,
-        show_fixes: false,
         output_format: OutputFormat::Concise,
-        color: |_| Color::Never,
-        config: None,
-        overrides: Overrides::default(),
-        statistics: false,
-        quiet: false,
-        exit_zero: false,
-        exit_non_zero_on_fix: false,
-        stdin_filename: None,
-        force_exclude: false,
-        online: None,
         // Tests never write into the repository.
         no_cache: true,
         max_file_size: u64::MAX,
+        ..CheckOptions::new(paths)
     }
 }
 

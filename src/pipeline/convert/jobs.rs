@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::{ConvertPlan, Failed, FileFailure};
 use crate::convert::batch::Destination;
@@ -22,22 +23,17 @@ pub(super) enum Output {
     Refused(String),
 }
 
-/// The inputs, each with the folder it was found in (none when named);
-/// the paths that could not be read go to `failures`.
-pub(super) fn find_inputs(
-    plan: &ConvertPlan,
-    failures: &mut Vec<Failed>,
-) -> Vec<(Input, Option<PathBuf>)> {
+/// The inputs (a file found in a folder knows the folder); the paths that
+/// could not be read go to `failures`.
+pub(super) fn find_inputs(plan: &ConvertPlan, failures: &mut Vec<Failed>) -> Vec<Input> {
     let mut found = Vec::new();
     for path in &plan.options.paths {
-        let is_folder = path.is_dir();
-        let (inputs, errors) = if is_folder && plan.options.from_json {
+        let (inputs, errors) = if path.is_dir() && plan.options.from_json {
             (json_files(path), Vec::new())
         } else {
             inputs::collect(std::slice::from_ref(path), &plan.resolver, false)
         };
-        let root = is_folder.then(|| path.clone());
-        found.extend(inputs.into_iter().map(|input| (input, root.clone())));
+        found.extend(inputs);
         failures.extend(errors.into_iter().map(|err| Failed {
             name: path.display().to_string(),
             output: None,
@@ -57,20 +53,24 @@ pub(super) fn json_files(folder: &Path) -> Vec<Input> {
         .filter(|path| path.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
-    files.into_iter().map(Input::File).collect()
+    let root: Arc<Path> = Arc::from(folder);
+    files
+        .into_iter()
+        .map(|path| Input::Found {
+            path,
+            root: Arc::clone(&root),
+        })
+        .collect()
 }
 
-pub(super) fn input_paths(found: &[(Input, Option<PathBuf>)]) -> impl Iterator<Item = &Path> {
-    found.iter().filter_map(|(input, _)| match input {
-        Input::File(path) => Some(path.as_path()),
-        Input::Stdin => None,
-    })
+pub(super) fn input_paths(found: &[Input]) -> impl Iterator<Item = &Path> {
+    found.iter().filter_map(Input::path)
 }
 
 pub(super) fn new_job(input: &Input, stdin_name: &str, output: Output) -> Job {
-    let name = match input {
-        Input::File(path) => path.display().to_string(),
-        Input::Stdin => stdin_name.to_string(),
+    let name = match input.path() {
+        Some(path) => path.display().to_string(),
+        None => stdin_name.to_string(),
     };
     Job {
         input: input.clone(),
@@ -81,17 +81,14 @@ pub(super) fn new_job(input: &Input, stdin_name: &str, output: Output) -> Job {
 
 /// When OUT is a folder inside an input folder, the files under it (an
 /// earlier run's outputs) are not inputs.
-pub(super) fn leave_out_outputs(
-    found: Vec<(Input, Option<PathBuf>)>,
-    out: &Path,
-) -> Vec<(Input, Option<PathBuf>)> {
+pub(super) fn leave_out_outputs(found: Vec<Input>, out: &Path) -> Vec<Input> {
     let Ok(real_out) = out.canonicalize() else {
         return found;
     };
     found
         .into_iter()
-        .filter(|(input, root)| {
-            let (Input::File(path), Some(root)) = (input, root) else {
+        .filter(|input| {
+            let (Some(path), Some(root)) = (input.path(), input.found_in()) else {
                 return true;
             };
             let out_inside_root = root
@@ -106,19 +103,17 @@ pub(super) fn leave_out_outputs(
 /// or its file name when it was named.
 pub(super) fn plan_tree(
     destination: &Destination,
-    found: &[(Input, Option<PathBuf>)],
+    found: &[Input],
     plan: &ConvertPlan,
 ) -> Vec<Job> {
     let mut taken: HashMap<PathBuf, String> = HashMap::new();
     let mut jobs = Vec::new();
-    for (input, root) in found {
-        let relative = match (input, root) {
+    for input in found {
+        let relative = match (input.path(), input.found_in()) {
             // `inputs::collect` names files under `.` without the `./`.
-            (Input::File(path), Some(root)) => {
-                path.strip_prefix(root).unwrap_or(path).to_path_buf()
-            }
-            (Input::File(path), None) => PathBuf::from(path.file_name().unwrap_or_default()),
-            (Input::Stdin, _) => plan
+            (Some(path), Some(root)) => path.strip_prefix(root).unwrap_or(path).to_path_buf(),
+            (Some(path), None) => PathBuf::from(path.file_name().unwrap_or_default()),
+            (None, _) => plan
                 .options
                 .stdin_filename
                 .as_ref()

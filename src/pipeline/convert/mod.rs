@@ -15,11 +15,12 @@ mod jobs;
 use self::jobs::{find_inputs, input_paths, leave_out_outputs, new_job, plan_tree, Job, Output};
 use super::driver;
 use super::inputs::{self, Input};
+use super::transcripts::{self, is_transcript, NotTranscript};
 use super::ExitStatus;
 use crate::config::{ConfigResolver, Overrides};
 use crate::convert::batch::{Destination, Outcome, WriteError};
 use crate::convert::{self, ConvertError, Format, Notice, Offset, Options};
-use crate::Error;
+use crate::{Error, Settings, SourceFile};
 
 /// What a `convert` run is asked to do, as the command line says it.
 #[derive(Debug, Clone)]
@@ -150,6 +151,9 @@ pub struct Failed {
 pub struct ConvertRun {
     pub converted: usize,
     pub skipped: Vec<String>,
+    /// The files walks found that are not transcripts: nothing was written
+    /// for them.
+    pub not_transcripts: Vec<NotTranscript>,
     /// Each input that failed, by name, with its output path if it had one.
     pub failures: Vec<Failed>,
     pub notices: Vec<(String, Notice)>,
@@ -209,7 +213,7 @@ pub fn run(
         None if named_one => {
             let jobs = found
                 .first()
-                .map(|(input, _)| new_job(input, &plan.stdin_name, Output::Stdout));
+                .map(|input| new_job(input, &plan.stdin_name, Output::Stdout));
             (None, jobs.into_iter().collect())
         }
         None => {
@@ -221,7 +225,7 @@ pub fn run(
             let destination = Destination::files(options.force, input_paths(&found));
             let jobs = found
                 .first()
-                .map(|(input, _)| new_job(input, &plan.stdin_name, Output::File(out.clone())));
+                .map(|input| new_job(input, &plan.stdin_name, Output::File(out.clone())));
             (Some(destination), jobs.into_iter().collect())
         }
         Some(out) => {
@@ -260,6 +264,10 @@ pub fn run(
                     return;
                 }
                 Ok(Outcome::Skipped(reason)) => return done.skipped.push(reason),
+                Ok(Outcome::NotTranscript) => {
+                    done.not_transcripts.extend(NotTranscript::of(&job.input));
+                    return;
+                }
                 Ok(Outcome::Failed(error)) => FileFailure::Output(error),
                 Err(failure) => failure,
             };
@@ -275,8 +283,29 @@ pub fn run(
         },
     );
     progress(Progress::Finished);
+    if let Some(destination) = &destination {
+        destination.remove_empty_made();
+    }
+    // The walks: how many files each skipped, or a failure for one that
+    // found no transcript at all.
+    let inputs = jobs.iter().map(|job| &job.input);
+    let (notes, walk_errors) = transcripts::walk_results(inputs, &done.not_transcripts);
+    done.failures
+        .extend(walk_errors.into_iter().map(|err| Failed {
+            name: match &err {
+                Error::OnlyNonTranscripts { path, .. } => path.display().to_string(),
+                _ => "chatlint convert".into(),
+            },
+            output: None,
+            failure: FileFailure::Input(err),
+        }));
     // Written to stdout, one file needs no summary; problems are still said.
     let summary = !options.quiet && options.output.is_some();
+    if summary {
+        for note in notes {
+            let _ = writeln!(messages, "{note}");
+        }
+    }
     report(options, summary, &done, messages);
     Ok(done)
 }
@@ -287,8 +316,18 @@ fn run_job(
     destination: Option<&Destination>,
 ) -> Result<Outcome, FileFailure> {
     let options = &plan.options;
-    let convert = |out: &mut dyn Write| -> Result<Vec<Notice>, ConvertError> {
+    // The input, read; none when a walk found it and it is not a
+    // transcript (a JSON document is one whatever it holds).
+    let read = || -> Result<Option<SourceFile>, ConvertError> {
         let source = inputs::read(&job.input, &plan.stdin_name, options.max_file_size)?;
+        let walked = NotTranscript::of(&job.input).is_some() && !options.from_json;
+        let settings = || settings_for(&job.input, plan);
+        if walked && !is_transcript(source.text(), settings)? {
+            return Ok(None);
+        }
+        Ok(Some(source))
+    };
+    let convert = |source: SourceFile, out: &mut dyn Write| -> Result<Vec<Notice>, ConvertError> {
         if options.from_json {
             convert::convert_json(source.text(), options.to, &Options::default(), out)
         } else {
@@ -298,10 +337,15 @@ fn run_job(
     };
     match (&job.output, destination) {
         (Output::Refused(reason), _) => Err(FileFailure::Refused(reason.clone())),
-        (Output::File(path), Some(destination)) => Ok(destination.write(path, convert)),
+        (Output::File(path), Some(destination)) => Ok(destination.write(path, read, convert)),
         _ => {
+            let Some(source) = read()? else {
+                return Ok(Outcome::NotTranscript);
+            };
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            match convert(&mut stdout).and_then(|notices| Ok(stdout.flush().map(|()| notices)?)) {
+            match convert(source, &mut stdout)
+                .and_then(|notices| Ok(stdout.flush().map(|()| notices)?))
+            {
                 Ok(notices) => Ok(Outcome::Converted(notices)),
                 Err(ConvertError::Io(err)) if err.kind() == std::io::ErrorKind::BrokenPipe => {
                     Ok(Outcome::Converted(Vec::new()))
@@ -312,17 +356,19 @@ fn run_job(
     }
 }
 
+/// The settings of the configuration that applies to an input.
+fn settings_for(input: &Input, plan: &ConvertPlan) -> Result<Settings, Error> {
+    let path = input.config_path(plan.options.stdin_filename.as_deref());
+    inputs::settings_for(&plan.resolver, &path, &Overrides::default())
+}
+
 /// The options for one file; the findings (`--with-diagnostics`) follow the
 /// configuration that applies to it, as `chatlint check` does.
 fn options_for(input: &Input, plan: &ConvertPlan) -> Result<Options, Error> {
     let options = &plan.options;
     let path = input.config_path(options.stdin_filename.as_deref());
     let diagnostics = if options.with_diagnostics {
-        Some(inputs::settings_for(
-            &plan.resolver,
-            &path,
-            &Overrides::default(),
-        )?)
+        Some(settings_for(input, plan)?)
     } else {
         None
     };
