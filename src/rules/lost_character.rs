@@ -17,8 +17,15 @@ declare_rule! {
     ///   `@右军?支付宝一方面…`, a `?` glued to the next word (a real
     ///   question mark is followed by a space, punctuation or the line end);
     /// - in speaker names, where an emoji was lost: `车睿??`, `??刘莎` (runs of
-    ///   two or more, as an emoji outside the BMP became two `?`). Each name
-    ///   is reported once per file.
+    ///   two or more, as an emoji outside the BMP became two `?`), or a lone
+    ///   `?` where the file also knows the name with a character there
+    ///   (`李?德灿` and `李·德灿`), unless a mention writes it with the `?`
+    ///   too (`@肖勇-亿宏-c?to`: the name holds a `?`). Each name is
+    ///   reported once per file;
+    /// - in message text, a run of two or more `?` glued to the next word
+    ///   (`??不好意思`, `吗？??我现在`): a lost emoji. A run before a space,
+    ///   punctuation or the line end (`你有牌照吗??`) may be a question and
+    ///   is left alone.
     ///
     /// Mentions are read the way the file names people. At an `@`, the
     /// name is the longest known name that follows and ends there (at a
@@ -54,7 +61,8 @@ declare_rule! {
     /// ## Fix safety
     /// Unsafe: the mention fix restores U+2005 (or a plain space, option
     /// `mention-separator: space`), but a `?` glued to a word may, rarely, be
-    /// a question. The lost emoji in a name cannot be restored: no fix.
+    /// a question. A lost emoji, in a name or in the text, cannot be
+    /// restored, nor can a name's lone `?` be told for sure: no fix.
     pub struct LostCharacter {
         code: "CL402",
         name: "lost-character",
@@ -110,7 +118,7 @@ impl Rule for LostCharacter {
     }
 }
 
-/// The mentions of one body line.
+/// The mentions and lost emoji of one body line.
 fn check_line(
     context: &Context<'_>,
     line: &BodyLine,
@@ -119,22 +127,29 @@ fn check_line(
 ) {
     let content = &context.text[line.span.clone()];
     let bytes = content.as_bytes();
-    // Most lines have no `@`.
-    if memchr::memchr(b'@', bytes).is_none() {
+    // Most lines have neither an `@` nor a `?`.
+    let has_at = memchr::memchr(b'@', bytes).is_some();
+    if !has_at && memchr::memchr(b'?', bytes).is_none() {
         return;
     }
     let skipped = names::skipped_spans(content, line.span.start, &line.inlines);
-    check_mentions(context, line, &skipped, separator, diagnostics);
+    let mentioned = if has_at {
+        check_mentions(context, line, &skipped, separator, diagnostics)
+    } else {
+        Vec::new()
+    };
+    check_lost_emoji(content, line.span.start, &skipped, &mentioned, diagnostics);
 }
 
-/// The `?` after the line's mentions.
+/// The `?` after the line's mentions. Returns the spans (relative to the
+/// line) of the names read and of each `?` reported after one.
 fn check_mentions(
     context: &Context<'_>,
     line: &BodyLine,
     skipped: &[Span],
     separator: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> Vec<Span> {
     let content = &context.text[line.span.clone()];
     let mut mentioned: Vec<Span> = Vec::new();
     for at in names::mention_openers(content, skipped) {
@@ -151,13 +166,16 @@ fn check_mentions(
         if name_len == 0 {
             continue;
         }
-        mentioned.push(at + 1..at + 1 + name_len);
+        let name_end = at + 1 + name_len;
         if !names::lost_separator(&rest[name_len..])
             || (!is_known && names::may_go_on(rest, name_len))
         {
+            mentioned.push(at + 1..name_end);
             continue;
         }
-        let lost = line.span.start + at + 1 + name_len;
+        // The reported `?` belongs to the mention, not to a lost emoji.
+        mentioned.push(at + 1..name_end + 1);
+        let lost = line.span.start + name_end;
         let at = lost..lost + 1;
         let name = &rest[..name_len];
         let title = if separator == " " {
@@ -179,16 +197,61 @@ fn check_mentions(
             ))),
         );
     }
+    mentioned
 }
 
-/// The speakers' names with lost characters, each at its first header.
+/// Runs of two or more `?` glued to the next word (`??不好意思`,
+/// `吗？??我现在`): an emoji outside the BMP became two `?`. A run at the
+/// end of a line or before a space or punctuation may be a question
+/// (`你有牌照吗??`) and is left alone, as are runs inside a mention's name
+/// (the speaker's name is reported at its header) and in links, images
+/// and code spans. No fix: nothing says which emoji it was.
+fn check_lost_emoji(
+    content: &str,
+    line_start: usize,
+    skipped: &[Span],
+    mentioned: &[Span],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let bytes = content.as_bytes();
+    let mut from = 0;
+    while let Some(found) = memchr::memchr(b'?', &bytes[from..]) {
+        let start = from + found;
+        let end = start + bytes[start..].iter().take_while(|&&b| b == b'?').count();
+        from = end;
+        let run = start..end;
+        let overlaps = |span: &Span| span.start < run.end && run.start < span.end;
+        if run.len() < 2
+            || !content[end..].chars().next().is_some_and(names::is_glued)
+            || skipped.iter().any(overlaps)
+            || mentioned.iter().any(overlaps)
+        {
+            continue;
+        }
+        diagnostics.push(
+            Diagnostic::new(
+                &LostCharacter::META,
+                line_start + start..line_start + end,
+                format!(
+                    "`{}` glued to the next word stands for characters lost in encoding",
+                    &content[run]
+                ),
+            )
+            .with_label("lost character, probably an emoji")
+            .with_help("Restore it from another export of the chat, or leave it as it is"),
+        );
+    }
+}
+
+/// The speakers' names with lost characters, each at its first header:
+/// a run of `??` (a lost emoji), or a lone `?` where the same name is
+/// known in the file with a character there (`李?德灿`, `李·德灿`) and no
+/// mention writes it with the `?` (`@肖勇-亿宏-c?to`: a name that holds a
+/// `?`).
 fn check_speakers(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
     let text = context.text;
     for message in &context.transcript.messages {
         let speaker = message.header.speaker(text);
-        let Some(run) = question_run(speaker) else {
-            continue;
-        };
         // Reported at the speaker's first header in the file, with the
         // number of headers in the whole file.
         let Some(headers) = context.whole_file.lost_speaker(speaker) else {
@@ -197,23 +260,60 @@ fn check_speakers(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         if headers.first != message.header.span.start {
             continue;
         }
-        let start = message.header.speaker_span.start + run.start;
         let count = headers.count;
         let more = if count > 1 {
             format!(" ({count} headers)")
         } else {
             String::new()
         };
+        let (lost, message_text, label) = if let Some(run) = question_run(speaker) {
+            (
+                run,
+                format!("Speaker `{speaker}` has `?` where a character was lost{more}"),
+                "lost character, probably an emoji",
+            )
+        } else if let Some((at, spelled)) = lone_lost(context, speaker) {
+            (
+                at..at + 1,
+                format!(
+                    "Speaker `{speaker}` has `?` where the file also writes the name \
+                     `{spelled}`{more}"
+                ),
+                "lost character",
+            )
+        } else {
+            continue;
+        };
+        let start = message.header.speaker_span.start + lost.start;
         diagnostics.push(
             Diagnostic::new(
                 &LostCharacter::META,
-                start..start + run.len(),
-                format!("Speaker `{speaker}` has `?` where a character was lost{more}"),
+                start..start + lost.len(),
+                message_text,
             )
-            .with_label("lost character, probably an emoji")
+            .with_label(label)
             .with_help("Restore the name from another export of the chat, or leave it as it is"),
         );
     }
+}
+
+/// Where `speaker`, a name with lone `?`s, lost a character: the first
+/// `?` (byte offset) at which a name known in the file, otherwise the
+/// same, has another character, and that name. `None` when a mention
+/// writes the name with its `?` too.
+fn lone_lost<'n>(context: &'n Context<'_>, speaker: &str) -> Option<(usize, &'n str)> {
+    let spelled = context.whole_file.names().spelled_out(speaker)?;
+    let written_with_question = memchr::memmem::find_iter(context.text.as_bytes(), speaker)
+        .any(|at| at > 0 && context.text.as_bytes()[at - 1] == b'@');
+    if written_with_question {
+        return None;
+    }
+    let at = speaker
+        .char_indices()
+        .zip(spelled.chars())
+        .find(|&((_, lost), other)| lost == '?' && other != '?')
+        .map(|((at, _), _)| at)?;
+    Some((at, spelled))
 }
 
 /// The first run of two or more `?`. (Each header's speaker is looked at:

@@ -77,6 +77,29 @@ impl KnownNames {
             .find(|name| rest.starts_with(name) && ends_name(&rest[name.len()..]))
             .map(str::len)
     }
+
+    /// A known name that is `name` with a character (not `?`, not a
+    /// space) where `name` has a `?`, and the same everywhere else.
+    pub(super) fn spelled_out(&self, name: &str) -> Option<&str> {
+        let matches = |known: &&str| {
+            let mut pairs = name.chars().zip(known.chars());
+            known.chars().count() == name.chars().count()
+                && known != &name
+                && pairs.all(|(c, k)| c == k || (c == '?' && k != '?' && !k.is_whitespace()))
+        };
+        let first = name.chars().next()?;
+        let candidates: &[(char, Span)] = if first == '?' {
+            &self.index
+        } else {
+            let from = self.index.partition_point(|(c, _)| *c < first);
+            let to = self.index.partition_point(|(c, _)| *c <= first);
+            &self.index[from..to]
+        };
+        candidates
+            .iter()
+            .map(|(_, span)| &self.names[span.clone()])
+            .find(matches)
+    }
 }
 
 /// Whether a character glued to a `?` makes it a lost character rather
