@@ -535,7 +535,9 @@ fn the_scan_finds_each_kind_of_defect() {
                 ![2017-08-25 07:40:00](http://static.cocolian.cn/img/20170825_080000.png)  \n   \n\
                 > 07:41:00  乙??  \n   \n@右军?支付宝  重0搭建==&amp;gt;基于  \n   \n\
                 > 07:41:00  乙  \n   \n@右军?支付宝  重0搭建==&amp;gt;基于  \n   \n\
-                > 07:42:00  降峰 百度金融pm 北京  \n   \n@降峰 百度金融pm 北京?你们  \n   \n";
+                > 07:42:00  降峰 百度金融pm 北京  \n   \n@降峰 百度金融pm 北京?你们  \n   \n\
+                > 07:43:00  李?德灿  \n   \n??不好意思  你有牌照吗??  \n   \n\
+                > 07:44:00  李·德灿  \n   \n好  \n   \n";
     let mut scan = corpus_scan::Scan::default();
     corpus_scan::scan_file("2017-08-25-chat.markdown", text, &mut scan);
     let found: BTreeMap<&str, Vec<usize>> = scan.findings.into_iter().collect();
@@ -547,7 +549,7 @@ fn the_scan_finds_each_kind_of_defect() {
         ("time-runs-backwards", vec![14]),
         ("broken-image-url", vec![16]),
         ("image-time-mismatch", vec![17]),
-        ("lost-character", vec![19, 21, 25, 29]),
+        ("lost-character", vec![19, 21, 25, 29, 31, 33]),
         ("escaped-html-entity", vec![21, 25]),
         ("duplicate-message", vec![23]),
     ]

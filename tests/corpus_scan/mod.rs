@@ -478,10 +478,14 @@ fn lost_characters(lines: &[Line<'_>], scan: &mut Scan) {
         scan.saw("speakers");
         if speaker.contains("??") {
             found.push(line.number);
+        } else if speaker.contains('?') && spelled_out(speaker, &names, &body) {
+            found.push(line.number);
         }
     }
     for (number, chars) in &body {
         let mut mention_names: Vec<std::ops::RangeInclusive<usize>> = Vec::new();
+        // The names read, and each `?` reported after one.
+        let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
         for at in (0..chars.len()).filter(|&i| chars[i] == '@') {
             scan.saw("@");
             // Inside a name read already (`@李伟@易宝支付`).
@@ -506,12 +510,20 @@ fn lost_characters(lines: &[Line<'_>], scan: &mut Scan) {
                 None => continue,
             };
             mention_names.push(at + 1..=at + 1 + len);
-            let glued = rest.get(len + 1).is_some_and(|&c| {
-                !c.is_whitespace()
-                    && !c.is_ascii_punctuation()
-                    && !"，。！？：；、）」』”’".contains(c)
-            });
-            if len > 0 && rest.get(len) == Some(&'?') && glued {
+            taken.push(at + 1..at + 1 + len);
+            if len > 0 && rest.get(len) == Some(&'?') && glued(rest.get(len + 1)) {
+                found.push(*number);
+                taken.push(at + 1 + len..at + 2 + len);
+            }
+        }
+        // Lost emoji: two or more `?` glued to the next word, outside the
+        // names read.
+        let mut i = 0;
+        while i < chars.len() {
+            let run = i..i + chars[i..].iter().take_while(|&&c| c == '?').count();
+            i = run.end.max(i + 1);
+            let outside = !taken.iter().any(|t| t.start < run.end && run.start < t.end);
+            if run.len() >= 2 && glued(chars.get(run.end)) && outside {
                 found.push(*number);
             }
         }
@@ -520,6 +532,35 @@ fn lost_characters(lines: &[Line<'_>], scan: &mut Scan) {
     for line in found {
         scan.found(RULE, line);
     }
+}
+
+/// A letter, a digit or a CJK character, not a space or punctuation: a
+/// `?` before it is glued to the word.
+fn glued(c: Option<&char>) -> bool {
+    c.is_some_and(|&c| {
+        !c.is_whitespace() && !c.is_ascii_punctuation() && !"，。！？：；、）」』”’".contains(c)
+    })
+}
+
+/// Whether `speaker` (lone `?`s) is among `names` with a character where
+/// it has a `?`, and no line of `body` mentions it with the `?`.
+fn spelled_out(speaker: &str, names: &[Vec<char>], body: &[(usize, Vec<char>)]) -> bool {
+    let lost: Vec<char> = speaker.chars().collect();
+    let mention: Vec<char> = std::iter::once('@').chain(lost.iter().copied()).collect();
+    let mentioned = body.iter().any(|(_, chars)| {
+        chars
+            .windows(mention.len())
+            .any(|w| w == mention.as_slice())
+    });
+    let spelled = names.iter().any(|name| {
+        name.len() == lost.len()
+            && *name != lost
+            && name
+                .iter()
+                .zip(&lost)
+                .all(|(&n, &l)| n == l || (l == '?' && n != '?' && !n.is_whitespace()))
+    });
+    spelled && !mentioned
 }
 
 /// A header's speaker.
