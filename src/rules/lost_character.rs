@@ -32,10 +32,12 @@ declare_rule! {
     /// space, `?`, `@` or the line end), so that `@降峰 百度金融pm 北京?你们`
     /// ends after `北京` and `@牟宁波?天地融?产品?北京?零元购` after `北京`,
     /// not at its first `?`. Known names are the file's speakers, the names
-    /// its mentions end for certain, and those its mentions show by
-    /// repetition: `@肖勇-亿宏-c?to?` followed by `[强]` in one message and
-    /// by `农商行` in another is a name that really holds a `?`; text that
-    /// stays the same before a `?` while what follows changes is a name.
+    /// its mentions end for certain (with U+2005, or a glued `?`), and
+    /// those its mentions show by repetition: `@肖勇-亿宏-c?to?` followed by
+    /// `[强]` in one message and by `农商行` (or by a space) in another is a
+    /// name that really holds a `?`; text that stays the same before a `?`
+    /// while what follows changes is a name. (Twins of one message, the
+    /// same text after, show nothing.)
     /// Without a known name, the mention ends at its first space or `?`,
     /// unless another lone `?` with text after it follows within a name's
     /// length (32 characters) and before a space: the name may go on

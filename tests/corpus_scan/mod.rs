@@ -538,7 +538,11 @@ fn lost_characters(lines: &[Line<'_>], scan: &mut Scan) {
 /// `?` before it is glued to the word.
 fn glued(c: Option<&char>) -> bool {
     c.is_some_and(|&c| {
-        !c.is_whitespace() && !c.is_ascii_punctuation() && !"，。！？：；、）」』”’".contains(c)
+        let modifier = matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{200D}' | '\u{20E3}');
+        !c.is_whitespace()
+            && !c.is_ascii_punctuation()
+            && !"，。！？：；、）」』”’".contains(c)
+            && !modifier
     })
 }
 
@@ -578,8 +582,10 @@ fn repeated_mentions(body: &[(usize, Vec<char>)]) -> Vec<Vec<char>> {
             if at > 0 && chars[at - 1].is_ascii_alphanumeric() {
                 continue;
             }
+            let mut to_line_end = chars.len() <= at + 34;
             for end in at + 2..chars.len().min(at + 34) {
                 if chars[end] == '@' {
+                    to_line_end = false;
                     break;
                 }
                 let next = chars.get(end + 1).copied().unwrap_or(' ');
@@ -588,6 +594,16 @@ fn repeated_mentions(body: &[(usize, Vec<char>)]) -> Vec<Vec<char>> {
                 if chars[end] == '?' && next != '?' && !next.is_whitespace() && trimmed {
                     after.entry(name.to_vec()).or_default().insert(next);
                 }
+                // A name with a `?` in it, then a space (`@肖勇-亿宏-c?to 你好`).
+                if chars[end].is_whitespace() && name.contains(&'?') && trimmed {
+                    after.entry(name.to_vec()).or_default().insert(' ');
+                }
+            }
+            // Or the line end.
+            let name = &chars[(at + 1).min(chars.len())..];
+            let ends = name.last().is_some_and(|&c| c != '?' && c != ' ');
+            if to_line_end && ends && name.contains(&'?') {
+                after.entry(name.to_vec()).or_default().insert(' ');
             }
         }
     }

@@ -106,7 +106,14 @@ impl KnownNames {
 /// than a question mark: a question mark is followed by a space,
 /// punctuation or the line end.
 pub(super) fn is_glued(c: char) -> bool {
-    !c.is_whitespace() && !c.is_ascii_punctuation() && !is_cjk_punctuation(c)
+    !c.is_whitespace() && !c.is_ascii_punctuation() && !is_cjk_punctuation(c) && !is_modifier(c)
+}
+
+/// A character that only ever follows another one (a variation selector,
+/// a zero-width joiner, the keycap mark): a `?` before it is a character
+/// lost from an emoji (`❤️` as `?\u{FE0F}`), not a lost U+2005.
+fn is_modifier(c: char) -> bool {
+    matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{200D}' | '\u{20E3}')
 }
 
 pub(super) fn is_cjk_punctuation(c: char) -> bool {
@@ -292,13 +299,16 @@ impl<'a> Shown<'a> {
         self.read_continuations(rest, name_len);
     }
 
-    /// Records what follows each `?` that may end a name longer than the
-    /// parser's (`name_len` bytes): one with a space or a `?` in it. (The
+    /// Records what follows each place that may end a name longer than
+    /// the parser's (`name_len` bytes): a `?` glued to more text, and,
+    /// once a `?` is inside, a space or the line end (`@肖勇-亿宏-c?to 你好`
+    /// and `@肖勇-亿宏-c?to?农商行` show the name `肖勇-亿宏-c?to`). (The
     /// parser's own name needs no repetition to be known.)
     fn read_continuations(&mut self, rest: &'a str, name_len: usize) {
         let after_name = rest.as_bytes().get(name_len + 1..).unwrap_or_default();
         let reach = after_name.len().min(MAX_NAME_CHARS * 4);
-        if memchr::memchr(b'?', &after_name[..reach]).is_none() {
+        let ends_at_question = rest.as_bytes().get(name_len) == Some(&b'?');
+        if !ends_at_question && memchr::memchr(b'?', &after_name[..reach]).is_none() {
             return;
         }
         let mut chars = rest
@@ -308,25 +318,44 @@ impl<'a> Shown<'a> {
             .peekable();
         while let Some((i, c)) = chars.next() {
             if c == '@' {
-                break;
+                return;
+            }
+            // WeChat ends a mention with U+2005: what stands before it is
+            // a name for certain (`@肖勇-亿宏-c?to` once fixed).
+            if c == MENTION_END {
+                if rest[..i].trim() == &rest[..i] {
+                    self.delimited.push(&rest[..i]);
+                }
+                return;
             }
             let next = chars.peek().map(|&(_, next)| next);
-            if c != '?' || next.is_none_or(|n| n == '?' || n.is_whitespace()) {
-                continue;
-            }
-            let name = &rest[..i];
-            if name.trim() != name {
-                continue;
-            }
-            let next = next.unwrap_or_default();
-            self.continuations
-                .entry(name)
-                .and_modify(|seen| seen.varied |= seen.first != next)
-                .or_insert(Continuation {
-                    first: next,
-                    varied: false,
-                });
+            // What follows a name that ends here: the character after a
+            // glued `?`, or a space for a space or the line end.
+            let follows = match (c, next) {
+                ('?', Some(n)) if n != '?' && !n.is_whitespace() => n,
+                (c, _) if c.is_whitespace() && rest[..i].contains('?') => ' ',
+                _ => continue,
+            };
+            self.record(&rest[..i], follows);
         }
+        let whole_line = rest.chars().nth(MAX_NAME_CHARS + 1).is_none();
+        if whole_line && !rest.ends_with(['?', ' ']) && rest[name_len..].contains('?') {
+            self.record(rest, ' ');
+        }
+    }
+
+    /// Records that `name` was followed by `follows` once.
+    fn record(&mut self, name: &'a str, follows: char) {
+        if name.trim() != name {
+            return;
+        }
+        self.continuations
+            .entry(name)
+            .and_modify(|seen| seen.varied |= seen.first != follows)
+            .or_insert(Continuation {
+                first: follows,
+                varied: false,
+            });
     }
 }
 
@@ -362,6 +391,17 @@ mod tests {
         // Twins of one message show nothing.
         let twins = "> 07:00:00  甲  \n\n@Leo 你好?在吗  \n@Leo 你好?在吗  \n";
         assert_eq!(self::names(twins).longest_at("Leo 你好?在吗"), None);
+    }
+
+    #[test]
+    fn a_name_with_a_question_mark_followed_by_a_space_and_by_text_is_a_name() {
+        // Not split at `c?` by the first mention's reading.
+        let text = "> 07:00:00  甲  \n\n@肖勇-亿宏-c?to 你好  \n@肖勇-亿宏-c?to?农商行  \n";
+        let name = "肖勇-亿宏-c?to".len();
+        assert_eq!(names(text).longest_at("肖勇-亿宏-c?to?好"), Some(name));
+        // Ended by U+2005 once: a name for certain.
+        let fixed = "> 07:00:00  甲  \n\n@肖勇-亿宏-c?to\u{2005}农商行  \n";
+        assert_eq!(names(fixed).longest_at("肖勇-亿宏-c?to 你好"), Some(name));
     }
 
     #[test]
