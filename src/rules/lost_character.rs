@@ -144,7 +144,8 @@ fn check_line(
 }
 
 /// The `?` after the line's mentions. Returns the spans (relative to the
-/// line) of the names read and of each `?` reported after one.
+/// line) of the names read and of each `?` reported after one, in order
+/// and apart.
 fn check_mentions(
     context: &Context<'_>,
     line: &BodyLine,
@@ -222,11 +223,10 @@ fn check_lost_emoji(
         let end = start + bytes[start..].iter().take_while(|&&b| b == b'?').count();
         from = end;
         let run = start..end;
-        let overlaps = |span: &Span| span.start < run.end && run.start < span.end;
         if run.len() < 2
             || !content[end..].chars().next().is_some_and(names::is_glued)
-            || skipped.iter().any(overlaps)
-            || mentioned.iter().any(overlaps)
+            || names::overlaps(skipped, &run)
+            || names::overlaps(mentioned, &run)
         {
             continue;
         }

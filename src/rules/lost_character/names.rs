@@ -178,7 +178,8 @@ pub(super) fn may_go_on(rest: &str, name_len: usize) -> bool {
 }
 
 /// The spans of a line (relative to it) where no mention or lost emoji is
-/// looked for: links, images and code spans.
+/// looked for: links, images and code spans; sorted, and merged where
+/// they overlap, for [`overlaps`].
 pub(super) fn skipped_spans(content: &str, line_start: usize, inlines: &[Inline]) -> Vec<Span> {
     let mut skipped = parser::code_spans(content);
     skipped.extend(inlines.iter().filter_map(|inline| {
@@ -189,7 +190,24 @@ pub(super) fn skipped_spans(content: &str, line_start: usize, inlines: &[Inline]
         };
         Some(span.start - line_start..span.end - line_start)
     }));
-    skipped
+    skipped.sort_unstable_by_key(|span| span.start);
+    let mut merged: Vec<Span> = Vec::with_capacity(skipped.len());
+    for span in skipped {
+        match merged.last_mut() {
+            Some(last) if span.start < last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    merged
+}
+
+/// Whether `range` overlaps one of `spans`, sorted and apart (a binary
+/// search: a line may hold thousands of links and mentions).
+pub(super) fn overlaps(spans: &[Span], range: &Span) -> bool {
+    let first_after = spans.partition_point(|span| span.end <= range.start);
+    spans
+        .get(first_after)
+        .is_some_and(|span| span.start < range.end)
 }
 
 /// The `@`s of a line that may open a mention (not in `skipped`).
@@ -198,7 +216,7 @@ pub(super) fn mention_openers<'l>(
     skipped: &'l [Span],
 ) -> impl Iterator<Item = usize> + 'l {
     memchr::memchr_iter(b'@', content.as_bytes())
-        .filter(move |at| !skipped.iter().any(|span| span.contains(at)))
+        .filter(move |&at| !overlaps(skipped, &(at..at + 1)))
 }
 
 /// Calls `read` with the text after every `@` of the messages' lines that
