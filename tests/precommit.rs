@@ -1,5 +1,8 @@
 //! The real pre-commit framework running this repository's hooks
-//! (`.pre-commit-hooks.yaml`) in a temporary git repository.
+//! (`.pre-commit-hooks.yaml`) in a temporary git repository: the
+//! `language: rust` pair, which pre-commit builds, and the `language:
+//! system` pair, which runs the `chatlint` on the PATH (here the one this
+//! test suite built).
 //!
 //! Needs `git` and `pre-commit` (`pip install pre-commit`); without them the
 //! test is listed as ignored, with the reason, unless
@@ -8,6 +11,7 @@
 //! builds the hook with `cargo install` from the committed HEAD of this
 //! repository.
 
+use std::ffi::{OsStr, OsString};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -19,7 +23,16 @@ fn available(program: &str) -> bool {
 }
 
 fn run(dir: &Path, program: &str, args: &[&str]) -> Output {
-    let output = Command::new(program)
+    run_with_path(dir, program, args, None)
+}
+
+/// `program ARGS` in `dir`, with `path` as the PATH when given.
+fn run_with_path(dir: &Path, program: &str, args: &[&str], path: Option<&OsStr>) -> Output {
+    let mut command = Command::new(program);
+    if let Some(path) = path {
+        command.env("PATH", path);
+    }
+    let output = command
         .args(args)
         .current_dir(dir)
         // Dependencies compiled once are reused by later runs of this test.
@@ -47,6 +60,27 @@ fn text(output: &Output) -> String {
     ignore = "needs git and pre-commit (pip install pre-commit; README: Tests)"
 )]
 fn hooks_fail_fix_and_pass() {
+    hooks_fail_fix_and_pass_with("chatlint", "chatlint-fix", None);
+}
+
+#[test]
+#[cfg_attr(
+    not(run_precommit_tests),
+    ignore = "needs git and pre-commit (pip install pre-commit; README: Tests)"
+)]
+fn system_hooks_run_the_chatlint_on_the_path_without_a_compile() {
+    // Only this suite's chatlint is on the PATH before the system's: no
+    // Cargo build happens (a `language: system` hook never builds).
+    let built = Path::new(env!("CARGO_BIN_EXE_chatlint"));
+    let mut path = OsString::from(built.parent().unwrap());
+    path.push(":");
+    path.push(std::env::var_os("PATH").unwrap_or_default());
+    hooks_fail_fix_and_pass_with("chatlint-system", "chatlint-fix-system", Some(&path));
+}
+
+/// The check hook fails on a staged defect, the fix hook repairs it, and
+/// the check then passes.
+fn hooks_fail_fix_and_pass_with(check: &str, fix: &str, path: Option<&OsStr>) {
     for program in ["git", "pre-commit"] {
         assert!(
             available(program),
@@ -70,7 +104,7 @@ fn hooks_fail_fix_and_pass() {
     std::fs::write(
         repo.join(".pre-commit-config.yaml"),
         format!(
-            "repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: chatlint\n      - id: chatlint-fix\n        stages: [manual]\n",
+            "repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: {check}\n      - id: {fix}\n        stages: [manual]\n",
             this_repo.display()
         ),
     )
@@ -78,19 +112,16 @@ fn hooks_fail_fix_and_pass() {
     let transcript = repo.join("2017-08-25-chat.md");
     std::fs::write(&transcript, "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n> 07:50:02  右军  \n   \n##异地多活  \n   \n").unwrap();
     assert!(run(repo, "git", &["add", "."]).status.success());
+    let pre_commit = |args: &[&str]| run_with_path(repo, "pre-commit", args, path);
 
     // The staged heading without its space fails the check hook.
-    let failed = run(repo, "pre-commit", &["run", "chatlint"]);
+    let failed = pre_commit(&["run", check]);
     let output = text(&failed);
     assert_eq!(failed.status.code(), Some(1), "{output}");
     assert!(output.contains("heading-missing-space"), "{output}");
 
     // The fix hook repairs it (pre-commit fails a hook that modifies files).
-    let fixed = run(
-        repo,
-        "pre-commit",
-        &["run", "chatlint-fix", "--hook-stage", "manual"],
-    );
+    let fixed = pre_commit(&["run", fix, "--hook-stage", "manual"]);
     let output = text(&fixed);
     assert!(
         output.contains("files were modified by this hook"),
@@ -103,6 +134,6 @@ fn hooks_fail_fix_and_pass() {
 
     // Staged again, the check passes.
     assert!(run(repo, "git", &["add", "."]).status.success());
-    let passed = run(repo, "pre-commit", &["run", "chatlint"]);
+    let passed = pre_commit(&["run", check]);
     assert_eq!(passed.status.code(), Some(0), "{}", text(&passed));
 }

@@ -85,7 +85,7 @@ fn a_walk_skips_what_is_not_a_transcript_and_says_how_many() {
     assert_eq!(code, 1);
     assert!(
         stdout.ends_with(
-            "Found 3 findings in 2 of 4 files. 2 fixable with `chatlint check --fix`.\n"
+            "Found 3 findings in 2 of 4 files. 2 fixable with `chatlint check --fix`, 1 more with `--unsafe-fixes` (review them: unsafe fixes may change meaning).\n"
         ),
         "{stdout}"
     );

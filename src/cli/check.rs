@@ -1,7 +1,6 @@
 //! `chatlint check [PATHS…]`: the arguments, the plan made of them, and
 //! the errors printed; the run is [`chatlint::pipeline::check`].
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -9,9 +8,9 @@ use clap::Args;
 use super::ExitStatus;
 use chatlint::config::Overrides;
 use chatlint::online::OnlineConfig;
-use chatlint::output::full::Color;
+use chatlint::output::full::ColorChoice;
 use chatlint::output::OutputFormat;
-use chatlint::pipeline::check::{self, CheckOptions, CheckPlan, Sinks};
+use chatlint::pipeline::check::{self, CheckOptions, CheckPlan, OutputSpec, Show, Sinks};
 use chatlint::Error;
 
 #[derive(Debug, Args)]
@@ -34,6 +33,15 @@ pub struct CheckArgs {
     /// How to print findings.
     #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
     output_format: OutputFormat,
+    /// A report to write, repeatable: FORMAT:PATH writes a file (e.g.
+    /// sarif:results.sarif, after every file is checked), FORMAT alone (or
+    /// FORMAT:-) is the format on the terminal, full unless one says so.
+    #[arg(long, value_name = "FORMAT[:PATH]", conflicts_with = "output_format")]
+    output: Vec<OutputSpec>,
+    /// When to colour the report: `auto` colours a terminal unless NO_COLOR
+    /// is set (FORCE_COLOR or CLICOLOR_FORCE colour a pipe too).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
     /// Use this configuration file only, instead of finding .chatlint.yaml files.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -72,6 +80,12 @@ pub struct CheckArgs {
     /// (in .chatlint-cache, or $CHATLINT_CACHE_DIR) and online results.
     #[arg(long)]
     no_cache: bool,
+    /// List the files that would be checked (those a walk skips, on stderr), and check nothing.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "show_settings", "statistics"])]
+    show_files: bool,
+    /// Print the configuration files and the settings (rules, severities, options) of the first file, and check nothing.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "statistics"])]
+    show_settings: bool,
     #[command(flatten)]
     size_limit: super::SizeLimit,
     #[command(flatten)]
@@ -89,13 +103,8 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         unsafe_fixes: args.unsafe_fixes,
         show_fixes: args.show_fixes,
         output_format: args.output_format,
-        color: |report_to_stderr| {
-            Color::detect(if report_to_stderr {
-                std::io::stderr().is_terminal()
-            } else {
-                std::io::stdout().is_terminal()
-            })
-        },
+        outputs: args.output,
+        color: args.color,
         config: args.config,
         overrides: Overrides {
             select: args.select,
@@ -111,6 +120,13 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         online: args.online.then_some(*args.online_options),
         no_cache: args.no_cache,
         max_file_size: args.size_limit.max_file_size,
+        show: if args.show_files {
+            Some(Show::Files)
+        } else if args.show_settings {
+            Some(Show::Settings)
+        } else {
+            None
+        },
     })?;
     let mut stdout = std::io::BufWriter::new(std::io::stdout());
     let mut stderr = std::io::BufWriter::new(std::io::stderr());

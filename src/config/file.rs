@@ -22,9 +22,6 @@ pub struct ConfigFile {
     /// Stop looking for configuration in the folders above this one.
     #[serde(default)]
     pub root: bool,
-    /// Another configuration file (relative to this one's folder) whose
-    /// settings this one starts from, as if it stood in a folder above.
-    pub extends: Option<String>,
     /// The rules to run, replacing the defaults and any parent's choice.
     pub select: Option<Vec<String>>,
     /// Rules to run in addition.
@@ -45,6 +42,9 @@ pub struct ConfigFile {
     /// The options of `check --online` (which only the command line turns on).
     #[serde(default)]
     pub online: OnlineConfig,
+    /// Another configuration file (relative to this one's folder) whose
+    /// settings this one starts from, as if it stood in a folder above.
+    pub extends: Option<String>,
 }
 
 /// `severity` and the rule's own options, side by side.

@@ -3,12 +3,14 @@
 //! making a rename durable.
 
 mod replace;
+mod report;
 mod temporary;
 
 use std::fs::File;
 use std::path::Path;
 
 pub use replace::{replace_file, Fingerprint};
+pub use report::write_report_file;
 pub(crate) use temporary::{temporary_file_in, temporary_file_with_mode};
 
 use crate::error::Error;

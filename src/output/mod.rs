@@ -84,6 +84,25 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// Every format with its name on the command line.
+    pub const NAMED: [(&'static str, OutputFormat); 7] = [
+        ("full", OutputFormat::Full),
+        ("concise", OutputFormat::Concise),
+        ("json", OutputFormat::Json),
+        ("json-lines", OutputFormat::JsonLines),
+        ("sarif", OutputFormat::Sarif),
+        ("github", OutputFormat::Github),
+        ("junit", OutputFormat::Junit),
+    ];
+
+    /// The format called `name` on the command line.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::NAMED
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, format)| *format)
+    }
+
     /// Whether the report of many files is the reports of each written one
     /// after another (with [`OutputFormat::file_separator`] between them),
     /// so that files can be written as they are checked. JSON, SARIF and
@@ -139,5 +158,25 @@ impl OutputFormat {
             OutputFormat::Github => github::write(reports, out),
             OutputFormat::Junit => junit::write(reports, out),
         }
+    }
+}
+
+#[cfg(all(test, feature = "cli"))]
+mod names {
+    use super::OutputFormat;
+    use clap::ValueEnum;
+
+    #[test]
+    fn the_names_of_output_are_those_of_output_format() {
+        let clap_names: Vec<String> = OutputFormat::value_variants()
+            .iter()
+            .map(|format| format.to_possible_value().unwrap().get_name().to_string())
+            .collect();
+        let ours: Vec<&str> = OutputFormat::NAMED.iter().map(|(name, _)| *name).collect();
+        assert_eq!(clap_names, ours);
+        for (name, format) in OutputFormat::NAMED {
+            assert_eq!(OutputFormat::named(name), Some(format));
+        }
+        assert_eq!(OutputFormat::named("yaml"), None);
     }
 }

@@ -1,6 +1,6 @@
 //! What a run counts, and the exit status it comes to.
 
-use crate::output::full::{self, plural};
+use crate::output::full::plural;
 use crate::output::statistics::count_each;
 use crate::output::FileReport;
 use crate::pipeline::transcripts::NotTranscript;
@@ -29,6 +29,9 @@ pub struct Tally {
     pub findings: usize,
     /// Findings with a fix at the threshold `--fix` would apply.
     pub fixable: usize,
+    /// Findings whose fix only `--unsafe-fixes` would apply (none when the
+    /// threshold already takes unsafe fixes).
+    pub unsafe_fixable: usize,
     pub files_with_findings: usize,
     pub files: usize,
 }
@@ -38,10 +41,13 @@ impl Tally {
     pub fn add(&mut self, report: &FileReport, threshold: Applicability) {
         let diagnostics = &report.diagnostics;
         self.findings += diagnostics.len();
-        self.fixable += diagnostics
-            .iter()
-            .filter(|d| d.fixable_at(threshold))
-            .count();
+        for diagnostic in diagnostics {
+            if diagnostic.fixable_at(threshold) {
+                self.fixable += 1;
+            } else if diagnostic.fixable_at(Applicability::Unsafe) {
+                self.unsafe_fixable += 1;
+            }
+        }
         self.files_with_findings += usize::from(!diagnostics.is_empty());
         self.files += 1;
     }
@@ -59,9 +65,37 @@ impl Tally {
         Tally {
             findings: self.findings + other.findings,
             fixable: self.fixable + other.fixable,
+            unsafe_fixable: self.unsafe_fixable + other.unsafe_fixable,
             files_with_findings: self.files_with_findings + other.files_with_findings,
             files: self.files + other.files,
         }
+    }
+
+    /// "All checks passed (N files)." or "Found … in … of … files.", with
+    /// how many `--fix` would fix and how many more `--unsafe-fixes` would.
+    pub fn line(&self) -> String {
+        let files = self.files;
+        if self.findings == 0 {
+            return format!("All checks passed ({files} {}).", plural(files, "file"));
+        }
+        let mut line = format!(
+            "Found {} {} in {} of {files} {}.",
+            self.findings,
+            plural(self.findings, "finding"),
+            self.files_with_findings,
+            plural(files, "file")
+        );
+        match (self.fixable, self.unsafe_fixable) {
+            (0, 0) => {}
+            (safe, 0) => line.push_str(&format!(" {safe} fixable with `chatlint check --fix`.")),
+            (0, unsafe_) => line.push_str(&format!(
+                " {unsafe_} fixable with `chatlint check --fix --unsafe-fixes` (review them: unsafe fixes may change meaning)."
+            )),
+            (safe, unsafe_) => line.push_str(&format!(
+                " {safe} fixable with `chatlint check --fix`, {unsafe_} more with `--unsafe-fixes` (review them: unsafe fixes may change meaning)."
+            )),
+        }
+        line
     }
 }
 
@@ -112,13 +146,7 @@ impl CheckSummary {
 
     /// "Found … in … of … files.", after "Fixed N findings." when some were.
     pub fn line(&self) -> String {
-        let tally = self.tally;
-        let summary = full::summary(
-            tally.findings,
-            tally.fixable,
-            tally.files_with_findings,
-            tally.files,
-        );
+        let summary = self.tally.line();
         if self.fixed == 0 {
             return summary;
         }
@@ -173,6 +201,7 @@ mod tests {
             tally: Tally {
                 findings,
                 fixable: 0,
+                unsafe_fixable: 0,
                 files_with_findings: usize::from(findings > 0),
                 files: 1,
             },
@@ -244,6 +273,50 @@ mod tests {
             summary(0, 0, 0, false).exit_status(diff),
             ExitStatus::Success
         );
+    }
+
+    #[test]
+    fn the_summary_says_what_unsafe_fixes_would_add() {
+        // A timestamp (a safe fix) and a would-be heading longer than
+        // `max-heading-length` (an unsafe one).
+        let long = "长".repeat(100);
+        let text = format!("> 7:50:02  alice  \n   \n##{long}  \n");
+        let source = crate::SourceFile::from_string("a.md", &text);
+        let diagnostics = crate::check_with(&text, &crate::Settings::default());
+        let report = FileReport {
+            source,
+            diagnostics,
+        };
+        let safe = Tally::of(&report, Applicability::Safe);
+        assert_eq!(
+            (safe.fixable, safe.unsafe_fixable),
+            (1, 1),
+            "{:?}",
+            report.diagnostics
+        );
+        assert_eq!(
+            safe.line(),
+            "Found 3 findings in 1 of 1 file. 1 fixable with `chatlint check --fix`, 1 more with `--unsafe-fixes` (review them: unsafe fixes may change meaning)."
+        );
+        let only_unsafe = Tally {
+            fixable: 0,
+            findings: 1,
+            ..safe
+        };
+        assert_eq!(
+            only_unsafe.line(),
+            "Found 1 finding in 1 of 1 file. 1 fixable with `chatlint check --fix --unsafe-fixes` (review them: unsafe fixes may change meaning)."
+        );
+        // Under --unsafe-fixes every fix is at the threshold.
+        let all = Tally::of(&report, Applicability::Unsafe);
+        assert_eq!((all.fixable, all.unsafe_fixable), (2, 0));
+        assert!(
+            all.line()
+                .ends_with(" 2 fixable with `chatlint check --fix`."),
+            "{}",
+            all.line()
+        );
+        assert_eq!(safe.merge(safe).unsafe_fixable, 2);
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub use malformed_timestamp::MalformedTimestamp;
 pub use missing_day_heading::MissingDayHeading;
 pub use options::{OptionDoc, OptionsType, RuleOptions};
 pub use redact::{Redact, RedactOptions};
-pub use settings::Settings;
+pub use settings::{RuleSettings, Settings};
 pub use time_runs_backwards::TimeRunsBackwards;
 pub use unreachable_image::UnreachableImage;
 pub use unused_suppression::UnusedSuppression;

@@ -11,6 +11,19 @@ use super::options::AnyOptions;
 use super::{registry, Rule, RuleMeta, RuleOptions};
 use crate::diagnostic::Severity;
 
+/// One rule as a file's settings run it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleSettings {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// It runs only with `check --online`.
+    pub needs_online: bool,
+    /// All its options as JSON, defaults included; `None` for a rule
+    /// without options.
+    pub options: Option<Value>,
+}
+
 /// The rules for one file, with their severities and options.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -111,7 +124,19 @@ impl Settings {
     /// next; a change to any rule, severity or option changes them.
     pub fn fingerprint(&self) -> Vec<u8> {
         let rules: Vec<Value> = self
-            .rules
+            .described()
+            .into_iter()
+            .map(|rule| serde_json::json!([rule.code, rule.severity, rule.options]))
+            .collect();
+        // A `Value` has string keys only, so it always serialises.
+        serde_json::to_vec(&rules).unwrap_or_default()
+    }
+
+    /// Each rule that runs, in code order, with its severity and all its
+    /// options (the defaults written out), as `--show-settings` prints
+    /// them and the cache's key encodes them.
+    pub fn described(&self) -> Vec<RuleSettings> {
+        self.rules
             .iter()
             .map(|rule| {
                 let meta = rule.meta();
@@ -120,10 +145,14 @@ impl Settings {
                     .get(meta.code)
                     .map(|options| options.to_json())
                     .or_else(|| meta.options.map(|options| options.defaults().to_json()));
-                serde_json::json!([meta.code, self.severity(meta), options])
+                RuleSettings {
+                    code: meta.code,
+                    name: meta.name,
+                    severity: self.severity(meta),
+                    needs_online: rule.needs_online(),
+                    options,
+                }
             })
-            .collect();
-        // A `Value` has string keys only, so it always serialises.
-        serde_json::to_vec(&rules).unwrap_or_default()
+            .collect()
     }
 }

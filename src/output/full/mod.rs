@@ -21,11 +21,45 @@ pub enum Color {
     Never,
 }
 
+/// `--color`: when to colour the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum ColorChoice {
+    /// On a terminal, unless the environment says otherwise.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
 impl Color {
-    /// Colour only on a terminal, and never when `NO_COLOR` is set.
-    pub fn detect(is_terminal: bool) -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        if is_terminal && !no_color {
+    /// What `choice` comes to for a stream that is (or is not) a terminal,
+    /// with the process's environment.
+    pub fn detect(choice: ColorChoice, is_terminal: bool) -> Self {
+        Self::choose(choice, is_terminal, |name| std::env::var_os(name))
+    }
+
+    /// `--color always` and `never` decide alone. `auto` follows the
+    /// conventions (no-color.org, bixense.com/clicolors, and Node's
+    /// `FORCE_COLOR`): a non-empty `NO_COLOR` turns colour off, whatever
+    /// else is set; else `FORCE_COLOR` or `CLICOLOR_FORCE`, set and not `0`
+    /// (`FORCE_COLOR` also not `false`), turns it on even into a pipe; else
+    /// colour goes to a terminal, unless `TERM=dumb`.
+    pub fn choose(
+        choice: ColorChoice,
+        is_terminal: bool,
+        env: impl Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> Self {
+        let set = |name: &str| env(name).filter(|value| !value.is_empty());
+        let forced = |name: &str| set(name).is_some_and(|value| value != "0" && value != "false");
+        let on = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if set("NO_COLOR").is_some() => false,
+            ColorChoice::Auto if forced("FORCE_COLOR") || forced("CLICOLOR_FORCE") => true,
+            ColorChoice::Auto => is_terminal && env("TERM").is_none_or(|term| term != "dumb"),
+        };
+        if on {
             Color::Always
         } else {
             Color::Never
@@ -174,35 +208,56 @@ pub mod differential {
     }
 }
 
-/// The closing line: how many findings, how many fixable.
-pub fn summary(
-    findings: usize,
-    fixable: usize,
-    files_with_findings: usize,
-    files_checked: usize,
-) -> String {
-    if findings == 0 {
-        return format!(
-            "All checks passed ({files_checked} {}).",
-            plural(files_checked, "file")
-        );
-    }
-    let mut line = format!(
-        "Found {findings} {} in {files_with_findings} of {files_checked} {}.",
-        plural(findings, "finding"),
-        plural(files_checked, "file")
-    );
-    if fixable > 0 {
-        line.push_str(&format!(" {fixable} fixable with `chatlint check --fix`."));
-    }
-    line
-}
-
 /// `word`, with an `s` unless `n` is 1.
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         word.to_string()
     } else {
         format!("{word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Color, ColorChoice};
+    use std::ffi::OsString;
+
+    /// The colour chosen with exactly these variables set.
+    fn choose(choice: ColorChoice, terminal: bool, vars: &[(&str, &str)]) -> Color {
+        Color::choose(choice, terminal, |name| {
+            vars.iter()
+                .find(|(var, _)| *var == name)
+                .map(|(_, value)| OsString::from(value))
+        })
+    }
+
+    #[test]
+    fn color_follows_the_flag_then_the_environment_then_the_terminal() {
+        use Color::{Always, Never};
+        use ColorChoice::Auto;
+        assert_eq!(choose(Auto, true, &[]), Always);
+        assert_eq!(choose(Auto, false, &[]), Never);
+        assert_eq!(choose(Auto, true, &[("TERM", "dumb")]), Never);
+        assert_eq!(choose(Auto, true, &[("NO_COLOR", "1")]), Never);
+        // An empty NO_COLOR is not set (no-color.org).
+        assert_eq!(choose(Auto, true, &[("NO_COLOR", "")]), Always);
+        for force in ["FORCE_COLOR", "CLICOLOR_FORCE"] {
+            assert_eq!(choose(Auto, false, &[(force, "1")]), Always, "{force}");
+            assert_eq!(choose(Auto, false, &[(force, "0")]), Never, "{force}");
+            assert_eq!(choose(Auto, false, &[(force, "")]), Never, "{force}");
+            // NO_COLOR wins over forcing, as anstream and no-color.org have it.
+            assert_eq!(
+                choose(Auto, false, &[(force, "1"), ("NO_COLOR", "1")]),
+                Never
+            );
+        }
+        assert_eq!(choose(Auto, false, &[("FORCE_COLOR", "false")]), Never);
+        // The flag decides alone.
+        let everything = [("NO_COLOR", "1"), ("TERM", "dumb")];
+        assert_eq!(choose(ColorChoice::Always, false, &everything), Always);
+        assert_eq!(
+            choose(ColorChoice::Never, true, &[("FORCE_COLOR", "1")]),
+            Never
+        );
     }
 }

@@ -8,8 +8,10 @@
 mod file;
 mod online;
 mod plan;
+mod show;
 
-pub use plan::{CheckOptions, CheckPlan, Mode};
+pub use plan::{CheckOptions, CheckPlan, Mode, OutputSpec};
+pub use show::Show;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -24,6 +26,7 @@ use super::summary::{describe_fixes, CheckSummary, ExitStatus, Tally};
 use super::transcripts::{self, NotTranscript};
 use crate::cache::ResultCache;
 use crate::online::Verdicts;
+use crate::output::full::Color;
 use crate::output::statistics;
 use crate::Error;
 
@@ -54,6 +57,11 @@ impl CheckRun {
 
 /// Reads, checks (or fixes) and reports every file of the plan.
 pub fn run(plan: &CheckPlan, sinks: Sinks<'_>) -> CheckRun {
+    match plan.show {
+        Some(Show::Files) => return show::show_files(plan, sinks.report, sinks.warnings),
+        Some(Show::Settings) => return show::show_settings(plan, sinks.report),
+        None => {}
+    }
     // The cache is read while the folders are walked.
     let ((inputs, mut errors), cache) = rayon::join(
         || inputs::collect(&plan.paths, &plan.resolver, plan.force_exclude),
@@ -338,6 +346,17 @@ fn gather(
                 .expect("writing to memory cannot fail");
         }
         report.write(&buffer, errors);
+    }
+    for output in &plan.file_outputs {
+        let mut buffer = Vec::new();
+        output
+            .format
+            .write(&reports, Color::Never, &mut buffer)
+            .expect("writing to memory cannot fail");
+        let path = output.path.as_deref().expect("a file output has a path");
+        if let Err(err) = crate::files::write_report_file(path, &buffer) {
+            errors.push(err);
+        }
     }
     // The process ends right after: freeing thousands of texts and
     // findings one by one would only delay the exit.

@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::show::Show;
 use crate::config::{ConfigResolver, Overrides};
 use crate::online::{OnlineConfig, OnlineSettings};
-use crate::output::full::Color;
+use crate::output::full::{Color, ColorChoice};
 use crate::output::OutputFormat;
 use crate::pipeline::summary::ExitPolicy;
 use crate::{Applicability, Error, Settings};
@@ -24,9 +25,13 @@ pub struct CheckOptions {
     pub unsafe_fixes: bool,
     pub show_fixes: bool,
     pub output_format: OutputFormat,
-    /// Whether the report's stream is a terminal, given where it goes
-    /// (stderr when stdout carries text): colours follow it.
-    pub color: fn(report_to_stderr: bool) -> Color,
+    /// `--output FORMAT[:PATH]`, each: a file written in that format, or
+    /// (one at most, without a path or with `-`) the format of the report
+    /// on the terminal instead of `output_format`.
+    pub outputs: Vec<OutputSpec>,
+    /// `--color`: with `auto`, colours follow the environment and whether
+    /// the report's stream (stderr when stdout carries text) is a terminal.
+    pub color: ColorChoice,
     /// `--config`: this configuration file only.
     pub config: Option<PathBuf>,
     pub overrides: Overrides,
@@ -40,6 +45,8 @@ pub struct CheckOptions {
     pub online: Option<OnlineConfig>,
     pub no_cache: bool,
     pub max_file_size: u64,
+    /// `--show-files` or `--show-settings`: tell, check nothing.
+    pub show: Option<Show>,
 }
 
 impl CheckOptions {
@@ -53,7 +60,8 @@ impl CheckOptions {
             unsafe_fixes: false,
             show_fixes: false,
             output_format: OutputFormat::Full,
-            color: |_| Color::Never,
+            outputs: Vec::new(),
+            color: ColorChoice::Never,
             config: None,
             overrides: Overrides::default(),
             statistics: false,
@@ -65,6 +73,7 @@ impl CheckOptions {
             online: None,
             no_cache: false,
             max_file_size: crate::input::DEFAULT_MAX_FILE_SIZE,
+            show: None,
         }
     }
 }
@@ -86,7 +95,11 @@ pub struct CheckPlan {
     pub mode: Mode,
     /// Applied by `--fix` and counted as fixable in the summary.
     pub threshold: Applicability,
+    /// The report's format on the terminal (stdout, or stderr).
     pub format: OutputFormat,
+    /// Files written in a format of their own (`--output FORMAT:PATH`),
+    /// with every file's findings, once all files are done.
+    pub file_outputs: Vec<OutputSpec>,
     pub color: Color,
     /// The full format without `--quiet`: the summary and fix lines.
     pub human: bool,
@@ -110,6 +123,8 @@ pub struct CheckPlan {
     /// Findings go to stderr, as stdout carries text (a diff, or the fixed
     /// standard input).
     pub report_to_stderr: bool,
+    /// `--show-files` or `--show-settings`: tell, check nothing.
+    pub show: Option<Show>,
 }
 
 impl CheckPlan {
@@ -145,6 +160,7 @@ impl CheckPlan {
             }
             None => None,
         };
+        let (format, file_outputs) = outputs(options.output_format, &options.outputs)?;
         let reads_stdin = options.paths.iter().any(|path| path.as_os_str() == "-");
         let report_to_stderr = (mode != Mode::Check && reads_stdin) || options.diff;
         Ok(Self {
@@ -154,9 +170,17 @@ impl CheckPlan {
             streams: mode == Mode::Check
                 && online.is_none()
                 && !options.statistics
-                && options.output_format.renders_per_file(),
-            color: (options.color)(report_to_stderr),
-            human: options.output_format == OutputFormat::Full && !options.quiet,
+                && file_outputs.is_empty()
+                && format.renders_per_file(),
+            color: Color::detect(options.color, {
+                use std::io::IsTerminal;
+                if report_to_stderr {
+                    std::io::stderr().is_terminal()
+                } else {
+                    std::io::stdout().is_terminal()
+                }
+            }),
+            human: format == OutputFormat::Full && !options.quiet,
             notes: !options.quiet,
             exit: ExitPolicy {
                 exit_zero: options.exit_zero,
@@ -168,7 +192,8 @@ impl CheckPlan {
             overrides: options.overrides,
             mode,
             threshold,
-            format: options.output_format,
+            format,
+            file_outputs,
             statistics: options.statistics,
             show_fixes: options.show_fixes,
             stdin_name: crate::pipeline::inputs::stdin_name(options.stdin_filename.as_deref()),
@@ -177,6 +202,72 @@ impl CheckPlan {
             max_file_size: options.max_file_size,
             online,
             report_to_stderr,
+            show: options.show,
         })
     }
+}
+
+/// `--output FORMAT[:PATH]`: a report format, and the file it is written
+/// to (none, or `-`: the terminal's report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: OutputFormat,
+    pub path: Option<PathBuf>,
+}
+
+impl std::str::FromStr for OutputSpec {
+    type Err = String;
+
+    /// `sarif`, `sarif:results.sarif`, `json:-`: the format's name, then
+    /// after the first `:` the path (which may hold more colons).
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (name, path) = match text.split_once(':') {
+            Some((name, path)) => (name, Some(path)),
+            None => (text, None),
+        };
+        let format = OutputFormat::named(name).ok_or_else(|| {
+            let names: Vec<&str> = OutputFormat::NAMED.iter().map(|(n, _)| *n).collect();
+            format!(
+                "unknown format `{name}` (expected FORMAT or FORMAT:PATH, FORMAT one of {})",
+                names.join(", ")
+            )
+        })?;
+        let path = match path {
+            Some("") => return Err(format!("`{text}`: the path after `:` is empty")),
+            Some("-") | None => None,
+            Some(path) => Some(PathBuf::from(path)),
+        };
+        Ok(Self { format, path })
+    }
+}
+
+/// The terminal's format and the files to write, from `--output-format`
+/// and the `--output`s: at most one of those goes to the terminal, and no
+/// two to one file.
+fn outputs(
+    default: OutputFormat,
+    specs: &[OutputSpec],
+) -> Result<(OutputFormat, Vec<OutputSpec>), Error> {
+    let mut terminal = specs.iter().filter(|spec| spec.path.is_none());
+    let format = terminal.next().map_or(default, |spec| spec.format);
+    if terminal.next().is_some() {
+        return Err(Error::Usage(
+            "more than one --output without a path: one report goes to the terminal, the others need FORMAT:PATH".into(),
+        ));
+    }
+    let files: Vec<OutputSpec> = specs.iter().filter(|s| s.path.is_some()).cloned().collect();
+    for (i, spec) in files.iter().enumerate() {
+        let path = spec.path.as_deref().unwrap_or(Path::new(""));
+        let same = |other: &OutputSpec| {
+            other.path.as_deref().map(crate::config::absolute)
+                == Some(crate::config::absolute(path))
+        };
+        if files[..i].iter().any(same) {
+            return Err(Error::Usage(format!(
+                "--output names {} twice: each report needs a file of its own",
+                path.display()
+            )));
+        }
+    }
+    Ok((format, files))
 }
