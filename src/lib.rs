@@ -42,6 +42,7 @@
 //! assert_eq!(message.text(text), "已转[握手]");
 //! ```
 
+pub mod aliases;
 pub mod cache;
 pub mod config;
 pub mod convert;
@@ -62,6 +63,7 @@ pub mod rules;
 pub use rules::diagnostic;
 pub mod source;
 pub mod suppression;
+pub mod twins;
 mod xml_escape;
 pub mod yaml;
 

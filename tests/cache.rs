@@ -90,14 +90,19 @@ fn an_edited_file_is_checked_again() {
 #[test]
 fn a_changed_configuration_is_obeyed() {
     let (dir, posts) = sample_folder();
-    // Twins under two names, three messages apart.
+    // A message sent twice, and the same text under two names a second
+    // apart: twins only when `aliases:` makes the names one person's.
     let file = posts.join("2018-03-01-chat.md");
     let text = fs::read_to_string(&file).unwrap();
-    let twins = "> 23:59:59  甲\n   \n好\n   \n> 23:59:59  乙\n   \n好\n   \n";
+    let twins = "> 23:59:57  甲\n   \n好\n   \n> 23:59:57  甲\n   \n好\n   \n\
+                 > 23:59:58  丙\n   \n晚安\n   \n> 23:59:59  乙\n   \n晚安\n   \n";
     fs::write(&file, format!("{text}{twins}")).unwrap();
     let args = ["--output-format", "concise", "posts"];
     let (before, _) = check(dir.path(), &args);
-    assert!(before.contains("CL301"), "{before}");
+    assert_eq!(before.matches("CL301").count(), 1, "{before}");
+    fs::write(posts.join(".chatlint.yaml"), "aliases: {乙: 丙}\n").unwrap();
+    let (aliased, _) = check_both_ways(dir.path(), &args);
+    assert_eq!(aliased.matches("CL301").count(), 2, "{aliased}");
     fs::write(posts.join(".chatlint.yaml"), "ignore: [CL301]\n").unwrap();
     let (after, _) = check_both_ways(dir.path(), &args);
     assert!(!after.contains("CL301") && !after.is_empty(), "{after}");
@@ -128,7 +133,7 @@ fn the_cache_is_kept_while_the_options_mean_the_same() {
     let written = fs::read(&cache).unwrap();
     for same in [
         "rules:\n  duplicate-message:\n    max-distance: 4  # messages\n",
-        "rules:\n  CL301: {keep: first, max-distance: 4}\n",
+        "rules:\n  CL301: {keep: canonical, max-distance: 4}\n",
         "rules:\n  duplicate-message: {max-distance: 4}\n  header-layout: {severity: off}\n",
     ] {
         fs::write(&config, same).unwrap();

@@ -94,15 +94,21 @@ fn every_corpus_file_gives_the_same_findings_in_parts() {
 
 #[test]
 fn the_fixtures_give_the_same_findings_in_parts() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let settings = all_settings();
-    for folder in std::fs::read_dir(&dir).unwrap() {
-        let folder = folder.unwrap().path();
-        if !folder.is_dir() {
-            continue;
-        }
-        for file in std::fs::read_dir(&folder).unwrap() {
-            let path = file.unwrap().path();
+    // Every transcript under `fixtures/`, in its rule's folder or deeper
+    // (a fixture with a configuration of its own has a folder of its own).
+    let mut folders = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+    let mut checked = 0;
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|ext| ext != "md") {
+                continue;
+            }
             let text = std::fs::read_to_string(&path).unwrap();
             for (name, settings) in &settings {
                 assert_parts_agree(
@@ -112,8 +118,10 @@ fn the_fixtures_give_the_same_findings_in_parts() {
                     &format!("{} ({name})", path.display()),
                 );
             }
+            checked += 1;
         }
     }
+    assert!(checked > 30, "only {checked} fixtures");
 }
 
 /// One line of a transcript whose meaning reaches across messages.

@@ -86,61 +86,100 @@ const LONG_NAMES: [&str; 3] = [
     "Codefor-YMT-TechLead-BJ",
     "李雄峰",
 ];
-const LINES: [(&str, usize, &str); 6] = [
+/// (time, speaker, text); an empty text is a message whose body was lost.
+const LINES: [(&str, usize, &str); 7] = [
     ("20:13:05", 0, "7位数，是年薪还是月薪。。"),
     ("20:13:40", 1, "北京哪有正宗的潮汕砂锅粥？"),
     ("20:14:02", 2, "[强]"),
     ("20:15:30", 2, "[强]"),
     ("20:15:30", 0, "同问"),
     ("20:16:00", 1, "下周一起吃"),
+    ("20:16:30", 0, ""),
 ];
 
 fn message(time: &str, speaker: &str, text: &str) -> String {
+    if text.is_empty() {
+        return format!("> {time}  {speaker}  \n   \n   \n");
+    }
     format!("> {time}  {speaker}  \n   \n{text}  \n   \n")
+}
+
+/// `HH:MM:SS` plus `seconds`.
+fn later(time: &str, seconds: u32) -> String {
+    let fields: Vec<u32> = time.split(':').map(|f| f.parse().unwrap()).collect();
+    let total = fields[0] * 3600 + fields[1] * 60 + fields[2] + seconds;
+    format!(
+        "{:02}:{:02}:{:02}",
+        total / 3600,
+        total / 60 % 60,
+        total % 60
+    )
+}
+
+/// Each line as one export wrote it, by speaker index: its names, and its
+/// clock `skew(line)` seconds late.
+fn export(names: [&str; 3], skew: impl Fn(usize) -> u32) -> Vec<String> {
+    LINES
+        .iter()
+        .enumerate()
+        .map(|(i, (time, who, text))| message(&later(time, skew(i)), names[*who], text))
+        .collect()
+}
+
+/// The merge: each message twice, one copy from each export, plus one
+/// message that only the first export has.
+fn merge(short: &[String], long: &[String], only_in_first: &str) -> String {
+    let mut merged = FRONT_MATTER.to_string();
+    for (a, b) in short.iter().zip(long) {
+        merged.push_str(a);
+        merged.push_str(b);
+    }
+    merged.push_str(only_in_first);
+    merged
 }
 
 #[test]
 fn merged_exports_lose_exactly_the_duplicates() {
-    let export = |names: [&str; 3]| -> Vec<String> {
-        LINES
-            .iter()
-            .map(|(time, who, text)| message(time, names[*who], text))
-            .collect()
-    };
-    let (short, long) = (export(SHORT_NAMES), export(LONG_NAMES));
-    // The merge: each message twice, one copy from each export, plus one
-    // message that only the first export has.
-    let mut merged = FRONT_MATTER.to_string();
-    for (a, b) in short.iter().zip(&long) {
-        merged.push_str(a);
-        merged.push_str(b);
-    }
     let only_in_first = message("20:17:00", "钟", "只在一份导出里");
-    merged.push_str(&only_in_first);
+    // The second exporter's clock runs 0 to 4 seconds late.
+    for skew in [|_: usize| 0, |i: usize| (i % 5) as u32] {
+        let (short, long) = (export(SHORT_NAMES, |_| 0), export(LONG_NAMES, skew));
+        let merged = merge(&short, &long, &only_in_first);
+        let dir = tempfile::tempdir().unwrap();
+        let post = dir.path().join("2017-08-25-chat.markdown");
+        fs::write(&post, &merged).unwrap();
+        // Two names for one person is not certain: the fix is unsafe.
+        chatlint(dir.path())
+            .args(["check", "--fix", "--select", "duplicate-message", "."])
+            .assert()
+            .code(1);
+        assert_eq!(fs::read_to_string(&post).unwrap(), merged);
+        // `keep: canonical`, the default, keeps the real names: `李雄峰`,
+        // not `我`; `钟`, who has more messages in the file (the one only
+        // the first export has); the longer of the other two.
+        fix_duplicates_unsafely(dir.path());
+        let kept: Vec<&String> = LINES
+            .iter()
+            .enumerate()
+            .map(|(i, (_, who, _))| if *who == 0 { &short[i] } else { &long[i] })
+            .collect();
+        let expected = format!(
+            "{FRONT_MATTER}{}{only_in_first}",
+            kept.into_iter().cloned().collect::<String>()
+        );
+        assert_eq!(fs::read_to_string(&post).unwrap(), expected);
 
-    let dir = tempfile::tempdir().unwrap();
-    let post = dir.path().join("2017-08-25-chat.markdown");
-    fs::write(&post, &merged).unwrap();
-    // Two names for one person is not certain: the fix is unsafe.
-    chatlint(dir.path())
-        .args(["check", "--fix", "--select", "duplicate-message", "."])
-        .assert()
-        .code(1);
-    assert_eq!(fs::read_to_string(&post).unwrap(), merged);
-    fix_duplicates_unsafely(dir.path());
-    let expected = format!("{FRONT_MATTER}{}{only_in_first}", short.concat());
-    assert_eq!(fs::read_to_string(&post).unwrap(), expected);
-
-    // Keeping the longer names gives the second export instead.
-    fs::write(&post, &merged).unwrap();
-    fs::write(
-        dir.path().join(".chatlint.yaml"),
-        "rules:\n  duplicate-message:\n    keep: longer\n",
-    )
-    .unwrap();
-    fix_duplicates_unsafely(dir.path());
-    let expected = format!("{FRONT_MATTER}{}{only_in_first}", long.concat());
-    assert_eq!(fs::read_to_string(&post).unwrap(), expected);
+        // Keeping the first gives the first export instead, whatever the names.
+        fs::write(&post, &merged).unwrap();
+        fs::write(
+            dir.path().join(".chatlint.yaml"),
+            "rules:\n  duplicate-message:\n    keep: first\n",
+        )
+        .unwrap();
+        fix_duplicates_unsafely(dir.path());
+        let expected = format!("{FRONT_MATTER}{}{only_in_first}", short.concat());
+        assert_eq!(fs::read_to_string(&post).unwrap(), expected);
+    }
 }
 
 #[test]

@@ -158,21 +158,45 @@ fn misspelt_names_get_the_name_meant() {
         (
             "rules:\n  duplicate-message: {keep: middle}\n",
             ".chatlint.yaml:2:29]",
-            "must be one of `first`, `last`, `longer`",
+            "must be one of `canonical`, `first`, `last`, `longer`",
         ),
     ];
-    for (config, position, help) in cases {
-        let (code, stderr) = check(config);
-        assert_eq!(code, 2, "{config}");
-        assert!(
-            stderr.contains(position) && stderr.contains(help),
-            "{config}\n{stderr}"
-        );
-    }
+    each_fails_pointing_at(&cases);
     // A name far from every key gets the list without a guess.
     let (_, stderr) = check("colour: red\n");
     assert!(!stderr.contains("Did you mean"), "{stderr}");
     assert!(stderr.contains("Keys: root, select"), "{stderr}");
+}
+
+/// `aliases:` maps names to names; a value that is no name, a name mapped
+/// to a name that is itself mapped on, and a percentage over 100 each point
+/// at their value.
+#[test]
+fn aliases_and_percentages_are_checked_where_they_are_written() {
+    let cases = [
+        (
+            "aliases:\n  我: 李雄峰\n  钟: [钟文帅]\n",
+            ".chatlint.yaml:3:8]",
+            "The canonical name of `钟` must be a string",
+        ),
+        (
+            "aliases:\n  我: 李雄峰\n  李雄峰: 凤凰牌老熊\n",
+            ".chatlint.yaml:2:8]",
+            "`我` maps to `李雄峰`, which maps on to `凤凰牌老熊`",
+        ),
+        (
+            "aliases: [我, 李雄峰]\n",
+            ".chatlint.yaml:1:10]",
+            "Invalid `aliases`",
+        ),
+        (
+            "rules:\n  duplicate-message: {merge-twinned-percent: 101}\n",
+            ".chatlint.yaml:2:46]",
+            "must be a whole number from 0 to 100",
+        ),
+    ];
+    each_fails_pointing_at(&cases);
+    assert!(check("aliases: {我: 李雄峰, 凤凰牌老熊-群主: 李雄峰}\n").0 < 2);
 }
 
 #[test]
@@ -191,11 +215,15 @@ fn rule_documents_each_option_from_its_type() {
         .unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
-        text.contains("- `keep` (one of `first`, `last`, `longer`; default `\"first\"`): Which of the two to keep"),
+        text.contains("- `keep` (one of `canonical`, `first`, `last`, `longer`; default `\"canonical\"`): Which of the two to keep"),
         "{text}"
     );
     assert!(
         text.contains("- `max-distance` (a whole number from 0 to "),
+        "{text}"
+    );
+    assert!(
+        text.contains("- `merge-twinned-percent` (a whole number from 0 to 100; default `30`)"),
         "{text}"
     );
     let output = Command::cargo_bin("chatlint")
@@ -209,4 +237,17 @@ fn rule_documents_each_option_from_its_type() {
     assert_eq!(option["default"], 80);
     assert_eq!(option["type"], "a whole number from 0 to 4294967295");
     assert_eq!(option["schema"]["maximum"], u32::MAX);
+}
+
+/// Each configuration of `cases` fails (exit 2) with an error at the
+/// position given (`file:line:column]`) that says what is given.
+fn each_fails_pointing_at(cases: &[(&str, &str, &str)]) {
+    for (config, position, says) in cases {
+        let (code, stderr) = check(config);
+        assert_eq!(code, 2, "{config}");
+        assert!(
+            stderr.contains(position) && stderr.contains(says),
+            "{config}\n{stderr}"
+        );
+    }
 }

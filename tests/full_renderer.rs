@@ -69,7 +69,7 @@ fn assert_file_is_miettes(report: &FileReport, color: Color) {
         render_with_miette(report, i, color, &mut expected);
     }
     let mut rendered = String::new();
-    render_file(report, color, &mut rendered);
+    render_file(report, color.into(), &mut rendered);
     assert_eq!(rendered, expected, "{}", report.source.name());
 }
 

@@ -36,7 +36,7 @@ fn rendered(report: &FileReport) -> String {
         report.source.name()
     );
     let mut out = String::new();
-    render_file(report, Color::Never, &mut out);
+    render_file(report, Color::Never.into(), &mut out);
     out
 }
 

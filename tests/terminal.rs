@@ -137,7 +137,7 @@ fn show_settings_gives_the_configuration_chain_and_every_option() {
     fs::write(dir.path().join("base.yaml"), "select: [CL001, CL101]\n").unwrap();
     fs::write(
         dir.path().join("posts/.chatlint.yaml"),
-        "extends: ../base.yaml\nrules:\n  heading-missing-space: {severity: error, max-heading-length: 120}\n",
+        "extends: ../base.yaml\nrules:\n  heading-missing-space: {severity: error, max-heading-length: 120}\naliases:\n  我: 李雄峰\n",
     )
     .unwrap();
     let shown = stdout(chatlint(dir.path()).args([
@@ -167,4 +167,45 @@ fn show_settings_gives_the_configuration_chain_and_every_option() {
                 .contains("CL101  heading-missing-space  error    {\"max-heading-length\":120}\n"),
         "{shown}"
     );
+}
+
+#[test]
+fn the_report_fits_the_width_columns_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!("{}&amp;#160;{}", "长文".repeat(75), "段落".repeat(75));
+    let text = format!(
+        "---\nlayout: source\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n> 07:50:02  甲  \n   \n{long}  \n   \n"
+    );
+    fs::write(dir.path().join("a.md"), text).unwrap();
+    let report = |columns: Option<&str>| {
+        let mut command = chatlint(dir.path());
+        command.args(["check", "--no-cache", "--color", "never", "a.md"]);
+        if let Some(columns) = columns {
+            command.env("COLUMNS", columns);
+        }
+        stdout(&mut command)
+    };
+    use unicode_width::UnicodeWidthStr;
+    for width in [40, 60, 100] {
+        let shown = report(Some(&width.to_string()));
+        assert!(shown.contains("&amp;#160;"), "{shown}");
+        // Every source line (after its gutter) fits, the finding's label
+        // under it included.
+        for line in shown.lines().filter(|line| line.contains(" │ ")) {
+            assert!(
+                line.width() <= width,
+                "{width}: {line:?} is {}",
+                line.width()
+            );
+        }
+        assert!(shown.contains('…'), "{shown}");
+    }
+    // Without a width (a pipe, no COLUMNS), lines are cut at 160 characters
+    // around the label, as before.
+    let piped = report(None);
+    let source_line = piped
+        .lines()
+        .find(|line| line.contains(" │ ") && line.contains("&amp;#160;"))
+        .unwrap();
+    assert!(source_line.width() > 100, "{source_line}");
 }

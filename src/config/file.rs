@@ -42,6 +42,9 @@ pub struct ConfigFile {
     /// The options of `check --online` (which only the command line turns on).
     #[serde(default)]
     pub online: OnlineConfig,
+    /// Speaker name → the canonical name of the person (`我: 李雄峰`).
+    #[serde(default)]
+    pub aliases: BTreeMap<String, String>,
     /// Another configuration file (relative to this one's folder) whose
     /// settings this one starts from, as if it stood in a folder above.
     pub extends: Option<String>,
@@ -196,7 +199,8 @@ fn read_file(value: &Value, problems: &mut Problems) -> ConfigFile {
             return ConfigFile::default();
         }
     };
-    let mut file: ConfigFile = read_fields(map, &[], "", &["online", "rules"], problems);
+    let mut file: ConfigFile = read_fields(map, &[], "", &["online", "rules", "aliases"], problems);
+    file.aliases = read_aliases(map.get("aliases"), problems);
     match map.get("online") {
         Some(Value::Object(online)) => {
             let at = [Step::Key("online".into())];
@@ -211,6 +215,53 @@ fn read_file(value: &Value, problems: &mut Problems) -> ConfigFile {
         ),
     }
     file
+}
+
+/// `aliases:`, a mapping of names to names, each canonical name not
+/// itself mapped on to another.
+fn read_aliases(value: Option<&Value>, problems: &mut Problems) -> BTreeMap<String, String> {
+    let key = || Step::Key("aliases".into());
+    let map = match value {
+        None | Some(Value::Null) => return BTreeMap::new(),
+        Some(Value::Object(map)) => map,
+        Some(_) => {
+            problems.push(
+                Problem::value(vec![key()], "Invalid `aliases`")
+                    .label("not a mapping")
+                    .help("Map each name to the person's canonical name, e.g. `aliases: {我: 李雄峰}`"),
+            );
+            return BTreeMap::new();
+        }
+    };
+    let mut aliases = BTreeMap::new();
+    for (name, canonical) in map {
+        match canonical {
+            Value::String(canonical) => {
+                aliases.insert(name.clone(), canonical.clone());
+            }
+            other => problems.push(
+                Problem::value(
+                    vec![key(), Step::Key(name.clone())],
+                    format!("The canonical name of `{name}` must be a string, not {other}"),
+                )
+                .label("not a name")
+                .help("Quote a name that YAML reads otherwise, e.g. `\"007\"`"),
+            ),
+        }
+    }
+    for (name, canonical, further) in crate::aliases::Aliases::new(aliases.clone()).chains() {
+        problems.push(
+            Problem::value(
+                vec![key(), Step::Key(name.to_string())],
+                format!("`{name}` maps to `{canonical}`, which maps on to `{further}`"),
+            )
+            .label("not a canonical name")
+            .help(format!(
+                "Map every name straight to the canonical one: `{name}: {further}`"
+            )),
+        );
+    }
+    aliases
 }
 
 /// `online.exclude`, pattern by pattern, so that a bad one is pointed at.

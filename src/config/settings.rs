@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::file::LoadedConfig;
+use crate::aliases::Aliases;
 use crate::error::ConfigError;
 use crate::error::Error;
 use crate::rules::{registry, Rule, Settings};
@@ -33,7 +34,9 @@ impl Settings {
         let mut severities = BTreeMap::new();
         // Per rule, each option given, the nearest file's winning.
         let mut given: BTreeMap<&'static str, Map<String, Value>> = BTreeMap::new();
+        let mut aliases = Aliases::default();
         for config in chain {
+            aliases = aliases.overridden_by(&Aliases::new(config.file.aliases.clone()));
             let file_config = &config.file;
             if let Some(select) = &file_config.select {
                 enabled = select_all(select)?;
@@ -63,6 +66,7 @@ impl Settings {
         remove(&mut enabled, &select_all(&overrides.ignore)?);
         let mut settings = Self::from_rules(enabled);
         settings.severities = severities;
+        settings.aliases = Arc::new(checked_aliases(aliases, chain)?);
         for rule in settings.rules.clone() {
             let meta = rule.meta();
             let (Some(options), Some(given)) = (meta.options, given.get(meta.code)) else {
@@ -86,6 +90,26 @@ impl Settings {
         }
         Ok(settings)
     }
+}
+
+/// The aliases of the files together, refused when a nearer file's name
+/// is a farther file's canonical name (or the other way round): each
+/// file's own map is checked when it is read.
+fn checked_aliases(aliases: Aliases, chain: &[Arc<LoadedConfig>]) -> Result<Aliases, Error> {
+    let Some((name, canonical, further)) = aliases.chains().next() else {
+        return Ok(aliases);
+    };
+    let path = chain.last().map(|c| c.path.clone()).unwrap_or_default();
+    Err(ConfigError::new(
+        path,
+        "",
+        None,
+        format!(
+            "The `aliases` of the configuration files together map `{name}` to `{canonical}`, \
+             which maps on to `{further}`: map every name straight to its canonical name"
+        ),
+    )
+    .into())
 }
 
 fn select_all(selectors: &[String]) -> Result<Vec<&'static dyn Rule>, Error> {
@@ -155,6 +179,44 @@ mod tests {
     }
 
     #[test]
+    fn the_nearer_file_wins_alias_by_alias() {
+        let outer = LoadedConfig::parse(
+            Path::new("/c/.chatlint.yaml"),
+            "aliases:\n  我: 李雄峰\n  钟: 钟文帅\n",
+        )
+        .unwrap();
+        let inner = LoadedConfig::parse(
+            Path::new("/c/d/.chatlint.yaml"),
+            "aliases: {钟: 钟文帅-移付宝科技-产品经理}\n",
+        )
+        .unwrap();
+        let chain = [Arc::new(outer.clone()), Arc::new(inner)];
+        let settings = Settings::resolve(&chain, None, &Overrides::default()).unwrap();
+        let aliases: Vec<_> = settings.aliases().iter().collect();
+        assert_eq!(
+            aliases,
+            [("我", "李雄峰"), ("钟", "钟文帅-移付宝科技-产品经理")]
+        );
+        // Each file's map is sound, but together `李雄峰` would be mapped on.
+        let chaining = LoadedConfig::parse(
+            Path::new("/c/d/.chatlint.yaml"),
+            "aliases: {李雄峰: 凤凰牌老熊-群主}\n",
+        )
+        .unwrap();
+        let err = Settings::resolve(
+            &[Arc::new(outer), Arc::new(chaining)],
+            None,
+            &Overrides::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("map `我` to `李雄峰`, which maps on to `凤凰牌老熊-群主`"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn the_fingerprint_changes_with_the_options_and_not_otherwise() {
         let settings = |config| String::from_utf8(settings(config).fingerprint()).unwrap();
         let base = settings(
@@ -164,7 +226,7 @@ mod tests {
             // The same, written otherwise.
             "rules:\n  CL501: {severity: off}\n  CL101:\n    max-heading-length: 6   # characters\n",
             // And with defaults written out.
-            "rules:\n  heading-missing-space: {max-heading-length: 6}\n  duplicate-message: {max-distance: 10, keep: first}\n  redact: {severity: off}\n",
+            "rules:\n  heading-missing-space: {max-heading-length: 6}\n  duplicate-message: {max-distance: 10, keep: canonical, max-skew-seconds: 4}\n  redact: {severity: off}\n",
             // An option of a rule that does not run changes no finding.
             "rules:\n  heading-missing-space: {max-heading-length: 6}\n  unreachable-image: {}\n  redact: {terms: {a: b}, severity: off}\n",
         ];
@@ -177,6 +239,7 @@ mod tests {
             "rules:\n  heading-missing-space: {max-heading-length: 6}\n  redact: {severity: off}\n  duplicate-message: {keep: last}\n",
             "rules:\n  heading-missing-space: {max-heading-length: 6, severity: error}\n  redact: {severity: off}\n",
             "rules:\n  heading-missing-space: {max-heading-length: 6}\n  redact: {severity: off}\nignore: [CL403]\n",
+            "rules:\n  heading-missing-space: {max-heading-length: 6}\n  redact: {severity: off}\naliases: {我: 李雄峰}\n",
         ];
         for config in different {
             assert_ne!(settings(config), base, "{config}");

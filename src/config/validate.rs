@@ -249,7 +249,13 @@ mod tests {
     fn field_names_are_serde_names_in_declared_order() {
         assert_eq!(
             field_names::<crate::rules::DuplicateMessageOptions>(),
-            ["keep", "max-distance"]
+            [
+                "keep",
+                "max-distance",
+                "max-skew-seconds",
+                "merge-twinned-percent",
+                "merge-consistent-percent"
+            ]
         );
         assert_eq!(
             field_names::<super::super::ConfigFile>()[..2],

@@ -10,11 +10,125 @@ use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanConten
 
 use crate::source::SourceFile;
 
-/// Lines up to this many characters are shown whole.
+/// Lines up to this many characters are shown whole (the width unknown).
 const MAX_LINE_CHARS: usize = 160;
 /// How many characters to keep before the first and after the last label.
 const CONTEXT_CHARS: usize = 40;
 const ELLIPSIS: &str = "…";
+/// What the report draws left of a source line: ` 1234 │ `, and a margin.
+const GUTTER_COLUMNS: usize = 10;
+/// However narrow the terminal, this many columns of a line are shown.
+const MIN_LINE_COLUMNS: usize = 20;
+/// Columns a tab takes (miette's tab width).
+const TAB_COLUMNS: usize = 4;
+
+/// How long a line may be before it is cut, and how it is measured: in
+/// characters when the width is not known (a file, a pipe), in the
+/// terminal's columns when it is (a CJK character takes two).
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    max: usize,
+    context: usize,
+    columns: bool,
+}
+
+impl Fit {
+    const CHARACTERS: Fit = Fit {
+        max: MAX_LINE_CHARS,
+        context: CONTEXT_CHARS,
+        columns: false,
+    };
+
+    /// Source lines cut to fit a report `width` columns wide.
+    fn for_width(width: Option<usize>) -> Self {
+        match width {
+            None => Self::CHARACTERS,
+            Some(width) => {
+                let max = width.saturating_sub(GUTTER_COLUMNS).max(MIN_LINE_COLUMNS);
+                Fit {
+                    max,
+                    context: max / 4,
+                    columns: true,
+                }
+            }
+        }
+    }
+
+    /// The length of one character.
+    fn of(self, c: char) -> usize {
+        if !self.columns {
+            1
+        } else if c == '\t' {
+            TAB_COLUMNS
+        } else {
+            unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+        }
+    }
+
+    /// Whether `line` is longer than a line may be. A character takes at
+    /// least one byte and at most 4 columns (a tab), and at most 4 bytes:
+    /// a line short enough in bytes is short, and one long enough in bytes
+    /// is long, without measuring it (measuring a 900 KB line for each of
+    /// its findings took quadratic time).
+    fn too_long(self, line: &str) -> bool {
+        let most_per_byte = if self.columns { TAB_COLUMNS } else { 1 };
+        most_per_byte * line.len() > self.max
+            && (line.len() > 4 * self.max || self.measure(line) > self.max)
+    }
+
+    fn measure(self, text: &str) -> usize {
+        text.chars().map(|c| self.of(c)).sum()
+    }
+
+    /// The offset `n` lengths after `from` (or the end).
+    fn forward(self, text: &str, from: usize, n: usize) -> usize {
+        let mut taken = 0;
+        for (i, c) in text[from..].char_indices() {
+            taken += self.of(c);
+            if taken > n {
+                return from + i;
+            }
+        }
+        text.len()
+    }
+
+    /// The offset `n` lengths before `from` (or 0).
+    fn back(self, text: &str, from: usize, n: usize) -> usize {
+        let mut taken = 0;
+        let mut at = from;
+        for (i, c) in text[..from].char_indices().rev() {
+            taken += self.of(c);
+            if taken > n {
+                break;
+            }
+            at = i;
+        }
+        at
+    }
+
+    /// How much to keep each side of labels spanning `labelled`: in
+    /// columns, what the line's room leaves, split in two.
+    fn context(self, labelled: &str) -> usize {
+        if !self.columns {
+            return self.context;
+        }
+        let span = if labelled.len() > 4 * self.max {
+            self.max
+        } else {
+            self.measure(labelled)
+        };
+        (self.max.saturating_sub(span + 2) / 2).max(4)
+    }
+
+    /// How much of a long line without a label to keep.
+    fn unlabelled(self) -> usize {
+        if self.columns {
+            self.max - 1
+        } else {
+            self.max / 2
+        }
+    }
+}
 
 /// A run of bytes shared by the file and the excerpt.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +153,15 @@ impl<'a> Excerpt<'a> {
     /// The lines around `offsets` (one line of context, as miette shows),
     /// long ones cut: around the labels on a labelled line, after its start
     /// on a line of context.
+    #[cfg(test)]
     pub fn new(source: &'a SourceFile, offsets: &[usize]) -> Self {
+        Self::fitted(source, offsets, None)
+    }
+
+    /// As [`Excerpt::new`], lines cut to fit a report `width` columns wide
+    /// when it is known.
+    pub fn fitted(source: &'a SourceFile, offsets: &[usize], width: Option<usize>) -> Self {
+        let fit = Fit::for_width(width);
         let original = source.text();
         let index = source.line_index();
         let line_of = |offset: usize| source.line_index().line(offset) - 1;
@@ -80,13 +202,7 @@ impl<'a> Excerpt<'a> {
             // its findings took quadratic time.
             let line_end = index.line_end(original.as_bytes(), line);
             let content = &original[line_start..line_end];
-            // A character is at most 4 bytes: a line that long in bytes is
-            // long without counting it (counting a 900 KB line for each of
-            // its findings took quadratic time).
-            if content.len() <= MAX_LINE_CHARS
-                || (content.len() <= 4 * MAX_LINE_CHARS
-                    && content.chars().count() <= MAX_LINE_CHARS)
-            {
+            if !fit.too_long(content) {
                 continue;
             }
             let labels: Vec<usize> = offsets
@@ -97,20 +213,18 @@ impl<'a> Excerpt<'a> {
             let (keep_from, keep_to) = match labels.as_slice() {
                 [] => (
                     line_start,
-                    forward_chars(original, line_start, MAX_LINE_CHARS / 2),
+                    fit.forward(original, line_start, fit.unlabelled()),
                 ),
                 [first, .., last] | [first @ last] => {
-                    let from = back_chars(original, *first, CONTEXT_CHARS).max(line_start);
+                    let context = fit.context(&original[*first..*last]);
+                    let from = fit.back(original, *first, context).max(line_start);
                     // Keep the line's start when the label is near it.
-                    // (Counted only when that part is short in bytes, so
-                    // that a long line is not counted for each finding.)
-                    let near_start = from - line_start <= 4 * CONTEXT_CHARS
-                        && original[line_start..from].chars().count() <= CONTEXT_CHARS;
+                    // (Measured only when that part is short in bytes, so
+                    // that a long line is not measured for each finding.)
+                    let near_start = from - line_start <= 4 * context
+                        && fit.measure(&original[line_start..from]) <= context;
                     let from = if near_start { line_start } else { from };
-                    (
-                        from,
-                        forward_chars(original, *last, CONTEXT_CHARS).min(line_end),
-                    )
+                    (from, fit.forward(original, *last, context).min(line_end))
                 }
             };
             excerpt.copy(copied, line_start);
@@ -209,21 +323,6 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
         offset -= 1;
     }
     offset
-}
-
-fn back_chars(text: &str, from: usize, n: usize) -> usize {
-    text[..from]
-        .char_indices()
-        .rev()
-        .nth(n.saturating_sub(1))
-        .map_or(0, |(i, _)| i)
-}
-
-fn forward_chars(text: &str, from: usize, n: usize) -> usize {
-    text[from..]
-        .char_indices()
-        .nth(n)
-        .map_or(text.len(), |(i, _)| from + i)
 }
 
 impl SourceCode for Excerpt<'_> {

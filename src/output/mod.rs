@@ -129,28 +129,28 @@ impl OutputFormat {
     /// file without findings). The full report is drawn straight into an
     /// empty `out`, with no string of its own to copy: a caller that
     /// renders file by file (the streaming check) hands in a reused buffer.
-    pub fn append_one(self, report: &FileReport, color: full::Color, out: &mut Vec<u8>) {
+    pub fn append_one(self, report: &FileReport, look: full::Look, out: &mut Vec<u8>) {
         if self == OutputFormat::Full && out.is_empty() {
             // An empty vector is a valid (empty) string.
             let mut text = String::from_utf8(std::mem::take(out)).unwrap_or_default();
-            full::render_file(report, color, &mut text);
+            full::render_file(report, look, &mut text);
             *out = text.into_bytes();
             return;
         }
         // Writing into memory cannot fail.
-        let _ = self.write(std::slice::from_ref(report), color, out);
+        let _ = self.write(std::slice::from_ref(report), look, out);
     }
 
     /// Writes the reports in this format (`Full` is rendered by [`full`] with
-    /// the colour choice, through [`full::write`]).
+    /// its look (colours, width), through [`full::write`]).
     pub fn write(
         self,
         reports: &[FileReport],
-        color: full::Color,
+        look: full::Look,
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         match self {
-            OutputFormat::Full => full::write(reports, color, out),
+            OutputFormat::Full => full::write(reports, look, out),
             OutputFormat::Concise => concise::write(reports, out),
             OutputFormat::Json => json::write(reports, out),
             OutputFormat::JsonLines => json_lines::write(reports, out),

@@ -58,12 +58,7 @@ pub fn parse_range(text: &str, range: Span) -> Transcript {
     let mut fence = FenceState::default();
     for line in lines {
         let content = &text[line.clone()];
-        // Only a line that opens with `>` can be a header: most lines skip the call.
-        let header = if content.starts_with('>') {
-            parse_header(text, line.clone())
-        } else {
-            None
-        };
+        let header = header_line(text, content, &line);
         if let Some(header) = header {
             // A message never continues a code fence left open by the one before.
             fence = FenceState::default();
@@ -107,13 +102,80 @@ pub fn headers(text: &str) -> impl Iterator<Item = crate::model::Header> + '_ {
     let mut lines = Lines::new(text, start).peekable();
     // The front matter's lines are never headers, as in `parse`.
     front_matter::parse(text, &mut lines);
-    lines.filter_map(move |line| {
-        if text[line.clone()].starts_with('>') {
-            parse_header(text, line)
-        } else {
-            None
+    lines.filter_map(move |line| header_line(text, &text[line.clone()], &line))
+}
+
+/// The header `line` (whose text is `content`) is, if any. Only a line
+/// that opens with `>` can be one: most lines skip the call.
+fn header_line(text: &str, content: &str, line: &Span) -> Option<crate::model::Header> {
+    if content.starts_with('>') {
+        parse_header(text, line.clone())
+    } else {
+        None
+    }
+}
+
+/// One message as [`parse`] finds it, without its body parsed: the header,
+/// where its body lines are, and how many day headings come before it.
+#[derive(Debug, Clone)]
+pub struct Outline {
+    pub header: crate::model::Header,
+    /// From the line after the header to the next header line (or the end
+    /// of the text): the body's lines, and any day headings among them.
+    pub region: Span,
+    pub day_headings_before: usize,
+}
+
+impl Outline {
+    /// The body lines' text, as the model's body lines (day headings are
+    /// not body lines).
+    pub fn body_lines<'a>(&self, text: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let end = self.region.end;
+        Lines::new(text, self.region.start)
+            .take_while(move |line| line.start < end)
+            .map(move |line| &text[line])
+            .filter(|line| header::parse_day_heading(line).is_none())
+    }
+}
+
+/// The messages of `text` one at a time, as [`parse`] reads them but
+/// without reading their bodies or keeping a model: for a pass over a
+/// large file.
+pub fn outlines(text: &str) -> impl Iterator<Item = Outline> + '_ {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = Lines::new(text, start).peekable();
+    front_matter::parse(text, &mut lines);
+    let mut day_headings = 0;
+    let mut current: Option<Outline> = None;
+    let mut lines = lines.fuse();
+    std::iter::from_fn(move || loop {
+        let Some(line) = lines.next() else {
+            return current.take().map(|mut last| {
+                last.region.end = text.len();
+                last
+            });
+        };
+        let content = &text[line.clone()];
+        if let Some(header) = header_line(text, content, &line) {
+            let body_start = crate::line_index::next_line_break(text.as_bytes(), line.start).1;
+            let next = Outline {
+                header,
+                region: body_start..body_start,
+                day_headings_before: day_headings,
+            };
+            if let Some(mut done) = current.replace(next) {
+                done.region.end = line.start;
+                return Some(done);
+            }
+        } else if header::parse_day_heading(content).is_some() {
+            day_headings += 1;
         }
     })
+}
+
+/// Whether a line is blank, as a body line's `is_blank` says.
+pub fn is_blank_line(content: &str) -> bool {
+    is_blank(content)
 }
 
 /// What sets the time of the messages after it: a message header or a day
@@ -138,10 +200,8 @@ pub fn outline(
     let front_matter = front_matter::parse(text, &mut lines);
     let items = lines.filter_map(move |line| {
         let content = &text[line.clone()];
-        if content.starts_with('>') {
-            if let Some(header) = parse_header(text, line.clone()) {
-                return Some(OutlineItem::Header(header));
-            }
+        if let Some(header) = header_line(text, content, &line) {
+            return Some(OutlineItem::Header(header));
         }
         header::parse_day_heading(content)
             .map(|date| OutlineItem::DayHeading(DayHeading { span: line, date }))

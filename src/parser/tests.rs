@@ -215,24 +215,71 @@ fn next_header_line_finds_where_the_parser_starts_messages() {
     }
 }
 
+/// Pieces of a transcript's text, for a property test to join: headers
+/// valid and not, day headings, front matter, fences, every line break, a
+/// BOM.
+fn transcript_pieces() -> impl proptest::strategy::Strategy<Value = Vec<&'static str>> {
+    proptest::collection::vec(
+        proptest::sample::select(vec![
+            "---\n",
+            "title: x\n",
+            "> 07:50:02  右军  ",
+            "> 7:50:02  a",
+            ">08:00:00 b",
+            "> 2017-05-05 09:00:00  钟",
+            "## 2017-05-05",
+            "```",
+            "\n",
+            "\r\n",
+            "\r",
+            "   ",
+            "text",
+            "\u{feff}",
+            "> quote",
+            ">",
+            " ",
+        ]),
+        0..40,
+    )
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
     /// `header_starts` finds exactly the headers `parse` finds, whatever
     /// the line breaks, front matter, BOM or fences around them.
     #[test]
     fn header_starts_are_the_headers_of_parse(
-        pieces in proptest::collection::vec(
-            proptest::sample::select(vec![
-                "---\n", "title: x\n", "> 07:50:02  右军  ", "> 7:50:02  a", ">08:00:00 b",
-                "> 2017-05-05 09:00:00  钟", "## 2017-05-05", "```", "\n", "\r\n", "\r",
-                "   ", "text", "\u{feff}", "> quote", ">", " ",
-            ]),
-            0..40,
-        )
+        pieces in transcript_pieces()
     ) {
         let text: String = pieces.concat();
         let expected: Vec<usize> =
             parse(&text).messages.iter().map(|m| m.header.span.start).collect();
         proptest::prop_assert_eq!(header_starts(&text), expected, "{:?}", text);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    /// `outlines` reads the messages `parse` reads: the same headers, the
+    /// same body lines, and the day headings before each.
+    #[test]
+    fn outlines_are_the_messages_of_parse(
+        pieces in transcript_pieces()
+    ) {
+        let text: String = pieces.concat();
+        let transcript = parse(&text);
+        let outlines: Vec<Outline> = outlines(&text).collect();
+        proptest::prop_assert_eq!(outlines.len(), transcript.messages.len(), "{:?}", text);
+        for (outline, message) in outlines.iter().zip(&transcript.messages) {
+            proptest::prop_assert_eq!(&outline.header.span, &message.header.span);
+            let body: Vec<&str> = message.body.iter().map(|l| &text[l.span.clone()]).collect();
+            proptest::prop_assert_eq!(outline.body_lines(&text).collect::<Vec<_>>(), body);
+            let before = transcript
+                .day_headings
+                .iter()
+                .filter(|h| h.span.start < message.header.span.start)
+                .count();
+            proptest::prop_assert_eq!(outline.day_headings_before, before, "{:?}", text);
+        }
     }
 }

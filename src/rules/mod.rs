@@ -33,7 +33,7 @@ mod unreachable_image;
 mod unused_suppression;
 
 pub use broken_image_url::BrokenImageUrl;
-pub use duplicate_message::{DuplicateMessage, DuplicateMessageOptions, Keep};
+pub use duplicate_message::{DuplicateMessage, DuplicateMessageOptions, Keep, Percent};
 pub use escaped_html_entity::EscapedHtmlEntity;
 pub use front_matter::{FrontMatterOptions, FrontMatterRule};
 pub use header_layout::HeaderLayout;
@@ -147,11 +147,14 @@ pub struct WholeFile<'a> {
     line_breaks: Option<[usize; 3]>,
     /// Where message times go down, in order (see [`time_order`]).
     time_drops: Vec<time_order::TimeDrop>,
-    /// The text, and the names its speakers and mentions show (for
-    /// `lost-character`, gathered when it first asks: only files with an
-    /// `@` or a `?` in a name pay for them).
     text: &'a str,
+    /// The names its speakers and mentions show (for `lost-character`,
+    /// gathered when it first asks: only files with an `@` or a `?` in a
+    /// name pay for them).
     names: std::sync::OnceLock<lost_character::KnownNames>,
+    /// Whether the file reads as a merge of two exports, found when
+    /// `duplicate-message` first asks.
+    twin_evidence: std::sync::OnceLock<crate::twins::Evidence>,
 }
 
 /// One speaker's headers in a file.
@@ -195,6 +198,7 @@ impl<'a> WholeFile<'a> {
             time_drops,
             text,
             names: std::sync::OnceLock::new(),
+            twin_evidence: std::sync::OnceLock::new(),
         }
     }
 
@@ -227,6 +231,24 @@ impl<'a> WholeFile<'a> {
             let speakers =
                 crate::parser::headers(self.text).map(|header| header.speaker(self.text));
             lost_character::KnownNames::new(self.text, speakers)
+        })
+    }
+
+    /// Whether the file reads as a merge of two exports, and which names
+    /// it pairs up ([`crate::twins::Evidence`]), worked out once: from
+    /// `transcript` when it is the whole file, else from the text a part
+    /// at a time.
+    pub fn twin_evidence(
+        &self,
+        transcript: &Transcript,
+        options: &crate::twins::TwinOptions,
+    ) -> &crate::twins::Evidence {
+        self.twin_evidence.get_or_init(|| {
+            if transcript.start == 0 && transcript.end == self.text.len() {
+                crate::twins::Evidence::of_transcript(self.text, transcript, options)
+            } else {
+                crate::twins::Evidence::of_text(self.text, options)
+            }
         })
     }
 }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::options::AnyOptions;
 use super::{registry, Rule, RuleMeta, RuleOptions};
+use crate::aliases::Aliases;
 use crate::diagnostic::Severity;
 
 /// One rule as a file's settings run it.
@@ -36,6 +37,8 @@ pub struct Settings {
     /// [`Settings::options`]. Shared: a file's settings are cloned from
     /// its configuration's.
     pub(crate) options: BTreeMap<&'static str, Arc<dyn AnyOptions>>,
+    /// `aliases:`, the names that are one person's.
+    pub(crate) aliases: Arc<Aliases>,
 }
 
 impl Default for Settings {
@@ -66,6 +69,7 @@ impl Settings {
             rules,
             severities: BTreeMap::new(),
             options: BTreeMap::new(),
+            aliases: Arc::default(),
         }
     }
 
@@ -106,6 +110,11 @@ impl Settings {
         }
     }
 
+    /// The configured names that are one person's (`aliases:`).
+    pub fn aliases(&self) -> &Aliases {
+        &self.aliases
+    }
+
     /// How many messages before the one it judges any rule reads, at most
     /// (see [`Rule::messages_back`]).
     pub fn messages_back(&self) -> usize {
@@ -119,15 +128,24 @@ impl Settings {
     /// A stable encoding of everything that decides the findings, for the
     /// results cache's key: each rule that runs, in code order, with its
     /// severity and all its options (the defaults written out, so that
-    /// configuring an option to its default changes nothing), as JSON.
+    /// configuring an option to its default changes nothing), and the
+    /// aliases when there are any, as JSON.
     /// Equal settings give equal bytes from one run and one build to the
     /// next; a change to any rule, severity or option changes them.
     pub fn fingerprint(&self) -> Vec<u8> {
-        let rules: Vec<Value> = self
+        let mut rules: Vec<Value> = self
             .described()
             .into_iter()
             .map(|rule| serde_json::json!([rule.code, rule.severity, rule.options]))
             .collect();
+        if !self.aliases.is_empty() {
+            let aliases: serde_json::Map<String, Value> = self
+                .aliases
+                .iter()
+                .map(|(name, canonical)| (name.to_string(), canonical.into()))
+                .collect();
+            rules.push(serde_json::json!(["aliases", aliases]));
+        }
         // A `Value` has string keys only, so it always serialises.
         serde_json::to_vec(&rules).unwrap_or_default()
     }

@@ -29,6 +29,25 @@ pub struct Scan {
     /// The `missing-day-heading` findings: the line and the date of the day
     /// that starts there, when the file gives one to count from.
     pub new_days: Vec<(usize, Option<String>)>,
+    /// Whether the file reads to the `duplicate-message` scan as a merge of
+    /// two exports (see [`duplicates`]).
+    pub merged_exports: bool,
+    /// The twins of the definition `duplicate-message` had before issue 12,
+    /// which found 3,008 on the archive: a message with the time (the same
+    /// second) and the text of one of the ten before it, under any two
+    /// names (see [`duplicates`]).
+    pub same_second_twins: Vec<SameSecondTwin>,
+}
+
+/// A twin of the old definition of `duplicate-message`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SameSecondTwin {
+    /// The 1-based line of the later message's header (where it is reported).
+    pub later: usize,
+    /// The line of the earlier one's.
+    pub earlier: usize,
+    /// Whether the two speakers' names differ.
+    pub two_names: bool,
 }
 
 impl Scan {
@@ -395,24 +414,39 @@ pub fn header_layout(text: &str, scan: &mut Scan) {
     }
 }
 
-/// `duplicate-message`: a message with the time and the text (its non-blank
-/// lines, trimmed) of one of the ten before it. When the nearest such twin
-/// also has the same speaker and the same lines byte for byte, the twin is
-/// identical (and the fix removing it safe).
+/// A message as the `duplicate-message` scan reads it.
+struct Message<'a> {
+    number: usize,
+    header: &'a str,
+    time: Option<u32>,
+    time_text: &'a str,
+    speaker: &'a str,
+    trimmed: Vec<&'a str>,
+    exact: Vec<&'a str>,
+}
+
+/// `duplicate-message`, in two steps.
+///
+/// A copy, in any file: a message with the speaker, the time and the text
+/// (its non-blank lines, trimmed; not none) of one of the ten before it.
+/// It is identical (and the fix removing it safe) when its header line and
+/// its lines are the same byte for byte.
+///
+/// A merge of two exports: a file in which at least 30 % of the messages
+/// stand in pairs of neighbours under two names with the same text (an
+/// empty one too), written at most 4 seconds apart. There, a message is also a twin of
+/// the one right before it, under whatever name, when their texts are the
+/// same and their times at most 4 seconds apart, unless that one is a twin
+/// already.
 fn duplicates(lines: &[Line<'_>], scan: &mut Scan) {
-    struct Message<'a> {
-        number: usize,
-        time: &'a str,
-        speaker: &'a str,
-        trimmed: Vec<&'a str>,
-        exact: Vec<&'a str>,
-    }
     let mut messages: Vec<Message<'_>> = Vec::new();
     for line in lines {
         if line.kind == Kind::Header {
             messages.push(Message {
                 number: line.number,
-                time: line.text.get(2..10).unwrap_or_default(),
+                header: line.text,
+                time: line.text.get(2..10).and_then(time_of_day),
+                time_text: line.text.get(2..10).unwrap_or_default(),
                 speaker: line.text.get(10..).unwrap_or_default().trim(),
                 trimmed: Vec::new(),
                 exact: Vec::new(),
@@ -425,6 +459,48 @@ fn duplicates(lines: &[Line<'_>], scan: &mut Scan) {
             }
         }
     }
+    let near = |a: &Message<'_>, b: &Message<'_>| match (a.time, b.time) {
+        (Some(x), Some(y)) => x.abs_diff(y) <= 4 && a.trimmed == b.trimmed,
+        _ => false,
+    };
+    let after_another_name = messages
+        .windows(2)
+        .filter(|pair| pair[0].speaker != pair[1].speaker && near(&pair[0], &pair[1]))
+        .count();
+    let merged = after_another_name > 0 && 2 * after_another_name * 100 >= messages.len() * 30;
+    scan.merged_exports = merged;
+    same_second_twins(&messages, scan);
+    let mut twin = vec![false; messages.len()];
+    for (i, later) in messages.iter().enumerate() {
+        let copy = messages[i.saturating_sub(10)..i]
+            .iter()
+            .rposition(|earlier| {
+                !later.trimmed.is_empty()
+                    && earlier.time.is_some()
+                    && earlier.time == later.time
+                    && earlier.speaker == later.speaker
+                    && earlier.trimmed == later.trimmed
+            });
+        let earlier = match copy {
+            Some(at) => i.saturating_sub(10) + at,
+            None if merged && i > 0 && !twin[i - 1] && near(&messages[i - 1], later) => i - 1,
+            None => continue,
+        };
+        twin[earlier] = true;
+        twin[i] = true;
+        scan.found("duplicate-message", later.number);
+        let earlier = &messages[earlier];
+        if copy.is_some() && earlier.header == later.header && earlier.exact == later.exact {
+            scan.identical_twins.push(later.number);
+        }
+    }
+}
+
+/// The old definition, as `duplicate-message` had it before issue 12: a
+/// message with a text (its non-blank lines, trimmed; not none) and the
+/// header time (`HH:MM:SS` as written) of one of the ten before it, the
+/// nearest such, whoever the two speakers are.
+fn same_second_twins(messages: &[Message<'_>], scan: &mut Scan) {
     for (i, later) in messages.iter().enumerate() {
         if later.trimmed.is_empty() {
             continue;
@@ -432,12 +508,15 @@ fn duplicates(lines: &[Line<'_>], scan: &mut Scan) {
         let twin = messages[i.saturating_sub(10)..i]
             .iter()
             .rev()
-            .find(|earlier| earlier.time == later.time && earlier.trimmed == later.trimmed);
+            .find(|earlier| {
+                earlier.time_text == later.time_text && earlier.trimmed == later.trimmed
+            });
         if let Some(earlier) = twin {
-            scan.found("duplicate-message", later.number);
-            if earlier.speaker == later.speaker && earlier.exact == later.exact {
-                scan.identical_twins.push(later.number);
-            }
+            scan.same_second_twins.push(SameSecondTwin {
+                later: later.number,
+                earlier: earlier.number,
+                two_names: earlier.speaker != later.speaker,
+            });
         }
     }
 }

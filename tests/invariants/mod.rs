@@ -124,7 +124,7 @@ pub fn render(text: &str, diagnostics: Vec<Diagnostic>) {
     ] {
         let mut out = Vec::new();
         format
-            .write(&reports, Color::Never, &mut out)
+            .write(&reports, Color::Never.into(), &mut out)
             .unwrap_or_else(|err| panic!("{format:?} output failed: {err}"));
     }
 }

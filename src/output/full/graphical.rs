@@ -3,11 +3,10 @@
 //! no trait objects, no text copied line by line, each label's text split
 //! and styled once, everything written straight into the output.
 //!
-//! It is a port of the parts of `handlers/graphical.rs` that chatlint's
-//! findings reach (`render_header`, `render_causes` without a cause chain,
-//! `render_snippets`, `render_context`, `render_single_line_highlights`,
-//! `write_label_text`, `render_footer`, and `wrap` without wrapping), for
-//! one shape of finding:
+//! It ports what chatlint's findings reach of `handlers/graphical.rs`
+//! (`render_header`, `render_causes`, `render_snippets`, `render_context`,
+//! `render_single_line_highlights`, `write_label_text`, `render_footer`,
+//! `wrap`: no cause chain, no wrapping), for one shape of finding:
 //!
 //! - every label sits on one line (miette's "single-line" spans: no label
 //!   runs over a line break into the next line, so no gutter is drawn);
@@ -425,12 +424,7 @@ fn push_spaces(out: &mut String, mut n: usize) {
 }
 
 fn push_repeated(out: &mut String, c: char, n: usize) {
-    let mut utf8 = [0; 4];
-    let c = c.encode_utf8(&mut utf8);
-    out.reserve(c.len() * n);
-    for _ in 0..n {
-        out.push_str(c);
-    }
+    out.extend(std::iter::repeat_n(c, n));
 }
 
 /// `n` in decimal, as `Display` writes it.
@@ -449,45 +443,4 @@ fn push_number(out: &mut String, mut n: usize) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn digits_counts_as_to_string_does() {
-        for n in [0, 1, 9, 10, 99, 100, 12345, usize::MAX] {
-            assert_eq!(digits(n), n.to_string().len());
-            let mut out = String::from("x");
-            push_number(&mut out, n);
-            assert_eq!(out, format!("x{n}"));
-        }
-    }
-
-    #[test]
-    fn spaces_and_repeats_are_as_many_as_asked() {
-        for n in [0, 1, 31, 32, 33, 100] {
-            let mut out = String::new();
-            push_spaces(&mut out, n);
-            assert_eq!(out, " ".repeat(n));
-            out.clear();
-            push_repeated(&mut out, '─', n);
-            assert_eq!(out, "─".repeat(n));
-        }
-    }
-
-    #[test]
-    fn wrap_indents_as_miette_does() {
-        let mut out = String::new();
-        wrap(&mut out, "one\n\n  \ntwo\n", "  help: ", "        ");
-        assert_eq!(out, "  help: one\n\n  \n        two\n");
-        out.clear();
-        wrap(&mut out, " ", "  × ", "  │ ");
-        assert_eq!(out, "  × ");
-        for text in ["", "one", "  ", "one\n", "\n", "a\nb", "\u{3000}"] {
-            let mut fast = String::new();
-            wrap(&mut fast, text, "  × ", "  │ ");
-            let mut slow = String::new();
-            wrap_lines(&mut slow, text, "  × ", "  │ ");
-            assert_eq!(fast, slow, "{text:?}");
-        }
-    }
-}
+mod tests;

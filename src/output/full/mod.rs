@@ -21,6 +21,21 @@ pub enum Color {
     Never,
 }
 
+/// How the full report is drawn: its colours, and the width (in columns)
+/// its source lines are cut to fit, when known (a terminal's, or `COLUMNS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look {
+    pub color: Color,
+    pub width: Option<usize>,
+}
+
+impl From<Color> for Look {
+    /// Those colours, lines cut at a fixed length.
+    fn from(color: Color) -> Self {
+        Look { color, width: None }
+    }
+}
+
 /// `--color`: when to colour the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
@@ -72,13 +87,13 @@ impl Color {
 /// the work) and joined in order.
 pub fn write(
     reports: &[FileReport],
-    color: Color,
+    look: Look,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let separator = super::OutputFormat::Full.file_separator();
     super::write_in_parallel(reports, separator, out, |report, out| {
         let mut one = String::new();
-        render_file(report, color, &mut one);
+        render_file(report, look, &mut one);
         out.extend_from_slice(one.as_bytes());
         Ok(())
     })
@@ -90,34 +105,39 @@ pub fn write(
 /// this module's own drawing, which writes the same bytes several times
 /// faster, for the shapes of finding it knows (nearly all), and by miette
 /// for the others.
-pub fn render_file(report: &FileReport, color: Color, out: &mut String) {
+pub fn render_file(report: &FileReport, look: Look, out: &mut String) {
     if report.diagnostics.is_empty() {
         return;
     }
     // About what the findings take (706 bytes each over the archive):
     // reserved at once, a large report is not copied at each doubling.
     out.reserve(report.diagnostics.len() * 768);
-    let theme = graphical::Theme::of(color);
+    let theme = graphical::Theme::of(look.color);
     let mut handler = None;
     for (i, diagnostic) in report.diagnostics.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let excerpt = excerpt_of(report, diagnostic);
+        let excerpt = excerpt_of(report, diagnostic, look.width);
         if !graphical::render(theme, diagnostic, &excerpt, out) {
-            let handler = handler.get_or_insert_with(|| with_miette::handler(color));
+            let handler = handler.get_or_insert_with(|| with_miette::handler(look.color));
             with_miette::render(handler, report.source.name(), diagnostic, &excerpt, out);
         }
     }
 }
 
-/// The source a finding is drawn over: its lines, long ones cut.
-fn excerpt_of<'a>(report: &'a FileReport, diagnostic: &Diagnostic) -> Excerpt<'a> {
+/// The source a finding is drawn over: its lines, long ones cut (to fit
+/// `width` columns when it is known).
+fn excerpt_of<'a>(
+    report: &'a FileReport,
+    diagnostic: &Diagnostic,
+    width: Option<usize>,
+) -> Excerpt<'a> {
     let labelled: Vec<usize> = std::iter::once(&diagnostic.span)
         .chain(diagnostic.related.iter().map(|l| &l.span))
         .flat_map(|span| [span.start, span.end])
         .collect();
-    Excerpt::new(&report.source, &labelled)
+    Excerpt::fitted(&report.source, &labelled, width)
 }
 
 /// A label of a finding, its span in the excerpt's offsets.
@@ -194,7 +214,7 @@ pub mod differential {
     /// Draws finding `index` of `report` with miette alone.
     pub fn render_with_miette(report: &FileReport, index: usize, color: Color, out: &mut String) {
         let diagnostic = &report.diagnostics[index];
-        let excerpt = excerpt_of(report, diagnostic);
+        let excerpt = excerpt_of(report, diagnostic, None);
         let handler = with_miette::handler(color);
         with_miette::render(&handler, report.source.name(), diagnostic, &excerpt, out);
     }
@@ -203,7 +223,7 @@ pub mod differential {
     /// `false`, and `out` untouched, when it leaves the finding to miette.
     pub fn render_fast(report: &FileReport, index: usize, color: Color, out: &mut String) -> bool {
         let diagnostic = &report.diagnostics[index];
-        let excerpt = excerpt_of(report, diagnostic);
+        let excerpt = excerpt_of(report, diagnostic, None);
         graphical::render(graphical::Theme::of(color), diagnostic, &excerpt, out)
     }
 }

@@ -226,7 +226,7 @@ fn stream(
         Outcome::Done { report, .. } => {
             // A report without findings renders as nothing.
             let mut rendered = take_spare();
-            plan.format.append_one(&report, plan.color, &mut rendered);
+            plan.format.append_one(&report, plan.look, &mut rendered);
             let tally = Tally::of(&report, plan.threshold);
             Piece::Report { rendered, tally }
         }
@@ -342,7 +342,7 @@ fn gather(
             statistics::write(&reports, plan.format, plan.threshold, &mut buffer);
         } else {
             plan.format
-                .write(&reports, plan.color, &mut buffer)
+                .write(&reports, plan.look, &mut buffer)
                 .expect("writing to memory cannot fail");
         }
         report.write(&buffer, errors);
@@ -351,7 +351,7 @@ fn gather(
         let mut buffer = Vec::new();
         output
             .format
-            .write(&reports, Color::Never, &mut buffer)
+            .write(&reports, Color::Never.into(), &mut buffer)
             .expect("writing to memory cannot fail");
         let path = output.path.as_deref().expect("a file output has a path");
         if let Err(err) = crate::files::write_report_file(path, &buffer) {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::show::Show;
 use crate::config::{ConfigResolver, Overrides};
 use crate::online::{OnlineConfig, OnlineSettings};
-use crate::output::full::{Color, ColorChoice};
+use crate::output::full::{Color, ColorChoice, Look};
 use crate::output::OutputFormat;
 use crate::pipeline::summary::ExitPolicy;
 use crate::{Applicability, Error, Settings};
@@ -100,7 +100,8 @@ pub struct CheckPlan {
     /// Files written in a format of their own (`--output FORMAT:PATH`),
     /// with every file's findings, once all files are done.
     pub file_outputs: Vec<OutputSpec>,
-    pub color: Color,
+    /// The full report's colours and width.
+    pub look: Look,
     /// The full format without `--quiet`: the summary and fix lines.
     pub human: bool,
     /// Without `--quiet`: notes on stderr (the files walks skipped).
@@ -172,14 +173,7 @@ impl CheckPlan {
                 && !options.statistics
                 && file_outputs.is_empty()
                 && format.renders_per_file(),
-            color: Color::detect(options.color, {
-                use std::io::IsTerminal;
-                if report_to_stderr {
-                    std::io::stderr().is_terminal()
-                } else {
-                    std::io::stdout().is_terminal()
-                }
-            }),
+            look: look(options.color, report_to_stderr),
             human: format == OutputFormat::Full && !options.quiet,
             notes: !options.quiet,
             exit: ExitPolicy {
@@ -270,4 +264,36 @@ fn outputs(
         }
     }
     Ok((format, files))
+}
+
+/// The report's colours and width: the width is `COLUMNS` when it holds a
+/// number, else the terminal's when the report's stream is one, else
+/// unknown (lines are then cut at a fixed number of characters).
+fn look(choice: ColorChoice, report_to_stderr: bool) -> Look {
+    use std::io::IsTerminal;
+    let (is_terminal, size) = if report_to_stderr {
+        let stream = std::io::stderr();
+        (
+            stream.is_terminal(),
+            terminal_size::terminal_size_of(stream),
+        )
+    } else {
+        let stream = std::io::stdout();
+        (
+            stream.is_terminal(),
+            terminal_size::terminal_size_of(stream),
+        )
+    };
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.trim().parse::<usize>().ok())
+        .filter(|&columns| columns > 0);
+    let width = columns.or_else(|| {
+        size.filter(|_| is_terminal)
+            .map(|(terminal_size::Width(width), _)| usize::from(width))
+    });
+    Look {
+        color: Color::detect(choice, is_terminal),
+        width,
+    }
 }

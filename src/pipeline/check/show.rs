@@ -128,5 +128,12 @@ fn describe(input: &Input, plan: &CheckPlan) -> Result<String, Error> {
         text.push_str(line.trim_end());
         text.push('\n');
     }
+    let aliases = settings.aliases();
+    if !aliases.is_empty() {
+        text.push_str("Aliases (a name: the person's canonical name):\n");
+        for (name, canonical) in aliases.iter() {
+            text.push_str(&format!("  {name}: {canonical}\n"));
+        }
+    }
     Ok(text)
 }
