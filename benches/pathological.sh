@@ -38,6 +38,11 @@ w("many-keys.md", "---\n" + "".join(f"k{i}: v\n" for i in range(60_000)) + "---\
 # looked back over every message before it).
 w("descending.md", "---\ndate: 2017-01-01\n---\n" + "".join(
     f"> {t // 3600:02}:{t // 60 % 60:02}:{t % 60:02}  a  \n   \nx  \n   \n" for t in range(86_399, 0, -1)))
+# 20,000 links and mentions on one line (each `@` was looked up in every
+# link before 2026-12-04, lost-character), and 40,000 runs of `??` among
+# as many mentions.
+w("links-and-mentions.md", head + "[x](http://e.com) @a?b " * 20_000 + "\n")
+w("lost-emoji.md", head + "@a??b" * 40_000 + "\n")
 # 60 KB of `[` in a configuration's `select`.
 os.makedirs(os.path.join(d, "cfg"))
 with open(os.path.join(d, "cfg", ".chatlint.yaml"), "w") as f:
@@ -61,7 +66,7 @@ run() { # binary, args...
 }
 
 printf '| input | command | %s | %s |\n|---|---|---|---|\n' "before" "after"
-for input in deep-yaml entities suppressions brackets many-keys descending; do
+for input in deep-yaml entities suppressions brackets many-keys descending links-and-mentions lost-emoji; do
   for mode in check fix; do
     args=(check --no-cache "$work/$input.md")
     [ "$mode" = fix ] && args=(check --no-cache --diff "$work/$input.md")

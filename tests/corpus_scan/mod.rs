@@ -521,45 +521,176 @@ fn same_second_twins(messages: &[Message<'_>], scan: &mut Scan) {
     }
 }
 
-/// `lost-character`: `@name?` glued to the next word (not after a letter or
-/// digit, which makes an e-mail address), and a speaker name with `??`, at
-/// its first header.
+/// `lost-character`, read from the raw lines:
+/// - a speaker name with `??`, at its first header;
+/// - `@name?` with the `?` glued to a word (not a space nor punctuation):
+///   the name is the longest of the file's speakers, or of the texts that
+///   stand between an `@` and a `?` twice with different characters after,
+///   that follows the `@` and then a space, `?`, `@` or the line end; else,
+///   not after a letter or a digit, the text up to a space, `?` or `@`.
+///
+/// The archive has no code span, link or image with an `@`, so the scan
+/// does not look for those.
 fn lost_characters(lines: &[Line<'_>], scan: &mut Scan) {
     const RULE: &str = "lost-character";
-    let mut speakers = std::collections::HashSet::new();
-    for line in lines {
-        match line.kind {
-            Kind::Header => {
-                let speaker = line.text.get(10..).unwrap_or_default().trim();
-                if speaker.contains("??") && !speakers.contains(speaker) {
-                    scan.found(RULE, line.number);
-                }
-                speakers.insert(speaker);
-            }
-            Kind::Body => {
-                let chars: Vec<char> = line.text.chars().collect();
-                for (at, _) in chars.iter().enumerate().filter(|(_, c)| **c == '@') {
-                    if at > 0 && chars[at - 1].is_ascii_alphanumeric() {
-                        continue;
-                    }
-                    let end = (at + 1..chars.len())
-                        .find(|&i| chars[i].is_whitespace() || matches!(chars[i], '?' | '@'))
-                        .unwrap_or(chars.len());
-                    // A letter, a digit or a CJK character, not a space or
-                    // punctuation: the `?` is glued to the next word.
-                    let glued = chars.get(end + 1).is_some_and(|&c| {
-                        let ascii_letter_or_digit = c.is_ascii_alphanumeric();
-                        let other_ascii = c.is_ascii() && !ascii_letter_or_digit;
-                        !c.is_whitespace() && !other_ascii && !"，。！？：；、）」』”’".contains(c)
-                    });
-                    if end > at + 1 && chars.get(end) == Some(&'?') && glued {
-                        scan.found(RULE, line.number);
-                    }
-                }
-            }
-            Kind::Fence | Kind::Code => {}
+    let body: Vec<(usize, Vec<char>)> = lines
+        .iter()
+        .filter(|line| line.kind == Kind::Body)
+        .map(|line| (line.number, line.text.chars().collect()))
+        .collect();
+    let mut names: Vec<Vec<char>> = lines
+        .iter()
+        .filter(|line| line.kind == Kind::Header)
+        .map(|line| speaker_name(line).chars().collect::<Vec<char>>())
+        .filter(|name| !name.is_empty())
+        .collect();
+    names.extend(repeated_mentions(&body));
+    names.sort_by_key(|name| std::cmp::Reverse(name.len()));
+
+    let mut found = Vec::new();
+    let mut first_headers = std::collections::HashSet::new();
+    for line in lines.iter().filter(|line| line.kind == Kind::Header) {
+        let speaker = speaker_name(line);
+        if !first_headers.insert(speaker) {
+            continue;
+        }
+        scan.saw("speakers");
+        // A lost emoji, or a lone `?` the file spells out elsewhere.
+        if speaker.contains("??") || (speaker.contains('?') && spelled_out(speaker, &names, &body))
+        {
+            found.push(line.number);
         }
     }
+    for (number, chars) in &body {
+        let mut mention_names: Vec<std::ops::RangeInclusive<usize>> = Vec::new();
+        // The names read, and each `?` reported after one.
+        let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
+        for at in (0..chars.len()).filter(|&i| chars[i] == '@') {
+            scan.saw("@");
+            // Inside a name read already (`@李伟@易宝支付`).
+            if mention_names.last().is_some_and(|name| at < *name.end()) {
+                continue;
+            }
+            let after_word = at > 0 && chars[at - 1].is_ascii_alphanumeric();
+            let rest = &chars[at + 1..];
+            let ends = |len: usize| {
+                rest.get(len)
+                    .is_none_or(|&c| c.is_whitespace() || c == '?' || c == '@')
+            };
+            let known = names
+                .iter()
+                .find(|name| rest.starts_with(name) && ends(name.len()));
+            let len = match known {
+                Some(name) => name.len(),
+                None if !after_word => rest
+                    .iter()
+                    .position(|&c| c.is_whitespace() || c == '?' || c == '@')
+                    .unwrap_or(rest.len()),
+                None => continue,
+            };
+            mention_names.push(at + 1..=at + 1 + len);
+            taken.push(at + 1..at + 1 + len);
+            if len > 0 && rest.get(len) == Some(&'?') && glued(rest.get(len + 1)) {
+                found.push(*number);
+                taken.push(at + 1 + len..at + 2 + len);
+            }
+        }
+        // Lost emoji: two or more `?` glued to the next word, outside the
+        // names read.
+        let mut i = 0;
+        while i < chars.len() {
+            let run = i..i + chars[i..].iter().take_while(|&&c| c == '?').count();
+            i = run.end.max(i + 1);
+            let outside = !taken.iter().any(|t| t.start < run.end && run.start < t.end);
+            if run.len() >= 2 && glued(chars.get(run.end)) && outside {
+                found.push(*number);
+            }
+        }
+    }
+    found.sort_unstable();
+    for line in found {
+        scan.found(RULE, line);
+    }
+}
+
+/// A letter, a digit or a CJK character, not a space or punctuation: a
+/// `?` before it is glued to the word.
+fn glued(c: Option<&char>) -> bool {
+    c.is_some_and(|&c| {
+        let modifier = matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{200D}' | '\u{20E3}');
+        !c.is_whitespace()
+            && !c.is_ascii_punctuation()
+            && !"，。！？：；、）」』”’".contains(c)
+            && !modifier
+    })
+}
+
+/// Whether `speaker` (lone `?`s) is among `names` with a character where
+/// it has a `?`, and no line of `body` mentions it with the `?`.
+fn spelled_out(speaker: &str, names: &[Vec<char>], body: &[(usize, Vec<char>)]) -> bool {
+    let lost: Vec<char> = speaker.chars().collect();
+    let mention: Vec<char> = std::iter::once('@').chain(lost.iter().copied()).collect();
+    let mentioned = body.iter().any(|(_, chars)| {
+        chars
+            .windows(mention.len())
+            .any(|w| w == mention.as_slice())
+    });
+    let spelled = names.iter().any(|name| {
+        name.len() == lost.len()
+            && *name != lost
+            && name
+                .iter()
+                .zip(&lost)
+                .all(|(&n, &l)| n == l || (l == '?' && n != '?' && !n.is_whitespace()))
+    });
+    spelled && !mentioned
+}
+
+/// A header's speaker.
+fn speaker_name<'a>(line: &Line<'a>) -> &'a str {
+    line.text.get(10..).unwrap_or_default().trim()
+}
+
+/// The texts that stand between an `@` (not after a letter or a digit)
+/// and a `?` within 32 characters, in two places with different
+/// characters (not spaces) after the `?`.
+fn repeated_mentions(body: &[(usize, Vec<char>)]) -> Vec<Vec<char>> {
+    let mut after: BTreeMap<Vec<char>, std::collections::BTreeSet<char>> = BTreeMap::new();
+    for (_, chars) in body {
+        for at in (0..chars.len()).filter(|&i| chars[i] == '@') {
+            if at > 0 && chars[at - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            let mut to_line_end = chars.len() <= at + 34;
+            for end in at + 2..chars.len().min(at + 34) {
+                if chars[end] == '@' {
+                    to_line_end = false;
+                    break;
+                }
+                let next = chars.get(end + 1).copied().unwrap_or(' ');
+                let name = &chars[at + 1..end];
+                let trimmed = !name[0].is_whitespace() && !name[name.len() - 1].is_whitespace();
+                if chars[end] == '?' && next != '?' && !next.is_whitespace() && trimmed {
+                    after.entry(name.to_vec()).or_default().insert(next);
+                }
+                // A name with a `?` in it, then a space (`@肖勇-亿宏-c?to 你好`).
+                if chars[end].is_whitespace() && name.contains(&'?') && trimmed {
+                    after.entry(name.to_vec()).or_default().insert(' ');
+                }
+            }
+            // Or the line end.
+            let name = &chars[(at + 1).min(chars.len())..];
+            let ends = name.last().is_some_and(|&c| c != '?' && c != ' ');
+            if to_line_end && ends && name.contains(&'?') {
+                after.entry(name.to_vec()).or_default().insert(' ');
+            }
+        }
+    }
+    after
+        .into_iter()
+        .filter(|(_, next)| next.len() >= 2)
+        .map(|(name, _)| name)
+        .collect()
 }
 
 /// `heading-missing-space`: up to three spaces, one to six `#`, then

@@ -30,7 +30,7 @@ use links::{parse_autolink, parse_bare_url, parse_link};
 use mentions::parse_mention;
 use openers::next_opener;
 
-pub(super) fn parse_inlines(text: &str, line: Span) -> Vec<Inline> {
+pub(crate) fn parse_inlines(text: &str, line: Span) -> Vec<Inline> {
     let content = &text[line.clone()];
     // Offsets within a line are kept in 32 bits ([`Nesting`]); a line of
     // 4 GiB or more (which `--max-file-size` must be raised to allow) is
