@@ -539,6 +539,28 @@ fn a_missing_or_invalid_base_is_an_error_naming_the_file() {
             predicate::str::contains("base.yaml:2:1")
                 .and(predicate::str::contains("unknown field `ignroe`")),
         );
+    // A folder, a FIFO, an empty name: each pointed at in the file that
+    // names it, in words about configuration files.
+    fs::create_dir(root.join("folder")).unwrap();
+    for (extends, says) in [
+        ("folder", "a folder, not a configuration file"),
+        ("/dev/zero", "a character device, not a configuration file"),
+        ("''", "`extends` is empty"),
+    ] {
+        write(
+            &root.join(".chatlint.yaml"),
+            &format!("extends: {extends}\n"),
+        );
+        chatlint(root)
+            .args(["check", "a.md"])
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains(".chatlint.yaml:1:10")
+                    .and(predicate::str::contains(says))
+                    .and(predicate::str::contains("process substitution").not()),
+            );
+    }
     // `extends` must be a path.
     write(&root.join(".chatlint.yaml"), "extends: [base.yaml]\n");
     chatlint(root)

@@ -164,3 +164,42 @@ fn outputs_that_cannot_be_are_usage_errors_and_nothing_is_written() {
     assert!(!stdout.is_empty());
     assert!(dir.path().join("ok.json").is_file());
 }
+
+#[test]
+fn a_report_never_replaces_an_input_nor_one_file_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read(fixtures().join("2017-08-25-chat.md")).unwrap();
+    fs::write(dir.path().join("a.md"), &text).unwrap();
+    std::os::unix::fs::symlink("a.md", dir.path().join("link-to-a")).unwrap();
+    fs::write(dir.path().join("t.json"), "").unwrap();
+    std::os::unix::fs::symlink("t.json", dir.path().join("s")).unwrap();
+    fs::hard_link(dir.path().join("t.json"), dir.path().join("h")).unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (&["--output", "json:a.md", "a.md"], "a file this run checks"),
+        (&["--output", "json:./a.md", "."], "a file this run checks"),
+        (
+            &["--output", "sarif:link-to-a", "a.md"],
+            "a file this run checks",
+        ),
+        (
+            &["--output", "json:t.json", "--output", "sarif:s", "a.md"],
+            "twice",
+        ),
+        (
+            &["--output", "json:t.json", "--output", "sarif:h", "a.md"],
+            "twice",
+        ),
+    ];
+    for (args, message) in cases {
+        let (code, stdout, stderr) = run(dir.path(), args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert_eq!(fs::read(dir.path().join("a.md")).unwrap(), text, "{args:?}");
+        assert_eq!(
+            fs::read(dir.path().join("t.json")).unwrap(),
+            b"",
+            "{args:?}"
+        );
+    }
+}

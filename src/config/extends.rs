@@ -31,15 +31,23 @@ pub fn load_with_bases(path: &Path) -> Result<Vec<Arc<LoadedConfig>>, Error> {
     loop {
         let text = match (read_text(&current), &referrer) {
             (Ok(text), _) => text,
-            (Err(Error::Io { source, .. }), Some((from, from_text))) => {
+            (Err(err), Some((from, from_text))) => {
+                let why = match err {
+                    Error::Io { source, .. } => source.to_string(),
+                    Error::NotAFile { kind, .. } => format!("{kind}, not a configuration file"),
+                    Error::TooLarge { limit, .. } => {
+                        format!("larger than {limit} bytes, the most a configuration file may be")
+                    }
+                    other => other.to_string(),
+                };
                 return Err(extends_problem(
                     from,
                     from_text,
-                    format!("Cannot read `{}`: {source}", current.display()),
+                    format!("Cannot read `{}`: {why}", current.display()),
                     "the file this extends",
                 ));
             }
-            (Err(err), _) => return Err(err),
+            (Err(err), None) => return Err(err),
         };
         let identity = std::fs::canonicalize(&current).unwrap_or_else(|_| absolute(&current));
         if let Some((from, from_text)) = &referrer {
@@ -64,6 +72,19 @@ pub fn load_with_bases(path: &Path) -> Result<Vec<Arc<LoadedConfig>>, Error> {
             Some(extending) => extending.dir.clone(),
             None => absolute(&config.dir),
         };
+        if config
+            .file
+            .extends
+            .as_deref()
+            .is_some_and(|base| base.trim().is_empty())
+        {
+            return Err(extends_problem(
+                &current,
+                &text,
+                "`extends` is empty".into(),
+                "no file named",
+            ));
+        }
         let folder = absolute(current.parent().unwrap_or(Path::new(".")));
         let base = config
             .file

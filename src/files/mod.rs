@@ -10,7 +10,7 @@ use std::fs::File;
 use std::path::Path;
 
 pub use replace::{replace_file, Fingerprint};
-pub use report::write_report_file;
+pub use report::{write_report_file, FileIdentity};
 pub(crate) use temporary::{temporary_file_in, temporary_file_with_mode};
 
 use crate::error::Error;

@@ -34,6 +34,9 @@ pub fn write_report_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     // is replaced.
     let target = match std::fs::canonicalize(path) {
         Ok(resolved) => resolved,
+        Err(_) if is_symlink(path) => {
+            return Err(refuse("a symbolic link to nothing"));
+        }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => path.to_path_buf(),
         Err(err) => return Err(io_error(err)),
     };
@@ -50,6 +53,12 @@ pub fn write_report_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
                 return Err(refuse(
                     "neither a regular file, a character device nor a FIFO",
                 ));
+            }
+            // Renaming over a file needs only its folder writable: a file
+            // that may not be written (read-only, another user's) is not
+            // replaced, as `>` would not write it.
+            if let Err(err) = std::fs::OpenOptions::new().write(true).open(&target) {
+                return Err(io_error(err));
             }
             metadata.permissions().mode() & 0o7777
         }
@@ -68,10 +77,61 @@ pub fn write_report_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Which file a report path names, links followed: the same for every
+/// spelling of one file, for each of its hard links, and for a link to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileIdentity {
+    /// A file that exists: its device and inode.
+    Existing { device: u64, inode: u64 },
+    /// A file to be made: its folder resolved, and its name.
+    New(std::path::PathBuf),
+}
+
+impl FileIdentity {
+    pub fn of(path: &Path) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(metadata) = std::fs::metadata(path) {
+            return FileIdentity::Existing {
+                device: metadata.dev(),
+                inode: metadata.ino(),
+            };
+        }
+        let folder = std::fs::canonicalize(folder_of(path))
+            .unwrap_or_else(|_| crate::config::absolute(folder_of(path)));
+        FileIdentity::New(folder.join(path.file_name().unwrap_or_default()))
+    }
+}
+
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// Writes into what is there (a pipe, a terminal, `/dev/null`), never
-/// replacing it.
+/// replacing it. A FIFO that no process reads is an error at once, not a
+/// wait without end (opened without blocking, which fails then; writing
+/// then blocks as usual, so that a slow reader gets every byte).
 fn write_into(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::io::AsRawFd;
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|err| {
+            if err.raw_os_error() == Some(libc::ENXIO) {
+                std::io::Error::new(err.kind(), "a FIFO that no process reads")
+            } else {
+                err
+            }
+        })?;
+    // SAFETY: fcntl on a descriptor this function owns, with flags read
+    // from it; no memory is passed.
+    unsafe {
+        let flags = libc::fcntl(file.as_raw_fd(), libc::F_GETFL);
+        if flags >= 0 {
+            libc::fcntl(file.as_raw_fd(), libc::F_SETFL, flags & !libc::O_NONBLOCK);
+        }
+    }
     match file.write_all(bytes).and_then(|()| file.flush()) {
         // A reader that went away is not a failure of the run.
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -120,5 +180,21 @@ mod tests {
         assert!(err.to_string().contains("new.json/out.json"), "{err}");
         // Written into, not replaced: /dev/null stays a device.
         write_report_file(Path::new("/dev/null"), b"x").unwrap();
+        // A link to nothing is refused and kept.
+        let dangling = dir.path().join("dangling");
+        std::os::unix::fs::symlink(dir.path().join("nowhere/x.json"), &dangling).unwrap();
+        let err = write_report_file(&dangling, b"x").unwrap_err();
+        assert!(
+            err.to_string().contains("a symbolic link to nothing"),
+            "{err}"
+        );
+        assert!(is_symlink(&dangling));
+        // A FIFO nobody reads: an error at once, not a wait.
+        let fifo = dir.path().join("fifo");
+        let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let err = write_report_file(&fifo, b"x").unwrap_err();
+        assert!(err.to_string().contains("no process reads"), "{err}");
     }
 }

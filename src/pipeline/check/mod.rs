@@ -25,6 +25,7 @@ use super::inputs::{self, Input};
 use super::summary::{describe_fixes, CheckSummary, ExitStatus, Tally};
 use super::transcripts::{self, NotTranscript};
 use crate::cache::ResultCache;
+use crate::files::FileIdentity;
 use crate::online::Verdicts;
 use crate::output::full::Color;
 use crate::output::statistics;
@@ -70,6 +71,15 @@ pub fn run(plan: &CheckPlan, sinks: Sinks<'_>) -> CheckRun {
                 .then(|| ResultCache::open(&ResultCache::default_dir()))
         },
     );
+    if let Some(error) = output_over_input(plan, &inputs) {
+        return CheckRun {
+            summary: CheckSummary {
+                failed: true,
+                ..CheckSummary::default()
+            },
+            errors: vec![error],
+        };
+    }
     let one = |input: &Input, online: Option<&Verdicts>| match load(input, plan) {
         Ok(loaded) => process(loaded, plan.mode, cache.as_ref(), online),
         Err(known) => *known,
@@ -362,6 +372,31 @@ fn gather(
     // findings one by one would only delay the exit.
     std::mem::forget(reports);
     summary
+}
+
+/// A report file that is one of the run's inputs (`--output json:a.md
+/// a.md`) would replace a transcript with a report: refused before any
+/// file is checked, whatever the spelling or link that names it.
+fn output_over_input(plan: &CheckPlan, inputs: &[Input]) -> Option<Error> {
+    if plan.file_outputs.is_empty() {
+        return None;
+    }
+    let outputs: Vec<(FileIdentity, &std::path::Path)> = plan
+        .file_outputs
+        .iter()
+        .filter_map(|spec| spec.path.as_deref())
+        .map(|path| (FileIdentity::of(path), path))
+        .collect();
+    inputs.iter().filter_map(Input::path).find_map(|input| {
+        let identity = FileIdentity::of(input);
+        outputs.iter().find(|(output, _)| *output == identity).map(|(_, path)| {
+            Error::Usage(format!(
+                "--output {} is {}, a file this run checks: a report would replace it; nothing was checked or written",
+                path.display(),
+                input.display()
+            ))
+        })
+    })
 }
 
 fn note_write_error(stream: &str, source: std::io::Error, errors: &mut Vec<Error>) {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::show::Show;
 use crate::config::{ConfigResolver, Overrides};
+use crate::files::FileIdentity;
 use crate::online::{OnlineConfig, OnlineSettings};
 use crate::output::full::{Color, ColorChoice, Look};
 use crate::output::OutputFormat;
@@ -250,13 +251,14 @@ fn outputs(
         ));
     }
     let files: Vec<OutputSpec> = specs.iter().filter(|s| s.path.is_some()).cloned().collect();
+    // One file however it is named: spelt two ways, a link, a hard link.
+    let identities: Vec<FileIdentity> = files
+        .iter()
+        .map(|spec| FileIdentity::of(spec.path.as_deref().unwrap_or(Path::new(""))))
+        .collect();
     for (i, spec) in files.iter().enumerate() {
         let path = spec.path.as_deref().unwrap_or(Path::new(""));
-        let same = |other: &OutputSpec| {
-            other.path.as_deref().map(crate::config::absolute)
-                == Some(crate::config::absolute(path))
-        };
-        if files[..i].iter().any(same) {
+        if identities[..i].contains(&identities[i]) {
             return Err(Error::Usage(format!(
                 "--output names {} twice: each report needs a file of its own",
                 path.display()
