@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -5,11 +7,14 @@ use super::{declare_rule, Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::{Message, Transcript};
+use crate::parser::comments::{suppression_comments, SUPPRESSION_MARKER};
 
 declare_rule! {
     /// ## What it does
     /// Finds a message written twice: the same header time (and date) and the
-    /// same text, compared line by line with white space trimmed, at most
+    /// same text, compared line by line with white space trimmed (and
+    /// suppression comments left out: a twin with a comment above the next
+    /// message is still a twin), at most
     /// `max-distance` messages apart, under any two speaker names. Merging two
     /// exports of one chat leaves such twins, and the two exporters name
     /// people differently (`钟文帅-移付宝科技-产品经理` and `钟`, `我` and the
@@ -121,12 +126,29 @@ impl Rule for DuplicateMessage {
     }
 }
 
-/// The text lines, trimmed, without blank ones.
-fn trimmed_lines<'a>(text: &'a str, message: &'a Message) -> impl Iterator<Item = &'a str> + 'a {
+/// The text lines, trimmed, without suppression comments (outside code
+/// fences: lint machinery, not what was said) and without blank ones.
+fn trimmed_lines<'a>(
+    text: &'a str,
+    message: &'a Message,
+) -> impl Iterator<Item = Cow<'a, str>> + 'a {
     message
         .content_lines()
         .iter()
-        .map(move |line| text[line.span.clone()].trim())
+        .map(move |line| {
+            let content = &text[line.span.clone()];
+            if line.in_code_fence || !content.contains(SUPPRESSION_MARKER) {
+                return Cow::Borrowed(content.trim());
+            }
+            let mut kept = String::with_capacity(content.len());
+            let mut from = 0;
+            for comment in suppression_comments(content) {
+                kept.push_str(&content[from..comment.start]);
+                from = comment.end;
+            }
+            kept.push_str(&content[from..]);
+            Cow::Owned(kept.trim().to_string())
+        })
         .filter(|line| !line.is_empty())
 }
 
