@@ -289,6 +289,20 @@ fn config_schema_lists_every_rule_and_option() {
     let config = serde_json::json!({"select": ["ALL"], "ignore": ["CL1"], "rules": {"time-runs-backwards": {"severity": "error"}, "heading-missing-space": {"max-heading-length": 6}}});
     assert!(validator.is_valid(&config));
     assert!(!validator.is_valid(&serde_json::json!({"selct": []})));
+    assert!(validator.is_valid(&serde_json::json!({"baseline": "lint/known.json"})));
+    assert!(!validator.is_valid(&serde_json::json!({"baseline": ["a"]})));
+
+    // Its top-level keys are the configuration type's fields.
+    let mut keys: Vec<&str> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut fields = chatlint::config::field_names::<chatlint::config::ConfigFile>().to_vec();
+    keys.sort_unstable();
+    fields.sort_unstable();
+    assert_eq!(keys, fields);
 }
 
 /// Issue 10: `exclude` globs each valid but too large together panicked

@@ -42,6 +42,9 @@ pub struct ConfigFile {
     /// The options of `check --online` (which only the command line turns on).
     #[serde(default)]
     pub online: OnlineConfig,
+    /// The baseline file `check` holds known findings back with, relative
+    /// to this file's folder (as `--baseline FILE`).
+    pub baseline: Option<PathBuf>,
 }
 
 /// `severity` and the rule's own options, side by side.
