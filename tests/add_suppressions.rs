@@ -18,24 +18,6 @@ fn chatlint(dir: &Path) -> Command {
     command
 }
 
-/// A copy of `from` under `to`, writable (the corpus is never written).
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-            let mut permissions = fs::metadata(&target).unwrap().permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            permissions.set_readonly(false);
-            fs::set_permissions(&target, permissions).unwrap();
-        }
-    }
-}
-
 /// Every `*.json` under `dir`, by its path relative to `dir`.
 fn json_tree(dir: &Path) -> std::collections::BTreeMap<String, serde_json::Value> {
     let mut files = std::collections::BTreeMap::new();
@@ -95,7 +77,7 @@ fn without_comment_places(value: &mut serde_json::Value) {
 fn suppressing_the_archive_leaves_it_clean_and_its_data_unchanged() {
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path();
-    copy_tree(&resources::corpus_dir(), &dir.join("corpus"));
+    resources::copy_tree(&resources::corpus_dir(), &dir.join("corpus"));
     let convert = |to: &str| {
         chatlint(dir)
             .args(["convert", "--to", "json", "corpus", "-o", to])

@@ -15,24 +15,6 @@ fn chatlint(dir: &Path) -> Command {
     command
 }
 
-/// A copy of `from` under `to` (the corpus is never written).
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-            let mut permissions = fs::metadata(&target).unwrap().permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            permissions.set_readonly(false);
-            fs::set_permissions(&target, permissions).unwrap();
-        }
-    }
-}
-
 /// Runs `check` with `args` over the folder `corpus`: exit code, stdout
 /// (concise findings) and stderr.
 fn check(dir: &Path, args: &[&str]) -> (i32, String, String) {
@@ -88,7 +70,7 @@ const ROUTING: &str = "corpus/prodarch/_posts/2018-03-18-chat.markdown";
 fn a_baseline_of_the_archive_holds_back_old_findings_and_reports_new_ones() {
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path();
-    copy_tree(&resources::corpus_dir(), &dir.join("corpus"));
+    resources::copy_tree(&resources::corpus_dir(), &dir.join("corpus"));
     let baseline = dir.join("corpus/chatlint-baseline.json");
     let baseline_arg = "corpus/chatlint-baseline.json";
 
