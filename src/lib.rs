@@ -73,8 +73,8 @@ pub use diagnostic::{Applicability, Edit, Fix};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
 pub use linter::{
-    check_in, check_path, check_text, check_with, fix_in, fix_path, fix_text, fix_with, FixOutcome,
-    Surroundings,
+    check_in, check_path, check_text, check_with, fix_from, fix_in, fix_path, fix_text, fix_with,
+    FixOutcome, FixSource, Surroundings,
 };
 pub use parser::parse;
 pub use rules::{registry, Rule, RuleMeta};

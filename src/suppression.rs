@@ -12,7 +12,7 @@ use crate::line_index::LineIndex;
 use crate::model::{BodyLine, Span, Transcript};
 use crate::rules::{registry, Rule, RuleMeta, UnusedSuppression};
 
-const MARKER: &str = "chatlint-";
+use crate::parser::comments::{self, SUPPRESSION_MARKER as MARKER};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -410,39 +410,27 @@ fn parse_directives<'a>(
 /// The suppression comments of a line outside a code fence, in order: where
 /// each `<!-- … -->` is in the line, and what it says (spans from `offset`).
 fn line_directives(content: &str, offset: usize) -> impl Iterator<Item = (Span, Directive)> + '_ {
-    let mut search = 0;
-    std::iter::from_fn(move || loop {
-        let open = search + content[search..].find("<!--")?;
-        let close = open + content[open..].find("-->")? + 3;
-        search = close;
-        let inner_start = open + 4;
-        // `<!-->` and `<!--->` close where they open (as in HTML): empty.
-        let inner = &content[inner_start..(close - 3).max(inner_start)];
-        let leading = inner.len() - inner.trim_start().len();
-        if let Some(directive) = parse_one(inner.trim(), offset + inner_start + leading) {
-            return Some((open..close, directive));
-        }
+    comments::html_comments(content).filter_map(move |(comment, inside)| {
+        let directive = parse_one(&content[inside.clone()], offset + inside.start)?;
+        Some((comment, directive))
     })
 }
 
 /// Where each suppression comment of a line stands: what `convert` keeps out of text.
 pub fn comments_in_line(content: &str) -> Vec<Span> {
-    line_directives(content, 0).map(|(span, _)| span).collect()
+    comments::suppression_comments(content).collect()
 }
 
 /// `chatlint-KIND RULE, RULE` (at `offset` in the file).
 fn parse_one(body: &str, offset: usize) -> Option<Directive> {
-    let rest = body.strip_prefix(MARKER)?;
-    let kind_len = rest.find(char::is_whitespace).unwrap_or(rest.len());
-    let kind = match &rest[..kind_len] {
+    let (kind, list_start) = comments::suppression_kind(body)?;
+    let kind = match kind {
         "disable-next-line" => Kind::DisableNextLine,
         "disable-line" => Kind::DisableLine,
         "disable" => Kind::Disable,
         "enable" => Kind::Enable,
-        "disable-file" => Kind::DisableFile,
-        _ => return None,
+        _ => Kind::DisableFile,
     };
-    let list_start = MARKER.len() + kind_len;
     let mut selectors = Vec::new();
     let mut position = list_start;
     for word in body[list_start..].split([' ', '\t', ',']) {

@@ -293,6 +293,20 @@ fn config_schema_lists_every_rule_and_option() {
     assert!(!validator.is_valid(&serde_json::json!({"aliases": {"我": ["李雄峰"]}})));
     assert!(!validator
         .is_valid(&serde_json::json!({"rules": {"CL301": {"merge-twinned-percent": 101}}})));
+    assert!(validator.is_valid(&serde_json::json!({"baseline": "lint/known.json"})));
+    assert!(!validator.is_valid(&serde_json::json!({"baseline": ["a"]})));
+
+    // Its top-level keys are the configuration type's fields.
+    let mut keys: Vec<&str> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut fields = chatlint::config::field_names::<chatlint::config::ConfigFile>().to_vec();
+    keys.sort_unstable();
+    fields.sort_unstable();
+    assert_eq!(keys, fields);
 }
 
 /// Issue 10: `exclude` globs each valid but too large together panicked

@@ -13,7 +13,9 @@ fn module_of_root_item(item: &str) -> Option<&'static str> {
         // `crate::diagnostic` is `rules::diagnostic`, re-exported.
         "diagnostic" | "Diagnostic" | "Severity" | "Applicability" | "Edit" | "Fix" => "rules",
         "check_in" | "check_path" | "check_text" | "check_with" | "fix_in" | "fix_path"
-        | "fix_text" | "fix_with" | "FixOutcome" | "Surroundings" => "linter",
+        | "fix_text" | "fix_with" | "FixOutcome" | "Surroundings" | "fix_from" | "FixSource" => {
+            "linter"
+        }
         "parse" => "parser",
         "registry" | "Rule" | "RuleMeta" => "rules",
         "SourceFile" => "source",

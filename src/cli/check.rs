@@ -86,6 +86,19 @@ pub struct CheckArgs {
     /// Print the configuration files and the settings (rules, severities, options) of the first file, and check nothing.
     #[arg(long, conflicts_with_all = ["fix", "diff", "statistics"])]
     show_settings: bool,
+    /// Report only the findings this baseline file does not hold (the
+    /// configuration's `baseline:` unless given); its stale entries are
+    /// told on stderr, without failing the run.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["write_baseline", "add_suppressions"])]
+    baseline: Option<PathBuf>,
+    /// Record the findings in this baseline file (entries of files not
+    /// checked are kept, stale ones dropped) and report none.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "diff", "add_suppressions"])]
+    write_baseline: Option<PathBuf>,
+    /// Write `<!-- chatlint-disable-next-line RULE -->` above each line
+    /// with findings, verified and written as a fix is.
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    add_suppressions: bool,
     #[command(flatten)]
     size_limit: super::SizeLimit,
     #[command(flatten)]
@@ -93,7 +106,7 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
-    if args.fix {
+    if args.fix || args.add_suppressions {
         crate::purge_freed_memory_at_once();
     }
     let plan = CheckPlan::resolve(CheckOptions {
@@ -127,6 +140,9 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Error> {
         } else {
             None
         },
+        baseline: args.baseline,
+        write_baseline: args.write_baseline,
+        add_suppressions: args.add_suppressions,
     })?;
     let mut stdout = std::io::BufWriter::new(std::io::stdout());
     let mut stderr = std::io::BufWriter::new(std::io::stderr());

@@ -48,6 +48,9 @@ pub struct ConfigFile {
     /// Another configuration file (relative to this one's folder) whose
     /// settings this one starts from, as if it stood in a folder above.
     pub extends: Option<String>,
+    /// The baseline file `check` holds known findings back with, relative
+    /// to this file's folder (as `--baseline FILE`).
+    pub baseline: Option<PathBuf>,
 }
 
 /// `severity` and the rule's own options, side by side.

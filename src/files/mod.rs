@@ -60,3 +60,23 @@ pub(crate) fn write_in_folder(dir: &Path, name: &str, bytes: &[u8]) -> Result<()
         .map_err(|err| io_error(&path)(err.error))?;
     Ok(())
 }
+
+/// Writes a new file at `path`, which does not exist yet, through a
+/// temporary file in its folder: a reader sees no file or the whole one,
+/// and a file that appeared meanwhile is not overwritten. (An existing file
+/// is replaced with [`replace_file`].)
+pub(crate) fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    let io_error = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let folder = folder_of(path);
+    let mut file = temporary_file_in(folder).map_err(io_error)?;
+    file.write_all(bytes)
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(io_error)?;
+    file.persist_noclobber(path)
+        .map_err(|err| io_error(err.error))?;
+    sync_folder(folder).map_err(io_error)
+}

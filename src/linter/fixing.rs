@@ -98,7 +98,32 @@ pub fn fix_in(
     surroundings: Surroundings<'_>,
 ) -> Result<FixOutcome, Error> {
     // Borrowed until a round changes it: no copy of a large file up front.
-    fix_rounds(name, Cow::Borrowed(text), settings, threshold, surroundings)
+    let source = FixSource::Rules(threshold);
+    fix_rounds(name, Cow::Borrowed(text), settings, source, surroundings)
+}
+
+/// What a fixing applies: the rules' fixes at a threshold, or suppression
+/// comments above the findings (`check --add-suppressions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixSource {
+    Rules(Applicability),
+    /// In the first round, each finding a comment can suppress gets the
+    /// fix that writes it ([`super::suppressing`]); the rules' own fixes
+    /// are not applied, and the findings that remain are reported.
+    Suppressions,
+}
+
+/// [`fix_in`] with the fixes `source` says: [`FixSource::Suppressions`]
+/// writes a suppression comment above each finding, through the same
+/// rounds and verification.
+pub fn fix_from(
+    name: &str,
+    text: &str,
+    settings: &Settings,
+    source: FixSource,
+    surroundings: Surroundings<'_>,
+) -> Result<FixOutcome, Error> {
+    fix_rounds(name, Cow::Borrowed(text), settings, source, surroundings)
 }
 
 /// [`fix_in`] for a text the caller no longer needs: it is freed as soon
@@ -109,17 +134,17 @@ pub(crate) fn fix_owned(
     name: &str,
     text: String,
     settings: &Settings,
-    threshold: Applicability,
+    source: FixSource,
     surroundings: Surroundings<'_>,
 ) -> Result<FixOutcome, Error> {
-    fix_rounds(name, Cow::Owned(text), settings, threshold, surroundings)
+    fix_rounds(name, Cow::Owned(text), settings, source, surroundings)
 }
 
 fn fix_rounds(
     name: &str,
     text: Cow<'_, str>,
     settings: &Settings,
-    threshold: Applicability,
+    source: FixSource,
     surroundings: Surroundings<'_>,
 ) -> Result<FixOutcome, Error> {
     let mut current = text;
@@ -134,20 +159,26 @@ fn fix_rounds(
     // Whether some fix edited the BOM or a line break on purpose
     // (`invisible-character` does): only then may the file's style change.
     let mut intended = IntendedChanges::default();
-    for _ in 0..MAX_FIX_ROUNDS {
-        let diagnostics = check_in(&current, settings, surroundings);
-        let is_wanted = |fix: &Fix, rule: &str| {
+    for round_number in 0..MAX_FIX_ROUNDS {
+        let mut diagnostics = check_in(&current, settings, surroundings);
+        let is_wanted = |fix: &Fix, rule: &str, threshold| {
             fix.applies_at(threshold)
                 && (refused.is_empty() || !refused.contains(&refusal_key(&current, fix, rule)))
         };
-        let wanted: Vec<bool> = diagnostics
-            .iter()
-            .map(|d| {
-                d.fix
-                    .as_ref()
-                    .is_some_and(|fix| is_wanted(fix, d.rule.name))
-            })
-            .collect();
+        let wanted: Vec<bool> = match source {
+            FixSource::Rules(threshold) => diagnostics
+                .iter()
+                .map(|d| {
+                    d.fix
+                        .as_ref()
+                        .is_some_and(|fix| is_wanted(fix, d.rule.name, threshold))
+                })
+                .collect(),
+            FixSource::Suppressions if round_number == 0 => {
+                super::suppressing::give_suppression_fixes(&current, &mut diagnostics)
+            }
+            FixSource::Suppressions => vec![false; diagnostics.len()],
+        };
         // A round with fixes to apply keeps only them: the findings are let
         // go before the fixed text is built beside the text. Those of the
         // text that settles are the ones reported.

@@ -2,7 +2,8 @@
 //!
 //! The entry points that check a text are here; `parts` checks a large text
 //! a part at a time; `fixing` applies fixes round by round until the text
-//! settles; `verification` checks every round independently of the rules
+//! settles (`suppressing` makes suppression comments such fixes);
+//! `verification` checks every round independently of the rules
 //! that made it.
 
 use std::path::Path;
@@ -14,6 +15,7 @@ use crate::rules::{Context, Rule, WholeFile};
 
 mod fixing;
 mod parts;
+mod suppressing;
 
 /// The findings of every rule of `settings` over a parsed text (or part).
 fn run_rules(
@@ -43,7 +45,10 @@ mod tests;
 mod verification;
 
 pub(crate) use fixing::fix_owned;
-pub use fixing::{fix_in, fix_path, fix_text, fix_with, FixOutcome, RejectedFix, MAX_FIX_ROUNDS};
+pub use fixing::{
+    fix_from, fix_in, fix_path, fix_text, fix_with, FixOutcome, FixSource, RejectedFix,
+    MAX_FIX_ROUNDS,
+};
 pub use parts::{check_in_parts, PART_BYTES};
 
 /// Runs `rules` over `text` with default severities and options; findings

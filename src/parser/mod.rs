@@ -5,6 +5,7 @@
 //! ends somewhere, a file with no messages is an empty transcript. What is
 //! wrong is for the rules to say.
 
+pub mod comments;
 mod front_matter;
 mod header;
 mod inline;

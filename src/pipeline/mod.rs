@@ -8,12 +8,15 @@
 //!   [`transcripts`] which of the files a walk found are transcripts.
 //! - Each file is worked on by one step, in parallel, and the results are
 //!   delivered in the files' order by [`driver::in_order`].
+//! - [`baseline`] holds back the findings a baseline file records, and
+//!   records them (`check --baseline`, `--write-baseline`).
 //! - [`summary`] owns the counts and the exit status, the same in every
 //!   command ([`ExitStatus`]).
 //!
 //! The command line (`src/cli/`) only builds the plan from its arguments and
 //! prints what the run returns.
 
+pub mod baseline;
 pub mod check;
 pub mod convert;
 pub mod driver;

@@ -3,6 +3,7 @@
 use crate::output::full::plural;
 use crate::output::statistics::count_each;
 use crate::output::FileReport;
+use crate::pipeline::baseline::FileFindings;
 use crate::pipeline::transcripts::NotTranscript;
 use crate::Applicability;
 
@@ -113,6 +114,13 @@ pub struct CheckSummary {
     /// The files walks found that are not transcripts, in order: not
     /// checked, and not counted in `tally`.
     pub not_transcripts: Vec<NotTranscript>,
+    /// With a baseline: each file's findings, counted by key (those held
+    /// back are not in `tally`).
+    pub baselined: Vec<FileFindings>,
+    /// With a baseline: what it held back, what is stale, what was written.
+    pub baseline_note: Option<String>,
+    /// `--add-suppressions`: what `fixed` counts are comments written.
+    pub suppressing: bool,
 }
 
 /// What decides the exit status besides the counts.
@@ -147,8 +155,19 @@ impl CheckSummary {
     /// "Found … in … of … files.", after "Fixed N findings." when some were.
     pub fn line(&self) -> String {
         let summary = self.tally.line();
+        let summary = match &self.baseline_note {
+            Some(note) => format!("{summary} {note}"),
+            None => summary,
+        };
         if self.fixed == 0 {
             return summary;
+        }
+        if self.suppressing {
+            return format!(
+                "Added {} suppression {}. {summary}",
+                self.fixed,
+                plural(self.fixed, "comment")
+            );
         }
         format!(
             "Fixed {} {}. {summary}",
@@ -170,8 +189,18 @@ impl CheckSummary {
 }
 
 /// "Fixed 2 findings in a.md (heading-missing-space ×1, malformed-timestamp ×1)",
-/// or with `--show-fixes` one line per rule.
-pub fn describe_fixes(name: &str, fixed: &[&'static str], per_rule_lines: bool) -> String {
+/// or with `--show-fixes` one line per rule; with `--add-suppressions`,
+/// "Added 2 suppression comments in a.md".
+pub fn describe_fixes(
+    name: &str,
+    fixed: &[&'static str],
+    per_rule_lines: bool,
+    suppressing: bool,
+) -> String {
+    if suppressing {
+        let n = fixed.len();
+        return format!("Added {n} suppression {} in {name}\n", plural(n, "comment"));
+    }
     let counts = count_each(fixed.iter().copied());
     if per_rule_lines {
         let mut out = format!("Fixed in {name}:\n");
@@ -208,7 +237,7 @@ mod tests {
             fixed,
             diffs,
             failed,
-            not_transcripts: Vec::new(),
+            ..CheckSummary::default()
         }
     }
 

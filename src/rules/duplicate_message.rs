@@ -16,8 +16,9 @@ declare_rule! {
     /// messages apart, from the same speaker at the same second, or from
     /// two names of one person at most `max-skew-seconds` apart.
     ///
-    /// The text is compared line by line with white space trimmed; two
-    /// empty bodies are the same text. A copy (same speaker, same second)
+    /// The text is compared line by line with white space trimmed and
+    /// suppression comments left out (a comment above the next message
+    /// stands in this one's body); two empty bodies are the same text. A copy (same speaker, same second)
     /// is found in any file, for a non-empty text. The exporters' clocks
     /// differ by a few seconds, and they name people differently
     /// (`钟文帅-移付宝科技-产品经理` and `钟`, `我` and the owner's real

@@ -262,6 +262,22 @@ fn for_each_line_break(
     }
 }
 
+/// The usual break: the most frequent, LF before CRLF before CR on a tie.
+fn usual_break(counts: [usize; 3]) -> LineBreak {
+    [LineBreak::Lf, LineBreak::CrLf, LineBreak::Cr]
+        .into_iter()
+        .rev()
+        .max_by_key(|&kind| counts[kind as usize])
+        .unwrap_or(LineBreak::Lf)
+}
+
+/// The line break a line added to `text` takes so that this rule finds
+/// nothing in it: the file's usual one (LF in a text without any).
+pub(crate) fn usual_line_break(text: &str) -> &'static str {
+    // Without a carriage return every break is an LF.
+    count_line_breaks(text).map_or("\n", |counts| usual_break(counts).text())
+}
+
 /// Line breaks of a kind other than the file's usual one, in `range` of
 /// the text; `counts` are the file's (see [`count_line_breaks`]). A lone
 /// CR ends a line (CommonMark says so), so it is never removed: like a
@@ -274,13 +290,7 @@ fn check_line_endings(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let bytes = text.as_bytes();
-    let count = |kind: LineBreak| counts[kind as usize];
-    // The usual break: the most frequent, LF before CRLF before CR on a tie.
-    let usual = [LineBreak::Lf, LineBreak::CrLf, LineBreak::Cr]
-        .into_iter()
-        .rev()
-        .max_by_key(|&kind| count(kind))
-        .unwrap_or(LineBreak::Lf);
+    let usual = usual_break(counts);
     let mut breaks = Vec::new();
     for_each_line_break(bytes, range, |span, kind| {
         if kind != usual {

@@ -40,6 +40,7 @@ pub use header_layout::HeaderLayout;
 pub use heading_missing_space::{HeadingMissingSpace, HeadingMissingSpaceOptions};
 pub use image_time_mismatch::{ImageTimeMismatch, ImageTimeMismatchOptions};
 pub use image_url_pattern::{ImageUrlPattern, ImageUrlPatternOptions};
+pub(crate) use invisible_character::usual_line_break;
 pub use invisible_character::InvisibleCharacter;
 pub use lost_character::{LostCharacter, LostCharacterOptions, MentionSeparator};
 pub use malformed_timestamp::MalformedTimestamp;

@@ -22,8 +22,11 @@ mod evidence;
 
 pub use evidence::Evidence;
 
+use std::borrow::Cow;
+
 use crate::aliases::Aliases;
 use crate::model::{Date, Transcript};
+use crate::parser::comments::{suppression_comments, SUPPRESSION_MARKER};
 
 /// The name an exporter gives its own messages.
 pub const SELF_NAME: &str = "我";
@@ -202,8 +205,11 @@ enum Body<'a> {
 }
 
 impl<'a> Key<'a> {
-    /// The non-blank body lines, trimmed: the text compared.
-    fn lines(&self) -> impl Iterator<Item = &'a str> + '_ {
+    /// The non-blank body lines, trimmed, without suppression comments
+    /// (lint machinery, not what was said: a comment above the next
+    /// message's header stands in this body, and must not make twins
+    /// differ): the text compared.
+    fn lines(&self) -> impl Iterator<Item = Cow<'a, str>> + '_ {
         let text = self.text;
         let (model, outline) = match &self.body {
             Body::Model(lines) => (Some(lines.iter()), None),
@@ -218,7 +224,10 @@ impl<'a> Key<'a> {
             .into_iter()
             .flatten()
             .filter(|line| !crate::parser::is_blank_line(line));
-        model.chain(outline).map(str::trim)
+        model
+            .chain(outline)
+            .map(without_suppressions)
+            .filter(|line| !line.is_empty())
     }
 
     fn same_text(&self, other: &Key<'_>) -> bool {
@@ -242,6 +251,21 @@ impl<'a> Key<'a> {
             && self.speaker == other.speaker
             && self.same_text(other)
     }
+}
+
+/// `line` trimmed, its suppression comments left out.
+fn without_suppressions(line: &str) -> Cow<'_, str> {
+    if !line.contains(SUPPRESSION_MARKER) {
+        return Cow::Borrowed(line.trim());
+    }
+    let mut kept = String::with_capacity(line.len());
+    let mut from = 0;
+    for comment in suppression_comments(line) {
+        kept.push_str(&line[from..comment.start]);
+        from = comment.end;
+    }
+    kept.push_str(&line[from..]);
+    Cow::Owned(kept.trim().to_string())
 }
 
 /// The messages' keys, `None` for one without a valid time.

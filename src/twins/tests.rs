@@ -375,3 +375,29 @@ fn the_last_message_goes_whole_without_a_final_line_break() {
         assert_eq!(outcome.text, fixed, "{text:?}");
     }
 }
+
+#[test]
+fn a_suppression_comment_does_not_make_twins_differ() {
+    // A comment above the second copy's header stands in the first copy's
+    // body: lint machinery, left out of the text compared.
+    let text = chat(&[
+        ("20:10:05", "甲", "同一句话"),
+        ("20:10:05", "甲", "同一句话"),
+    ])
+    .replacen(
+        "同一句话  \n   \n> 20:10:05",
+        "同一句话  \n<!-- chatlint-disable-next-line duplicate-message -->\n> 20:10:05",
+        1,
+    );
+    assert!(text.contains("chatlint-disable-next-line"), "{text}");
+    assert_eq!(twins_of(&text, &Aliases::default()).len(), 1, "{text}");
+    // The comment then suppresses the finding: nothing is reported.
+    let settings = crate::Settings::from_rules(vec![registry::find("duplicate-message").unwrap()]);
+    assert!(crate::check_with(&text, &settings).is_empty());
+    // Without the comment's marker the line is text, and the two differ.
+    let other = text.replace(
+        "<!-- chatlint-disable-next-line duplicate-message -->",
+        "别的",
+    );
+    assert!(twins_of(&other, &Aliases::default()).is_empty(), "{other}");
+}

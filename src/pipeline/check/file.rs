@@ -11,7 +11,7 @@ use crate::output::diff::unified_diff;
 use crate::output::FileReport;
 use crate::pipeline::inputs::{self, Input};
 use crate::pipeline::transcripts::{is_transcript, NotTranscript};
-use crate::{check_in, fix_in, Applicability, Error, Settings, SourceFile, Surroundings};
+use crate::{check_in, fix_from, Error, FixSource, Settings, SourceFile, Surroundings};
 
 /// What became of one input.
 pub(crate) enum Outcome {
@@ -64,7 +64,8 @@ pub(crate) fn load(input: &Input, plan: &CheckPlan) -> Result<Loaded, Box<Outcom
         && stdin_filename.is_some()
         && inputs::excluded(&plan.resolver, &config_path).map_err(failed)?
     {
-        let echo = matches!(plan.mode, Mode::Fix(_)).then(|| source.text().to_string());
+        let echo =
+            matches!(plan.mode, Mode::Fix(_) | Mode::Suppress).then(|| source.text().to_string());
         return Err(Box::new(Outcome::Skipped { echo }));
     }
     if let Some(skipped) = NotTranscript::of(input) {
@@ -99,7 +100,7 @@ pub(crate) fn process(
         path: rule_path.as_deref(),
         online,
     };
-    let threshold = match mode {
+    let source_of_fixes = match mode {
         Mode::Check => {
             let text = source.text();
             let diagnostics = match cache.zip(source.path()) {
@@ -123,23 +124,25 @@ pub(crate) fn process(
                 output: None,
             };
         }
-        Mode::Fix(threshold) | Mode::Diff(threshold) => threshold,
+        Mode::Fix(threshold) | Mode::Diff(threshold) => FixSource::Rules(threshold),
+        Mode::Suppress => FixSource::Suppressions,
     };
-    if let (Mode::Fix(_), Some(path)) = (mode, source.path().map(Path::to_path_buf)) {
+    let writes = matches!(mode, Mode::Fix(_) | Mode::Suppress);
+    if let (true, Some(path)) = (writes, source.path().map(Path::to_path_buf)) {
         let (name, _, text) = source.into_parts();
-        return fix_file(name, &path, text, &settings, threshold, surroundings);
+        return fix_file(name, &path, text, &settings, source_of_fixes, surroundings);
     }
-    let outcome = match fix_in(
+    let outcome = match fix_from(
         source.name(),
         source.text(),
         &settings,
-        threshold,
+        source_of_fixes,
         surroundings,
     ) {
         Ok(outcome) => outcome,
         Err(error) => {
             // On stdin the text goes back out as it came in.
-            let echo = matches!(mode, Mode::Fix(_)).then(|| source.text().to_string());
+            let echo = writes.then(|| source.text().to_string());
             return Outcome::Failed { error, echo };
         }
     };
@@ -164,7 +167,7 @@ pub(crate) fn process(
     }
 }
 
-/// `--fix` of a file: its text is handed to the fixing, which frees it once
+/// `--fix` (or `--add-suppressions`) of a file: its text is handed to the fixing, which frees it once
 /// a round of fixes has replaced it, and the file is replaced only if it
 /// still holds what was read, as told by its [`Fingerprint`].
 fn fix_file(
@@ -172,11 +175,11 @@ fn fix_file(
     path: &Path,
     text: String,
     settings: &Settings,
-    threshold: Applicability,
+    source_of_fixes: FixSource,
     surroundings: Surroundings<'_>,
 ) -> Outcome {
     let read_as = Fingerprint::of(text.as_bytes());
-    let outcome = match fix_owned(&name, text, settings, threshold, surroundings) {
+    let outcome = match fix_owned(&name, text, settings, source_of_fixes, surroundings) {
         Ok(outcome) => outcome,
         Err(error) => return Outcome::failed(error),
     };

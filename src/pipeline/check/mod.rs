@@ -5,12 +5,13 @@
 //! decision of the run, failing once on a configuration or selector error;
 //! [`run`] then reads, checks and reports each file, in parallel, in order.
 
+mod baselined;
 mod file;
 mod online;
 mod plan;
 mod show;
 
-pub use plan::{CheckOptions, CheckPlan, Mode, OutputSpec};
+pub use plan::{BaselineUse, CheckOptions, CheckPlan, Mode, OutputSpec};
 pub use show::Show;
 
 use std::io::Write;
@@ -18,8 +19,10 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use self::baselined::{conclude_baseline, sift};
 use self::file::{load, process, Loaded, Outcome};
 use self::online::online_pass;
+use super::baseline::FileFindings;
 use super::driver;
 use super::inputs::{self, Input};
 use super::summary::{describe_fixes, CheckSummary, ExitStatus, Tally};
@@ -139,6 +142,9 @@ pub fn run(plan: &CheckPlan, sinks: Sinks<'_>) -> CheckRun {
         }
     }
     errors.extend(walk_errors);
+    if let Some(baseline) = &plan.baseline {
+        conclude_baseline(plan, baseline, &mut summary, sinks.warnings, &mut errors);
+    }
     if let Some(cache) = cache {
         // A cache that cannot be written costs the next run time, not this
         // run its result.
@@ -214,7 +220,11 @@ fn stream(
     errors: &mut Vec<Error>,
 ) -> CheckSummary {
     enum Piece {
-        Report { rendered: Vec<u8>, tally: Tally },
+        Report {
+            rendered: Vec<u8>,
+            tally: Tally,
+            baselined: Option<FileFindings>,
+        },
         Failed(Error),
         Skipped,
         NotTranscript(NotTranscript),
@@ -233,12 +243,17 @@ fn stream(
             .unwrap_or_default()
     };
     let render = |outcome: Outcome| match outcome {
-        Outcome::Done { report, .. } => {
+        Outcome::Done { mut report, .. } => {
+            let baselined = sift(plan, &mut report);
             // A report without findings renders as nothing.
             let mut rendered = take_spare();
             plan.format.append_one(&report, plan.look, &mut rendered);
             let tally = Tally::of(&report, plan.threshold);
-            Piece::Report { rendered, tally }
+            Piece::Report {
+                rendered,
+                tally,
+                baselined,
+            }
         }
         Outcome::Failed { error, .. } => Piece::Failed(error),
         Outcome::Skipped { .. } => Piece::Skipped,
@@ -247,6 +262,7 @@ fn stream(
     let separator = plan.format.file_separator();
     let mut tally = Tally::default();
     let mut not_transcripts = Vec::new();
+    let mut all_baselined = Vec::new();
     driver::in_order(
         inputs,
         |input| render(check(input)),
@@ -254,8 +270,10 @@ fn stream(
             Piece::Report {
                 mut rendered,
                 tally: one,
+                baselined,
             } => {
                 tally = tally.merge(one);
+                all_baselined.extend(baselined);
                 if !rendered.is_empty() {
                     if report.any {
                         report.write(separator, errors);
@@ -279,6 +297,7 @@ fn stream(
     CheckSummary {
         tally,
         not_transcripts,
+        baselined: all_baselined,
         ..CheckSummary::default()
     }
 }
@@ -294,17 +313,21 @@ fn gather(
     warnings: &mut (dyn Write + Send),
     errors: &mut Vec<Error>,
 ) -> CheckSummary {
-    let mut summary = CheckSummary::default();
+    let mut summary = CheckSummary {
+        suppressing: plan.mode == Mode::Suppress,
+        ..CheckSummary::default()
+    };
     let mut reports = Vec::new();
     let mut fix_lines = String::new();
     for outcome in outcomes {
         let (echo, error) = match outcome {
             Outcome::Done {
-                report,
+                mut report,
                 fixed,
                 rejected,
                 output,
             } => {
+                summary.baselined.extend(sift(plan, &mut report));
                 // The file's other fixes were applied; these findings remain reported.
                 for rejected in &rejected {
                     let _ = writeln!(
@@ -322,7 +345,8 @@ fn gather(
                 }
                 if !fixed.is_empty() {
                     let name = report.source.name();
-                    fix_lines.push_str(&describe_fixes(name, &fixed, plan.show_fixes));
+                    let suppressing = plan.mode == Mode::Suppress;
+                    fix_lines.push_str(&describe_fixes(name, &fixed, plan.show_fixes, suppressing));
                 }
                 summary.fixed += fixed.len();
                 summary.tally.add(&report, plan.threshold);

@@ -10,6 +10,7 @@ use crate::files::FileIdentity;
 use crate::online::{OnlineConfig, OnlineSettings};
 use crate::output::full::{Color, ColorChoice, Look};
 use crate::output::OutputFormat;
+use crate::pipeline::baseline::Baseline;
 use crate::pipeline::summary::ExitPolicy;
 use crate::{Applicability, Error, Settings};
 
@@ -48,6 +49,12 @@ pub struct CheckOptions {
     pub max_file_size: u64,
     /// `--show-files` or `--show-settings`: tell, check nothing.
     pub show: Option<Show>,
+    /// `--baseline FILE`: report only the findings it does not hold.
+    pub baseline: Option<PathBuf>,
+    /// `--write-baseline FILE`: record the findings in it.
+    pub write_baseline: Option<PathBuf>,
+    /// `--add-suppressions`: a suppression comment above each finding.
+    pub add_suppressions: bool,
 }
 
 impl CheckOptions {
@@ -75,16 +82,31 @@ impl CheckOptions {
             no_cache: false,
             max_file_size: crate::input::DEFAULT_MAX_FILE_SIZE,
             show: None,
+            baseline: None,
+            write_baseline: None,
+            add_suppressions: false,
         }
     }
 }
 
-/// Whether files are checked, fixed, or diffed, and at which threshold.
+/// Whether files are checked, fixed, or diffed, and at which threshold, or
+/// given a suppression comment above each finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Check,
     Fix(Applicability),
     Diff(Applicability),
+    /// `--add-suppressions`: written as a fix is, through the same engine.
+    Suppress,
+}
+
+/// What the run does with a baseline file.
+#[derive(Debug)]
+pub struct BaselineUse {
+    pub baseline: Baseline,
+    /// `--write-baseline`: the findings are recorded (and none reported);
+    /// otherwise those it holds are held back.
+    pub write: bool,
 }
 
 /// Every decision of a `check` run, made once before any file is read.
@@ -119,6 +141,9 @@ pub struct CheckPlan {
     pub cache: bool,
     /// `--online`: the settings of the image checks.
     pub online: Option<OnlineSettings>,
+    /// `--baseline`, `--write-baseline` or the configuration's `baseline:`
+    /// (none with `--diff` or `--add-suppressions`).
+    pub baseline: Option<BaselineUse>,
     /// Each file's findings are written as soon as those before it are out;
     /// otherwise every report is gathered first.
     pub streams: bool,
@@ -140,7 +165,9 @@ impl CheckPlan {
         } else {
             Applicability::Safe
         };
-        let mode = if options.fix {
+        let mode = if options.add_suppressions {
+            Mode::Suppress
+        } else if options.fix {
             Mode::Fix(threshold)
         } else if options.diff {
             Mode::Diff(threshold)
@@ -163,6 +190,7 @@ impl CheckPlan {
             None => None,
         };
         let (format, file_outputs) = outputs(options.output_format, &options.outputs)?;
+        let baseline = resolve_baseline(&options, &resolver, mode)?;
         let reads_stdin = options.paths.iter().any(|path| path.as_os_str() == "-");
         let report_to_stderr = (mode != Mode::Check && reads_stdin) || options.diff;
         Ok(Self {
@@ -196,6 +224,7 @@ impl CheckPlan {
             force_exclude: options.force_exclude,
             max_file_size: options.max_file_size,
             online,
+            baseline,
             report_to_stderr,
             show: options.show,
         })
@@ -298,4 +327,43 @@ fn look(choice: ColorChoice, report_to_stderr: bool) -> Look {
         color: Color::detect(choice, is_terminal),
         width,
     }
+}
+
+/// The baseline file: `--write-baseline`, else `--baseline`, else the
+/// `baseline:` of the current folder's configuration (the nearest file
+/// that sets it, relative to it); read here, so that a file that is not a
+/// baseline stops the run before any transcript is read.
+fn resolve_baseline(
+    options: &CheckOptions,
+    resolver: &ConfigResolver,
+    mode: Mode,
+) -> Result<Option<BaselineUse>, Error> {
+    if let Some(path) = &options.write_baseline {
+        return Ok(Some(BaselineUse {
+            baseline: Baseline::read(path, true)?,
+            write: true,
+        }));
+    }
+    // A diff shows fixes, and suppressions cover every finding.
+    if matches!(mode, Mode::Diff(_) | Mode::Suppress) {
+        return Ok(None);
+    }
+    let path = match &options.baseline {
+        Some(path) => path.clone(),
+        None => {
+            let chain = resolver.chain_for_folder(Path::new("."))?;
+            let configured = chain.iter().rev().find_map(|config| {
+                let path = config.file.baseline.as_ref()?;
+                Some(config.dir.join(path))
+            });
+            match configured {
+                Some(path) => path,
+                None => return Ok(None),
+            }
+        }
+    };
+    Ok(Some(BaselineUse {
+        baseline: Baseline::read(&path, false)?,
+        write: false,
+    }))
 }
