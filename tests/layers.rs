@@ -225,3 +225,25 @@ fn no_import_cycle() {
         edges.join("\n")
     );
 }
+
+/// Issue 11: no file in `src/` over 450 lines (tests included): a file
+/// that grows past it is split by job.
+#[test]
+fn no_source_file_is_over_450_lines() {
+    fn walk(dir: &std::path::Path, long: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, long);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+                if lines > 450 {
+                    long.push(format!("{} ({lines} lines)", path.display()));
+                }
+            }
+        }
+    }
+    let mut long = Vec::new();
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut long);
+    assert!(long.is_empty(), "over 450 lines: {long:?}");
+}

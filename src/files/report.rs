@@ -96,8 +96,9 @@ impl FileIdentity {
                 inode: metadata.ino(),
             };
         }
-        let folder = std::fs::canonicalize(folder_of(path))
-            .unwrap_or_else(|_| crate::config::absolute(folder_of(path)));
+        let folder = std::fs::canonicalize(folder_of(path)).unwrap_or_else(|_| {
+            std::path::absolute(folder_of(path)).unwrap_or_else(|_| folder_of(path).to_path_buf())
+        });
         FileIdentity::New(folder.join(path.file_name().unwrap_or_default()))
     }
 }
