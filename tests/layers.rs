@@ -244,6 +244,9 @@ fn no_source_file_is_over_450_lines() {
         }
     }
     let mut long = Vec::new();
-    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut long);
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut long,
+    );
     assert!(long.is_empty(), "over 450 lines: {long:?}");
 }
