@@ -129,11 +129,14 @@ fn check_line(
 ) {
     let content = &context.text[line.span.clone()];
     let bytes = content.as_bytes();
-    // Most lines have neither an `@` nor a `?`.
-    let has_at = memchr::memchr(b'@', bytes).is_some();
-    if !has_at && memchr::memchr(b'?', bytes).is_none() {
+    // Every finding of a line is a `?` (after a mention, or `??`): a line
+    // without one has none, and its mentions need not be read (nor the
+    // file's names gathered, a pass over the whole text, for a file whose
+    // lines have no `?`: most of the archive's).
+    if memchr::memchr(b'?', bytes).is_none() {
         return;
     }
+    let has_at = memchr::memchr(b'@', bytes).is_some();
     let skipped = names::skipped_spans(content, line.span.start, &line.inlines);
     let mentioned = if has_at {
         check_mentions(context, line, &skipped, separator, diagnostics)
