@@ -164,7 +164,11 @@ fn check_mentions(
             continue;
         }
         let rest = &content[at + 1..];
-        let (name_len, is_known) = match context.whole_file.names().longest_at(rest) {
+        let (name_len, is_known) = match context
+            .whole_file
+            .names(context.transcript)
+            .longest_at(rest)
+        {
             Some(len) => (len, true),
             None if !names::follows_word(content, at) => (names::written_name(rest), false),
             None => continue,
@@ -307,7 +311,10 @@ fn check_speakers(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
 /// same, has another character, and that name. `None` when a mention
 /// writes the name with its `?` too.
 fn lone_lost<'n>(context: &'n Context<'_>, speaker: &str) -> Option<(usize, &'n str)> {
-    let spelled = context.whole_file.names().spelled_out(speaker)?;
+    let spelled = context
+        .whole_file
+        .names(context.transcript)
+        .spelled_out(speaker)?;
     let written_with_question = memchr::memmem::find_iter(context.text.as_bytes(), speaker)
         .any(|at| at > 0 && context.text.as_bytes()[at - 1] == b'@');
     if written_with_question {

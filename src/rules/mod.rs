@@ -226,9 +226,14 @@ impl<'a> WholeFile<'a> {
         self.line_breaks
     }
 
-    /// The names the file's speakers and mentions show.
-    pub fn names(&self) -> &lost_character::KnownNames {
+    /// The names the file's speakers and mentions show: from `transcript`
+    /// when it is the whole file (its lines and inline elements already
+    /// parsed), else from the text.
+    pub fn names(&self, transcript: &Transcript) -> &lost_character::KnownNames {
         self.names.get_or_init(|| {
+            if transcript.start == 0 && transcript.end == self.text.len() {
+                return lost_character::KnownNames::of_transcript(self.text, transcript);
+            }
             let speakers =
                 crate::parser::headers(self.text).map(|header| header.speaker(self.text));
             lost_character::KnownNames::new(self.text, speakers)

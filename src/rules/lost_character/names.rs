@@ -42,9 +42,40 @@ pub struct KnownNames {
 impl KnownNames {
     /// The names of `text`, whose speakers are `speakers`.
     pub fn new<'a>(text: &'a str, speakers: impl IntoIterator<Item = &'a str>) -> Self {
+        Self::gather(speakers, |read| for_each_mention(text, read))
+    }
+
+    /// The names of the whole file `text` parsed as `transcript`: the same
+    /// as [`KnownNames::new`] gives, its mentions read from the model's
+    /// lines and inline elements instead of parsing them again.
+    pub fn of_transcript(text: &str, transcript: &crate::model::Transcript) -> Self {
+        let speakers = transcript.messages.iter().map(|m| m.header.speaker(text));
+        Self::gather(speakers, |read| {
+            let lines = transcript.messages.iter().flat_map(|m| m.body.iter());
+            for line in lines.filter(|line| !line.in_code_fence) {
+                let content = &text[line.span.clone()];
+                if memchr::memchr(b'@', content.as_bytes()).is_none() {
+                    continue;
+                }
+                let skipped = skipped_spans(content, line.span.start, &line.inlines);
+                for at in mention_openers(content, &skipped) {
+                    if !follows_word(content, at) {
+                        read(&content[at + 1..]);
+                    }
+                }
+            }
+        })
+    }
+
+    /// The names of `speakers` and of the mentions `for_each` hands over
+    /// (each as the text after its `@`).
+    fn gather<'a>(
+        speakers: impl IntoIterator<Item = &'a str>,
+        for_each: impl FnOnce(&mut dyn FnMut(&'a str)),
+    ) -> Self {
         let speakers: Vec<&'a str> = speakers.into_iter().filter(|s| !s.is_empty()).collect();
         let mut shown = Shown::new();
-        for_each_mention(text, |rest| shown.read(rest));
+        for_each(&mut |rest| shown.read(rest));
         let repeated = shown.continuations.into_iter().filter(|(_, c)| c.varied);
         let mut all: Vec<&str> = speakers
             .iter()
