@@ -38,27 +38,15 @@ fn json_tree(dir: &Path) -> std::collections::BTreeMap<String, serde_json::Value
 }
 
 /// A converted document without what added comment lines must change:
-/// every `line` (the lines below a comment move down), each message's
-/// `suppressions` (where the comments are listed), and the suppression
-/// comments in the preamble (the lines before the first message, kept as
-/// written: a comment above the first header stands there).
+/// every `line` (the lines below a comment move down), and where the
+/// comments are listed: each message's `suppressions`, and the
+/// `preamble_suppressions` (a comment above the first header stands there).
 fn without_comment_places(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
             map.remove("line");
             map.remove("suppressions");
-            if let Some(serde_json::Value::String(preamble)) = map.get("preamble") {
-                let kept: Vec<&str> = preamble
-                    .lines()
-                    .filter(|line| !line.trim_start().starts_with("<!-- chatlint-disable"))
-                    .collect();
-                let kept = kept.join("\n");
-                map["preamble"] = if kept.is_empty() {
-                    serde_json::Value::Null
-                } else {
-                    kept.into()
-                };
-            }
+            map.remove("preamble_suppressions");
             map.values_mut().for_each(without_comment_places);
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(without_comment_places),

@@ -317,5 +317,81 @@ fn the_xml_with_suppressions_is_valid_for_xmllint() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("suppressed.xml");
     std::fs::write(&path, convert_to(Format::Xml)).unwrap();
-    xmllint_validate(&[path]).unwrap();
+    let preamble = dir.path().join("preamble.xml");
+    let (xml, _) = convert_text(NAME, &with_preamble(), Format::Xml, &Options::default());
+    std::fs::write(&preamble, xml).unwrap();
+    xmllint_validate(&[path, preamble]).unwrap();
+}
+
+/// A preamble with a comment on a line of its own, one within a line, and
+/// one right above the first header (where `--add-suppressions` puts the
+/// comment for a finding on the header).
+const DISABLE_IMAGE: &str = "<!-- chatlint-disable-line broken-image-url -->";
+
+fn with_preamble() -> String {
+    format!(
+        "---\nlayout: source\ntitle: x\ndate: 2017-08-25 12:00:00\n---\n\
+         Archived by 甲  \n{DISABLE_HEADING}\n##intro ![x](htp:/bad) {DISABLE_IMAGE}\n{DISABLE_TIME}\n\
+         > 7:50:02  alice  \n   \nhello  \n   \n"
+    )
+}
+
+#[test]
+fn the_preamble_gives_up_its_comments_too() {
+    let text = with_preamble();
+    let to = |format| convert_text(NAME, &text, format, &Options::default()).0;
+    let json: Value = serde_json::from_str(&to(Format::Json)).unwrap();
+    assert_valid(&transcript_schema(), &json, NAME);
+    // Kept as written (the trailing spaces too), less the comments.
+    assert_eq!(json["preamble"], "Archived by 甲  \n##intro ![x](htp:/bad)");
+    let expected = json!([
+        {"line": 7, "text_line": 1, "comment": DISABLE_HEADING},
+        {"line": 8, "text_line": 1, "offset": 22, "comment": format!(" {DISABLE_IMAGE}")},
+        {"line": 9, "text_line": 2, "comment": DISABLE_TIME},
+    ]);
+    assert_eq!(json["preamble_suppressions"], expected);
+    assert!(json["messages"][0].get("suppressions").is_none());
+
+    // XML: `<preamble>` without them, a `<preamble-suppression>` for each.
+    let xml = to(Format::Xml);
+    assert_eq!(
+        xml_texts(&xml, "preamble").unwrap(),
+        ["Archived by 甲  \n##intro ![x](htp:/bad)"]
+    );
+    assert_eq!(
+        xml_attributes(&xml, "preamble-suppression", "text-line"),
+        [Some("1".into()), Some("1".into()), Some("2".into())]
+    );
+
+    // Clean Markdown puts each back where it stood, whole or in chunks,
+    // and so does the JSON read back.
+    let clean = to(Format::Md);
+    assert_eq!(
+        clean,
+        format!(
+            "---\nlayout: source\ntitle: x\ndate: 2017-08-25 12:00:00\n---\n\
+             Archived by 甲  \n{DISABLE_HEADING}  \n##intro ![x](htp:/bad) {DISABLE_IMAGE}\n   \n\
+             {DISABLE_TIME}  \n> 7:50:02  alice  \n   \nhello  \n   \n"
+        )
+    );
+    check_finds_nothing(&text);
+    check_finds_nothing(&clean);
+    assert_eq!(markdown_from_json(&json.to_string()), clean);
+    let source = chatlint::SourceFile::from_string(NAME, text.clone());
+    let document = convert::Document::build(&source, None);
+    let mut chunked = Vec::new();
+    convert::markdown::write_in_chunks(&document, &mut chunked, 1).unwrap();
+    assert_eq!(String::from_utf8(chunked).unwrap(), clean);
+    assert_eq!(
+        convert_text(NAME, &clean, Format::Md, &Options::default()).0,
+        clean
+    );
+
+    // A comment left in `preamble` is refused, naming the field.
+    let mut edited = json.clone();
+    edited["preamble"] = format!("intro\n{DISABLE_TIME}").into();
+    assert_eq!(refused_for(&edited), (None, "preamble"));
+    let mut misplaced = json;
+    misplaced["preamble_suppressions"][0]["text_line"] = 3.into();
+    assert_eq!(refused_for(&misplaced), (None, "preamble_suppressions"));
 }

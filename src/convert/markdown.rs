@@ -57,8 +57,11 @@ pub fn write_in_chunks(
     chunk_bytes: usize,
 ) -> Result<(), ConvertError> {
     let mut head = String::new();
-    render_head(document, &mut head);
-    if document.messages.may_hold_suppressions() || crate::suppression::may_hold_directives(&head) {
+    let carried = render_head(document, &mut head);
+    if !carried.is_empty()
+        || document.messages.may_hold_suppressions()
+        || crate::suppression::may_hold_directives(&head)
+    {
         out.write_all(clean(document)?.as_bytes())?;
         return Ok(());
     }
@@ -196,8 +199,10 @@ fn check_reads_back(
 /// The document in the archive's layout, without fixes.
 pub fn render(document: &Document<'_>) -> String {
     let mut out = String::new();
-    render_head(document, &mut out);
-    let mut messages = OneBehind::default();
+    let mut messages = OneBehind {
+        carried: render_head(document, &mut out),
+        ..OneBehind::default()
+    };
     for message in document.messages.iter() {
         messages.push(&mut out, message);
     }
@@ -250,8 +255,10 @@ impl<'d, 'a> OneBehind<'d, 'a> {
     }
 }
 
-/// The front matter and the preamble.
-fn render_head(document: &Document<'_>, out: &mut String) {
+/// The front matter and the preamble. Returns the preamble's suppression
+/// comments that stand after its text: they go right above the first
+/// header, as a message's after its text go above the next.
+fn render_head(document: &Document<'_>, out: &mut String) -> Vec<String> {
     if let Some(front_matter) = &document.front_matter {
         line(out, "---");
         for yaml in crate::line_index::lines_of(&front_matter.raw) {
@@ -261,23 +268,32 @@ fn render_head(document: &Document<'_>, out: &mut String) {
             line(out, "---");
         }
     }
-    if let Some(preamble) = &document.preamble {
-        let lines: Vec<&str> = crate::line_index::lines_of(preamble).collect();
-        let lines = trim_blank(&lines, |line| line.trim().is_empty());
-        // Without front matter, a first line `---` would open one.
-        if document.front_matter.is_none() && lines.first().is_some_and(|l| l.trim_end() == "---") {
-            line(out, "");
-        }
-        for text in lines {
-            line(out, text);
-        }
-        // A separator parts the preamble from what follows; a file with
-        // neither messages nor day headings (a README) ends with its text.
-        let followed = !document.messages.is_empty() || !document.trailing_day_headings.is_empty();
-        if !lines.is_empty() && followed {
-            line(out, SEPARATOR);
-        }
+    let suppressions = &document.preamble_suppressions;
+    let lines: Vec<&str> = document
+        .preamble
+        .as_deref()
+        .map(|preamble| crate::line_index::lines_of(preamble).collect())
+        .unwrap_or_default();
+    let lines = trim_blank(&lines, |line| line.trim().is_empty());
+    // Without front matter, a first line `---` would open one.
+    if document.front_matter.is_none() && lines.first().is_some_and(|l| l.trim_end() == "---") {
+        line(out, "");
     }
+    for (at, text) in lines.iter().enumerate() {
+        let (before, text) = lines_with_suppressions(suppressions, at, lines.len(), text);
+        for comment in before {
+            suppression_line(out, comment);
+        }
+        line(out, &text);
+    }
+    // A separator parts the preamble from what follows; a file with
+    // neither messages nor day headings (a README) ends with its text.
+    let followed = !document.messages.is_empty() || !document.trailing_day_headings.is_empty();
+    if !lines.is_empty() && followed {
+        line(out, SEPARATOR);
+    }
+    let (after, _) = lines_with_suppressions(suppressions, lines.len(), lines.len(), "");
+    after.into_iter().map(str::to_string).collect()
 }
 
 /// A message with the day headings before it, and `next_headings` (those of

@@ -13,7 +13,7 @@ use std::io::Write;
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use super::document::DayHeadingDoc;
+use super::document::{DayHeadingDoc, SuppressionDoc};
 use super::{Document, Notice};
 use crate::xml_escape::{xml_allows, xml_safe};
 
@@ -45,6 +45,9 @@ pub(super) fn write(document: &Document<'_>, out: &mut dyn Write) -> std::io::Re
     if let Some(preamble) = &document.preamble {
         xml.element("preamble", &[], preamble)?;
     }
+    for suppression in &document.preamble_suppressions {
+        xml.suppression("preamble-suppression", suppression)?;
+    }
     for message in document.messages.iter() {
         for heading in &message.day_headings {
             xml.day_heading(heading)?;
@@ -70,14 +73,7 @@ pub(super) fn write(document: &Document<'_>, out: &mut dyn Write) -> std::io::Re
         xml.start("message", &attributes)?;
         xml.element("text", &[], &message.text)?;
         for suppression in &message.suppressions {
-            let line = suppression.line.to_string();
-            let text_line = suppression.text_line.to_string();
-            let offset = suppression.offset.map(|n| n.to_string());
-            let mut attributes = vec![("line", &*line), ("text-line", &*text_line)];
-            if let Some(offset) = &offset {
-                attributes.push(("offset", offset));
-            }
-            xml.element("suppression", &attributes, &suppression.comment)?;
+            xml.suppression("suppression", suppression)?;
         }
         for image in &message.images {
             let mut attributes = vec![("alt", &*image.alt), ("url", &*image.url)];
@@ -166,6 +162,18 @@ impl<W: Write> Xml<W> {
             attributes.push(("within-previous", within));
         }
         self.element("day-heading", &attributes, &heading.text)
+    }
+
+    /// A suppression comment as element `name`, with where it stands.
+    fn suppression(&mut self, name: &str, suppression: &SuppressionDoc<'_>) -> std::io::Result<()> {
+        let line = suppression.line.to_string();
+        let text_line = suppression.text_line.to_string();
+        let offset = suppression.offset.map(|n| n.to_string());
+        let mut attributes = vec![("line", &*line), ("text-line", &*text_line)];
+        if let Some(offset) = &offset {
+            attributes.push(("offset", offset));
+        }
+        self.element(name, &attributes, &suppression.comment)
     }
 
     /// Escapes text for XML 1.0 (see the module's documentation).

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
-use super::suppressions;
+use super::suppressions::{self, Kept};
 use super::{
     trim_blank, DayHeadingDoc, Document, FieldDoc, FrontMatterDoc, ImageDoc, LinkDoc, MessageDoc,
     Messages, Offset,
@@ -80,22 +80,29 @@ impl<'a> Document<'a> {
             Some(Path::new(source.name())),
         );
 
-        let preamble = {
+        let (preamble, preamble_suppressions) = {
             let lines = trim_blank(&first.preamble, |line| line.is_blank);
-            (!lines.is_empty()).then(|| {
-                let start = lines[0].span.start;
-                let end = lines[lines.len() - 1].span.end;
-                match lines {
-                    [_] => Cow::Borrowed(&text[start..end]),
-                    _ => Cow::Owned(
-                        lines
-                            .iter()
-                            .map(|line| &text[line.span.clone()])
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                    ),
-                }
-            })
+            if suppressions::may_hold(text, lines) {
+                let separated = suppressions::separate(text, lines, Kept::AsWritten, line_of);
+                let preamble = (!separated.text.is_empty()).then_some(separated.text);
+                (preamble, separated.suppressions)
+            } else {
+                let preamble = (!lines.is_empty()).then(|| {
+                    let start = lines[0].span.start;
+                    let end = lines[lines.len() - 1].span.end;
+                    match lines {
+                        [_] => Cow::Borrowed(&text[start..end]),
+                        _ => Cow::Owned(
+                            lines
+                                .iter()
+                                .map(|line| &text[line.span.clone()])
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        ),
+                    }
+                });
+                (preamble, Vec::new())
+            }
         };
 
         let messages = SourceMessages {
@@ -111,6 +118,7 @@ impl<'a> Document<'a> {
             source: Cow::Borrowed(source.name()),
             front_matter,
             preamble,
+            preamble_suppressions,
             messages: Messages::Source(Box::new(messages)),
             trailing_day_headings,
             diagnostics: None,
@@ -153,7 +161,7 @@ impl<'a> SourceMessages<'a> {
             // suppression comment.
             let lines = message.content_lines();
             let (before, count) = if suppressions::may_hold(chunk, lines) {
-                let starts = suppressions::separate(chunk, lines, |_| 0).starts;
+                let starts = suppressions::separate(chunk, lines, Kept::Canonical, |_| 0).starts;
                 let before = starts
                     .iter()
                     .take_while(|&&start| start < heading.span.start);
@@ -223,9 +231,10 @@ impl<'a> SourceMessages<'a> {
             _ => date.map(|d| Cow::Owned(d.to_string())),
         };
         let (text, suppressions) = if suppressions::may_hold(chunk, message.content_lines()) {
-            let separated = suppressions::separate(chunk, message.content_lines(), |offset| {
-                self.line_of(base + offset)
-            });
+            let separated =
+                suppressions::separate(chunk, message.content_lines(), Kept::Canonical, |offset| {
+                    self.line_of(base + offset)
+                });
             (separated.text, separated.suppressions)
         } else {
             (message.text(chunk), Vec::new())

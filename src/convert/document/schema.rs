@@ -21,6 +21,12 @@ pub struct Document<'a> {
     /// not blank, as written.
     #[serde(default)]
     pub preamble: Option<Cow<'a, str>>,
+    /// The suppression comments among the preamble's lines, kept out of
+    /// `preamble` as a message's are kept out of its `text`: `text_line`
+    /// counts the preamble's lines, and as many as it has means right above
+    /// the first message's header.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preamble_suppressions: Vec<SuppressionDoc<'a>>,
     pub messages: Messages<'a>,
     /// Day headings after the last message (or in a file without messages).
     #[serde(default)]

@@ -35,12 +35,31 @@ pub(super) fn may_hold(source: &str, lines: &[BodyLine]) -> bool {
     }
 }
 
-/// Separates the suppression comments of a message's content `lines` (spans
-/// in `source`) from its text; `line_of` gives the 1-based line of an
-/// offset in `source`.
+/// How the lines of text left by [`separate`] are kept.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kept {
+    /// As a message's text keeps them ([`canonical_line`]).
+    Canonical,
+    /// As written, as the preamble keeps them.
+    AsWritten,
+}
+
+impl Kept {
+    fn line(self, raw: &str, in_code_fence: bool) -> &str {
+        match self {
+            Kept::Canonical => canonical_line(raw, in_code_fence),
+            Kept::AsWritten => raw,
+        }
+    }
+}
+
+/// Separates the suppression comments of a message's content `lines` (or
+/// the preamble's; spans in `source`) from its text; `line_of` gives the
+/// 1-based line of an offset in `source`.
 pub(super) fn separate<'a>(
     source: &'a str,
     lines: &[BodyLine],
+    kept_as: Kept,
     line_of: impl Fn(usize) -> usize,
 ) -> Separated<'a> {
     let mut kept: Vec<(Cow<'a, str>, usize)> = Vec::with_capacity(lines.len());
@@ -55,7 +74,7 @@ pub(super) fn separate<'a>(
         let start = body_line.span.start;
         if comments.is_empty() {
             kept.push((
-                Cow::Borrowed(canonical_line(raw, body_line.in_code_fence)),
+                Cow::Borrowed(kept_as.line(raw, body_line.in_code_fence)),
                 start,
             ));
             continue;
@@ -100,7 +119,7 @@ pub(super) fn separate<'a>(
             at = cut_end;
         }
         line.push_str(&raw[at..]);
-        let line = canonical_line(&line, false).to_string();
+        let line = kept_as.line(&line, false).to_string();
         kept.push((Cow::Owned(line), start));
     }
     // The blank lines a comment left at either end go, as the text's own did.
@@ -200,7 +219,7 @@ mod tests {
         let text = format!("> 07:50:02  甲\n{body}");
         let transcript = crate::parser::parse(&text);
         let message = &transcript.messages[0];
-        let separated = separate(&text, message.content_lines(), |_| 1);
+        let separated = separate(&text, message.content_lines(), Kept::Canonical, |_| 1);
         let suppressions = separated
             .suppressions
             .iter()

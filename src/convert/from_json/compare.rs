@@ -2,7 +2,9 @@
 //! gives the document again.
 
 use super::error::{in_message, outside, quoted, JsonError};
-use crate::convert::document::{trim_blank, DayHeadingDoc, Document, FrontMatterDoc, MessageDoc};
+use crate::convert::document::{
+    trim_blank, DayHeadingDoc, Document, FrontMatterDoc, MessageDoc, SuppressionDoc,
+};
 use crate::line_index::lines_of;
 use crate::source::SourceFile;
 
@@ -45,14 +47,9 @@ pub(super) fn difference(
             format!("reads back as {}", quoted(&theirs.speaker)),
         ));
     }
-    let placed = |m: &MessageDoc<'_>| -> Vec<(usize, Option<usize>, String)> {
-        m.suppressions
-            .iter()
-            .map(|s| (s.text_line, s.offset, s.comment.to_string()))
-            .collect()
-    };
     let what = "text_line, offset, comment";
-    if let Some(difference) = listed("suppressions", placed(ours), placed(theirs), what) {
+    let (a, b) = (placed(&ours.suppressions), placed(&theirs.suppressions));
+    if let Some(difference) = listed("suppressions", a, b, what) {
         return Some(difference);
     }
     if ours.text != theirs.text {
@@ -127,6 +124,14 @@ fn listed<T: PartialEq + std::fmt::Debug>(
     })
 }
 
+/// Where each suppression comment stands, and the comment.
+fn placed(suppressions: &[SuppressionDoc<'_>]) -> Vec<(usize, Option<usize>, String)> {
+    suppressions
+        .iter()
+        .map(|s| (s.text_line, s.offset, s.comment.to_string()))
+        .collect()
+}
+
 /// The preamble's lines as Markdown keeps them: without blank lines around.
 fn preamble_lines(preamble: Option<&str>) -> Vec<&str> {
     let lines: Vec<&str> = preamble.map(|p| lines_of(p).collect()).unwrap_or_default();
@@ -191,6 +196,15 @@ pub(super) fn head_difference(
     }
     if preamble_lines(document.preamble.as_deref()) != preamble_lines(again.preamble.as_deref()) {
         return Err(outside("preamble", "would not read back the same"));
+    }
+    let (a, b) = (
+        placed(&document.preamble_suppressions),
+        placed(&again.preamble_suppressions),
+    );
+    if let Some((field, problem)) =
+        listed("preamble_suppressions", a, b, "text_line, offset, comment")
+    {
+        return Err(outside(field, problem));
     }
     Ok(())
 }

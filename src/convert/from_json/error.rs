@@ -13,7 +13,8 @@ pub struct JsonError {
     /// `date`, `speaker`, `suppressions`, `text`, `day_headings`, `images`, `links`,
     /// `mentions`, `emoji`, or `messages` (their count); outside the messages
     /// `front_matter.raw`, `front_matter.closed`, `front_matter.fields`,
-    /// `front_matter.parsed`, `preamble`, `trailing_day_headings`.
+    /// `front_matter.parsed`, `preamble`, `preamble_suppressions`,
+    /// `trailing_day_headings`.
     pub field: &'static str,
     /// What is wrong with it.
     pub problem: String,

@@ -2,7 +2,9 @@
 //! the parser's own tests.
 
 use super::error::{in_message, outside, quoted, JsonError};
-use crate::convert::document::{comments_in_text, DayHeadingDoc, Document, MessageDoc};
+use crate::convert::document::{
+    comments_in_text, DayHeadingDoc, Document, MessageDoc, SuppressionDoc,
+};
 use crate::convert::markdown::header_line;
 use crate::line_index::lines_of;
 use crate::parser::{self, StructuralLine};
@@ -74,7 +76,21 @@ pub fn validate(document: &Document<'_>) -> Result<(), JsonError> {
                 ));
             }
         }
+        if let Some((k, comment)) = comments_in_text(preamble) {
+            return Err(outside(
+                "preamble",
+                format!(
+                    "line {} holds the suppression comment {}: a document keeps those in \
+                     `preamble_suppressions`",
+                    k + 1,
+                    quoted(comment)
+                ),
+            ));
+        }
     }
+    let preamble = document.preamble.as_deref().unwrap_or_default();
+    validate_suppressions(&document.preamble_suppressions, preamble)
+        .map_err(|p| outside("preamble_suppressions", p))?;
     for (index, message) in document.messages.iter().enumerate() {
         validate_message(index, &message)?;
     }
@@ -195,7 +211,8 @@ fn validate_message(index: usize, message: &MessageDoc<'_>) -> Result<(), JsonEr
         );
     }
     validate_text(&message.text).map_err(|p| in_message(index, "text", p))?;
-    validate_suppressions(message).map_err(|p| in_message(index, "suppressions", p))?;
+    validate_suppressions(&message.suppressions, &message.text)
+        .map_err(|p| in_message(index, "suppressions", p))?;
     for (k, heading) in message.day_headings.iter().enumerate() {
         validate_day_heading(heading, k).map_err(|p| in_message(index, "day_headings", p))?;
     }
@@ -246,13 +263,14 @@ fn validate_text(text: &str) -> Result<(), String> {
 }
 
 /// Each suppression: one or more suppression comments and white space,
-/// standing before, within or after a line of the text.
-fn validate_suppressions(message: &MessageDoc<'_>) -> Result<(), String> {
-    let lines: Vec<&str> = match message.text.as_ref() {
+/// standing before, within or after a line of `text` (a message's, or the
+/// preamble).
+fn validate_suppressions(suppressions: &[SuppressionDoc<'_>], text: &str) -> Result<(), String> {
+    let lines: Vec<&str> = match text {
         "" => Vec::new(),
         text => text.split('\n').collect(),
     };
-    for (k, suppression) in message.suppressions.iter().enumerate() {
+    for (k, suppression) in suppressions.iter().enumerate() {
         let comment = suppression.comment.as_ref();
         let at = || format!("suppression {k} {}", quoted(comment));
         if has_line_break(comment) {
