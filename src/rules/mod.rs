@@ -142,7 +142,7 @@ pub struct WholeFile<'a> {
     /// The headers of each speaker whose name has a `?` (maybe a lost
     /// character, which `lost-character` reports once a file). Only those:
     /// hashing every header's speaker cost 4 % of a check of the archive.
-    lost_speakers: std::collections::HashMap<&'a str, SpeakerHeaders>,
+    lost_speakers: foldhash::HashMap<&'a str, SpeakerHeaders>,
     /// How many line breaks of each kind (LF, CRLF, lone CR) the file has;
     /// `None` when it has no carriage return, so nothing to mix.
     line_breaks: Option<[usize; 3]>,
@@ -176,7 +176,7 @@ impl<'a> WholeFile<'a> {
         front_matter: Option<&crate::model::FrontMatter>,
         outline: impl IntoIterator<Item = crate::parser::OutlineItem>,
     ) -> Self {
-        let mut lost_speakers = std::collections::HashMap::new();
+        let mut lost_speakers = foldhash::HashMap::default();
         let headers = outline.into_iter().inspect(|item| {
             if let crate::parser::OutlineItem::Header(header) = item {
                 let speaker = header.speaker(text);

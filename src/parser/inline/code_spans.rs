@@ -35,12 +35,12 @@ pub(super) fn skip_code_span(content: &str, runs: &BacktickRuns, at: usize) -> u
 /// scan to the end of the line (runs of ever more backticks would take time
 /// growing with the line's length times their number).
 pub(super) struct BacktickRuns {
-    by_length: std::collections::HashMap<usize, Vec<usize>>,
+    by_length: foldhash::HashMap<usize, Vec<usize>>,
 }
 
 impl BacktickRuns {
     pub(super) fn new(content: &str) -> Self {
-        let mut by_length: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+        let mut by_length: foldhash::HashMap<usize, Vec<usize>> = Default::default();
         let bytes = content.as_bytes();
         let mut iter = memchr::memchr_iter(b'`', bytes).peekable();
         while let Some(start) = iter.next() {

@@ -17,7 +17,7 @@
 //! what stays the same (`@shawn 风自由?`, `@肖勇-亿宏-c?to?`) is the name
 //! and what changes is the message.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::model::{Inline, Span};
 use crate::parser;
