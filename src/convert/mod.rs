@@ -1,4 +1,4 @@
-//! Converting transcripts: to JSON, JSON Lines, CSV, XML, and clean Markdown;
+//! Converting transcripts: to JSON, JSON Lines, CSV, XML, clean Markdown and HTML;
 //! and from JSON back to Markdown.
 //!
 //! A [`Document`] is built once from the model and handed to the writer of
@@ -27,6 +27,7 @@ pub mod batch;
 mod csv;
 pub mod document;
 pub mod from_json;
+pub mod html;
 mod json;
 mod json_lines;
 pub mod markdown;
@@ -56,6 +57,8 @@ pub enum Format {
     Xml,
     /// The canonical Markdown of the archive, every safe fix applied.
     Md,
+    /// A page to read in a browser: self-contained, no script.
+    Html,
 }
 
 impl Format {
@@ -67,6 +70,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Xml => "xml",
             Format::Md => "md",
+            Format::Html => "html",
         }
     }
 }
@@ -192,6 +196,7 @@ pub fn write(
         Format::Csv => csv::write(document, options, out)?,
         Format::Xml => return Ok(xml::write(document, out)?),
         Format::Md => markdown::write(document, out)?,
+        Format::Html => html::write(document, out)?,
     }
     Ok(Vec::new())
 }

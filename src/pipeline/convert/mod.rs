@@ -73,7 +73,7 @@ impl ConvertPlan {
         only(
             options.with_diagnostics,
             "--with-diagnostics",
-            &[Format::Json],
+            &[Format::Json, Format::Html],
         )?;
         only(options.bom, "--bom", &[Format::Csv])?;
         only(options.excel_safe, "--excel-safe", &[Format::Csv])?;

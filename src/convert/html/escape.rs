@@ -1,0 +1,116 @@
+//! Escaping for HTML text and attribute values, and the URLs a page may
+//! follow.
+//!
+//! Every character that could end a text or an attribute (`&`, `<`, `>`,
+//! `"`, `'`) is written as a character reference, so that no text of a
+//! transcript can open an element or an attribute; attribute values are
+//! always double-quoted.
+
+/// Appends `text`, escaped for element content and quoted attribute values.
+pub fn push_escaped(out: &mut String, text: &str) {
+    let mut from = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let reference = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            // NUL is a parse error in HTML; U+FFFD is what a parser makes of it.
+            0 => "\u{FFFD}",
+            _ => continue,
+        };
+        out.push_str(&text[from..at]);
+        out.push_str(reference);
+        from = at + 1;
+    }
+    out.push_str(&text[from..]);
+}
+
+/// `text`, escaped ([`push_escaped`]).
+pub fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text);
+    out
+}
+
+/// Whether a page may link to (or load) `url`: `http:`, `https:` and
+/// `mailto:` URLs, and relative ones (no scheme). A scheme is read as a
+/// browser reads it: leading spaces and control characters are skipped, and
+/// tabs and line breaks inside it are ignored, so `java\tscript:` and
+/// ` JAVASCRIPT:` are the `javascript:` scheme they run as.
+pub fn is_safe_url(url: &str) -> bool {
+    let mut scheme = String::new();
+    let trimmed = url.trim_start_matches(|c: char| c <= ' ');
+    for c in trimmed.chars() {
+        match c {
+            '\t' | '\n' | '\r' => continue,
+            ':' => {
+                return matches!(scheme.as_str(), "http" | "https" | "mailto");
+            }
+            // A `/`, `?` or `#` before any `:` makes the URL relative.
+            '/' | '?' | '#' => return true,
+            c if c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.') => {
+                scheme.push(c.to_ascii_lowercase());
+            }
+            // Anything else cannot be in a scheme: a relative path such as
+            // `图片.png` or `a b:c`; browsers read no scheme in it either.
+            _ => return !trimmed.contains(':') || first_colon_after_invalid(trimmed),
+        }
+    }
+    true
+}
+
+/// For a URL whose first characters cannot form a scheme: true unless a
+/// control character hides a scheme (`java\u{1}script:` is no scheme to a
+/// browser either, but refusing every URL with a control character before
+/// its first `:` is the simpler promise).
+fn first_colon_after_invalid(url: &str) -> bool {
+    let before_colon = url.split(':').next().unwrap_or_default();
+    !before_colon.chars().any(char::is_control)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_characters_become_references() {
+        assert_eq!(
+            escaped(r#"<script>alert('x')</script> & "q""#),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+        assert_eq!(escaped("熊哥，请转发[握手]"), "熊哥，请转发[握手]");
+        assert_eq!(escaped("a\0b"), "a\u{FFFD}b");
+    }
+
+    #[test]
+    fn only_web_and_mail_schemes_are_followed() {
+        for safe in [
+            "https://example.com/a.png",
+            "HTTP://example.com",
+            "mailto:a@example.com",
+            "images/a.png",
+            "/a.png",
+            "?q=1",
+            "#m-3",
+            "图片.png",
+            "a.png?x=y:z",
+        ] {
+            assert!(is_safe_url(safe), "{safe}");
+        }
+        for unsafe_url in [
+            "javascript:alert(1)",
+            " JAVASCRIPT:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "vbscript:msgbox(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "file:///etc/passwd",
+            "java\u{1}script:alert(1)",
+        ] {
+            assert!(!is_safe_url(unsafe_url), "{unsafe_url:?}");
+        }
+    }
+}

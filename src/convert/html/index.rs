@@ -1,0 +1,1 @@
+//! The archive's `index.html` and its search (to come).
