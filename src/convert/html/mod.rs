@@ -27,7 +27,7 @@ use crate::output::json::JsonFinding;
 pub use escape::{escaped, is_safe_url, push_escaped};
 
 /// The page's stylesheet: light and dark schemes, and print.
-const STYLE: &str = include_str!("style.css");
+pub(crate) const STYLE: &str = include_str!("style.css");
 
 /// No script, no frame, no request but images; styles only inline.
 pub const TRANSCRIPT_CSP: &str =

@@ -10,6 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod archive;
 mod jobs;
 
 use self::jobs::{find_inputs, input_paths, leave_out_outputs, new_job, plan_tree, Job, Output};
@@ -247,6 +248,8 @@ pub fn run(
     };
 
     progress(Progress::Files(jobs.len()));
+    // The pages made, for the archive's index (`--to html` of a folder).
+    let mut pages: Vec<(Input, PathBuf)> = Vec::new();
     driver::in_order(
         &jobs,
         |job| {
@@ -258,6 +261,9 @@ pub fn run(
             let failure = match outcome {
                 Ok(Outcome::Converted(found)) => {
                     done.converted += 1;
+                    if let Output::File(path) = &job.output {
+                        pages.push((job.input.clone(), path.clone()));
+                    }
                     let name = &job.name;
                     done.notices
                         .extend(found.into_iter().map(|n| (name.clone(), n)));
@@ -283,6 +289,11 @@ pub fn run(
         },
     );
     progress(Progress::Finished);
+    if let (Some(folder), Some(destination), Format::Html, false) =
+        (&options.output, &destination, options.to, named_one)
+    {
+        archive::write_index(folder, &pages, plan, destination, &mut done.failures);
+    }
     if let Some(destination) = &destination {
         destination.remove_empty_made();
     }
