@@ -7,10 +7,13 @@
 //! - `run_corpus_tests`: the real archive `../shared/corpus` is beside the
 //!   checkout;
 //! - `run_precommit_tests`: `git` and `pre-commit` are on the `PATH`;
-//! - `run_xmllint_tests`: `xmllint` is on the `PATH`.
+//! - `run_xmllint_tests`: `xmllint` is on the `PATH`;
+//! - `run_browser_tests`: headless Chromium (`chromium` or
+//!   `chromium-browser`) is on the `PATH`.
 //!
-//! `CHATLINT_REQUIRE_CORPUS=1`, `CHATLINT_REQUIRE_PRECOMMIT=1` and
-//! `CHATLINT_REQUIRE_XMLLINT=1` (set by `.ci/run`) set the cfg whether or not
+//! `CHATLINT_REQUIRE_CORPUS=1`, `CHATLINT_REQUIRE_PRECOMMIT=1`,
+//! `CHATLINT_REQUIRE_XMLLINT=1` and `CHATLINT_REQUIRE_BROWSER=1` (set by
+//! `.ci/run`) set the cfg whether or not
 //! the resource is there: the tests then run, and fail when it is missing.
 //!
 //! Cargo runs this script again when what it looked at changes: the corpus
@@ -28,6 +31,7 @@ fn main() {
         "run_corpus_tests",
         "run_precommit_tests",
         "run_xmllint_tests",
+        "run_browser_tests",
     ] {
         println!("cargo:rustc-check-cfg=cfg({cfg})");
     }
@@ -56,26 +60,38 @@ fn main() {
         .map(|path| std::env::split_paths(&path).collect())
         .unwrap_or_default();
     let mut watch_path_dirs = false;
-    let mut tools = |cfg: &str, what: &str, programs: &[&str]| {
-        let found: Vec<Option<PathBuf>> = programs
-            .iter()
-            .map(|program| find_program(&path_dirs, program))
-            .collect();
-        for program in found.iter().flatten() {
-            println!("cargo:rerun-if-changed={}", program.display());
+    // Each tool is a list of names it may have (Chromium is `chromium` on
+    // Debian, `chromium-browser` elsewhere): one of them must run.
+    let mut tools = |cfg: &str, what: &str, programs: &[&[&str]]| {
+        let mut all_run = true;
+        for names in programs {
+            let found: Vec<PathBuf> = names
+                .iter()
+                .filter_map(|program| find_program(&path_dirs, program))
+                .collect();
+            for program in &found {
+                println!("cargo:rerun-if-changed={}", program.display());
+            }
+            if found.is_empty() {
+                watch_path_dirs = true;
+            }
+            all_run &= found.iter().any(|program| runs(program));
         }
-        if found.iter().any(Option::is_none) {
-            watch_path_dirs = true;
-        }
-        let all_run = found
-            .iter()
-            .all(|program| program.as_deref().is_some_and(runs));
         if required(what) || all_run {
             println!("cargo:rustc-cfg={cfg}");
         }
     };
-    tools("run_precommit_tests", "PRECOMMIT", &["git", "pre-commit"]);
-    tools("run_xmllint_tests", "XMLLINT", &["xmllint"]);
+    tools(
+        "run_precommit_tests",
+        "PRECOMMIT",
+        &[&["git"], &["pre-commit"]],
+    );
+    tools("run_xmllint_tests", "XMLLINT", &[&["xmllint"]]);
+    tools(
+        "run_browser_tests",
+        "BROWSER",
+        &[&["chromium", "chromium-browser"]],
+    );
     // A tool installed later appears in one of these folders and changes its
     // time stamp. Folders inside the checkout are left out: the build writes
     // there.
