@@ -9,10 +9,12 @@
 //! - `run_precommit_tests`: `git` and `pre-commit` are on the `PATH`;
 //! - `run_xmllint_tests`: `xmllint` is on the `PATH`;
 //! - `run_browser_tests`: headless Chromium (`chromium` or
-//!   `chromium-browser`) is on the `PATH`.
+//!   `chromium-browser`) is on the `PATH`;
+//! - `run_html5lib_tests`: `python3` imports `html5lib`.
 //!
 //! `CHATLINT_REQUIRE_CORPUS=1`, `CHATLINT_REQUIRE_PRECOMMIT=1`,
-//! `CHATLINT_REQUIRE_XMLLINT=1` and `CHATLINT_REQUIRE_BROWSER=1` (set by
+//! `CHATLINT_REQUIRE_XMLLINT=1`, `CHATLINT_REQUIRE_BROWSER=1` and
+//! `CHATLINT_REQUIRE_HTML5LIB=1` (set by
 //! `.ci/run`) set the cfg whether or not
 //! the resource is there: the tests then run, and fail when it is missing.
 //!
@@ -32,6 +34,7 @@ fn main() {
         "run_precommit_tests",
         "run_xmllint_tests",
         "run_browser_tests",
+        "run_html5lib_tests",
     ] {
         println!("cargo:rustc-check-cfg=cfg({cfg})");
     }
@@ -92,6 +95,21 @@ fn main() {
         "BROWSER",
         &[&["chromium", "chromium-browser"]],
     );
+    // Python's html5lib, the HTML parser of the browsers' specification: a
+    // module, not a program, so asked of `python3` itself. Installed later,
+    // it is seen once build.rs runs again (touch it, or set
+    // CHATLINT_REQUIRE_HTML5LIB=1 as .ci/run does).
+    let html5lib = find_program(&path_dirs, "python3").is_some_and(|python| {
+        std::process::Command::new(python)
+            .args(["-c", "import html5lib"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    });
+    if required("HTML5LIB") || html5lib {
+        println!("cargo:rustc-cfg=run_html5lib_tests");
+    }
     // A tool installed later appears in one of these folders and changes its
     // time stamp. Folders inside the checkout are left out: the build writes
     // there.

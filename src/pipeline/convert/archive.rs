@@ -12,20 +12,23 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{inputs, ConvertPlan, Failed, FileFailure, Input};
+use super::{inputs, ConvertPlan, ConvertRun, Failed, FileFailure, Input};
 use crate::convert::batch::{Destination, Outcome};
 use crate::convert::html::index::{index_page, search_index, Entry, SEARCH_JS};
 use crate::convert::{ConvertError, Document};
 
-/// Writes the index of the pages made (`pages`: each input and its page)
-/// into `folder`; what could not be written is added to `failures`.
+/// Writes the index of the pages (`pages`: each input and its page, made
+/// now or there already) into `folder`; what could not be written is added
+/// to the run's failures, what exists already (without `--force`) to its
+/// skipped files.
 pub(super) fn write_index(
     folder: &Path,
     pages: &[(Input, PathBuf)],
     plan: &ConvertPlan,
     destination: &Destination,
-    failures: &mut Vec<Failed>,
+    done: &mut ConvertRun,
 ) {
+    let failures = &mut done.failures;
     let read: Vec<Result<Entry, (String, ConvertError)>> = pages
         .par_iter()
         .map(|(input, page)| {
@@ -76,12 +79,14 @@ pub(super) fn write_index(
                 Ok(Vec::new())
             },
         );
-        if let Outcome::Failed(error) = outcome {
-            failures.push(Failed {
+        match outcome {
+            Outcome::Failed(error) => done.failures.push(Failed {
                 name: path.display().to_string(),
                 output: Some(path),
                 failure: FileFailure::Output(error),
-            });
+            }),
+            Outcome::Skipped(reason) => done.skipped.push(reason),
+            Outcome::Converted(_) | Outcome::NotTranscript => {}
         }
     }
 }

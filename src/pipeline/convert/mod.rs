@@ -269,7 +269,13 @@ pub fn run(
                         .extend(found.into_iter().map(|n| (name.clone(), n)));
                     return;
                 }
-                Ok(Outcome::Skipped(reason)) => return done.skipped.push(reason),
+                Ok(Outcome::Skipped(reason)) => {
+                    // Its page is there already: the index lists it too.
+                    if let Output::File(path) = &job.output {
+                        pages.push((job.input.clone(), path.clone()));
+                    }
+                    return done.skipped.push(reason);
+                }
                 Ok(Outcome::NotTranscript) => {
                     done.not_transcripts.extend(NotTranscript::of(&job.input));
                     return;
@@ -292,7 +298,7 @@ pub fn run(
     if let (Some(folder), Some(destination), Format::Html, false) =
         (&options.output, &destination, options.to, named_one)
     {
-        archive::write_index(folder, &pages, plan, destination, &mut done.failures);
+        archive::write_index(folder, &pages, plan, destination, &mut done);
     }
     if let Some(destination) = &destination {
         destination.remove_empty_made();
