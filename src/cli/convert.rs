@@ -44,7 +44,8 @@ pub struct ConvertArgs {
     /// The UTC offset to give each `datetime`, e.g. +08:00 (json, jsonl, xml).
     #[arg(long, value_name = "OFFSET")]
     timezone: Option<Offset>,
-    /// Add the findings of `chatlint check` to each document (json).
+    /// Add the findings of `chatlint check` to each document (json), or mark
+    /// the messages that have findings (html).
     #[arg(long)]
     with_diagnostics: bool,
     /// Start the file with a byte order mark, for Excel (csv).
