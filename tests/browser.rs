@@ -503,7 +503,7 @@ fn percent_encode(text: &str) -> String {
 /// The part of a serialised DOM inside the element with `id` (up to its
 /// closing tag; the element must not nest its own kind).
 fn inside(serialised: &str, tag: &str, id: &str) -> String {
-    let open = regex::Regex::new(&format!(r#"<{tag}\b[^>]*\bid="{id}"[^>]*>"#)).unwrap();
+    let open = regex::Regex::new(&format!(r#"<{tag}\b[^>]*\sid="{id}"[^>]*>"#)).unwrap();
     let start = open
         .find(serialised)
         .unwrap_or_else(|| panic!("no <{tag} id=\"{id}\">"));
@@ -684,4 +684,39 @@ fn hostile_text_is_shown_and_never_run() {
         .filter_map(|a| a.attribute("data-speaker"))
         .collect();
     assert_eq!(speakers[..2], [SCRIPT_PAYLOAD, ATTRIBUTE_PAYLOAD]);
+}
+
+#[test]
+fn inside_finds_the_element_by_its_id_only() {
+    let dom = "<ol data-id=\"results\"><li>no</li></ol>\
+               <ol id=\"results\" data-state=\"done\"><li><a href=\"a.html#m-1\">x</a></li></ol>";
+    assert_eq!(
+        inside(dom, "ol", "results"),
+        "<li><a href=\"a.html#m-1\">x</a></li>"
+    );
+    let dom = "<ol class=\"r\" id=\"results\"></ol>";
+    assert_eq!(inside(dom, "ol", "results"), "");
+}
+
+#[test]
+fn urls_kept_and_neutralised_as_the_contract_says() {
+    for kept in [
+        "http://a/b.png",
+        "HTTPS://a",
+        "mailto:x@y",
+        "img/a.png",
+        "a/b:c",
+        "?q=1:2",
+        "",
+    ] {
+        assert!(kept_url(kept), "{kept}");
+    }
+    for neutralised in [
+        URL_PAYLOAD,
+        " JavaScript:x",
+        "data:image/png;base64,AA",
+        "vbscript:x",
+    ] {
+        assert!(!kept_url(neutralised), "{neutralised}");
+    }
 }
