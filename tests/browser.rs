@@ -268,7 +268,18 @@ fn check_transcript_page(input: &Path, name: &str) {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join(format!("{name}.html"));
     convert_html(input, &page);
-    let serialised = dump_dom(&file_url(&page, None));
+    assert!(shown_images(&json) > 0, "{name} has images");
+    check_page(&page, &json, name);
+}
+
+/// The checks of a transcript's page against its JSON conversion: one
+/// article per message, in order, with its anchors, the images, no script,
+/// a CSP; and a screenshot with a light background, text and at least
+/// three saturated hues (the speakers' colours).
+fn check_page(page: &Path, json: &Value, name: &str) {
+    let messages = json["messages"].as_array().unwrap();
+    let headers = messages.len();
+    let serialised = dump_dom(&file_url(page, None));
     let dom = parse_dom(&serialised);
 
     let articles: Vec<&Element> = dom
@@ -309,8 +320,7 @@ fn check_transcript_page(input: &Path, name: &str) {
         assert!(link.attribute("id").is_some_and(|id| id.starts_with("t-")));
     }
     let images = dom.all("img").count();
-    assert_eq!(images, shown_images(&json), "{name}: <img> elements");
-    assert!(images > 0, "{name} has images");
+    assert_eq!(images, shown_images(json), "{name}: <img> elements");
     assert_eq!(
         dom.all("script").count(),
         0,
@@ -324,7 +334,7 @@ fn check_transcript_page(input: &Path, name: &str) {
 
     // The screenshot: a white-ish page with text and the speakers' colours.
     let png = screenshot_path(name);
-    screenshot(&file_url(&page, None), &png, 1280, 1600);
+    screenshot(&file_url(page, None), &png, 1280, 1600);
     let pixels = read_png(&png);
     let background = pixels.dominant_colour();
     assert!(
@@ -349,6 +359,94 @@ fn check_transcript_page(input: &Path, name: &str) {
         "{name}: saturated hue sectors {hues:?}; the speakers' colours do not show ({})",
         png.display()
     );
+}
+
+/// A small transcript, and a page for it written here as the contract of
+/// issue 14 describes it: `check_page` must accept it, and reject the same
+/// page with one message missing or an image too many.
+const SMALL: &str = "---\ntitle: \"2017-08-25-WeChat\"\ndate: 2017-08-25 12:00:00\n---\n\
+> 07:50:02  alice  \n\nGood morning, everyone: the release is out  \n\n\
+> 07:54:35  bob  \n\n@alice thanks [强] ![2017-08-25 07:54:35](http://example.com/a.png)  \n\n\
+> 07:54:35  carol  \n\nSee http://example.com/notes for the notes  \nand the second line  \n";
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The page the contract describes for `json`, with `drop` messages left
+/// out at the end and `extra_images` more images.
+fn hand_written_page(json: &Value, drop: usize, extra_images: usize) -> String {
+    let messages = json["messages"].as_array().unwrap();
+    let colours = ["#c0392b", "#27ae60", "#2980b9"];
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"zh\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src * data:; style-src 'unsafe-inline'; script-src 'self'\">\
+         <title>t</title><style>body{{background:#fff;color:#222;font:18px sans-serif}}\
+         .speaker{{font-weight:bold;font-size:28px}}.s0{{color:{}}}.s1{{color:{}}}.s2{{color:{}}}</style></head>\
+         <body><header class=\"transcript\" data-messages=\"{}\"><h1>t</h1></header><h2 class=\"day\" id=\"d-2017-08-25\">2017-08-25</h2>",
+        colours[0],
+        colours[1],
+        colours[2],
+        messages.len()
+    );
+    let mut seen_times = std::collections::HashMap::new();
+    for (index, message) in messages.iter().enumerate().take(messages.len() - drop) {
+        let time = message["time"].as_str().unwrap();
+        let speaker = escape(message["speaker"].as_str().unwrap());
+        let count = seen_times.entry(time).or_insert(0);
+        *count += 1;
+        let anchor = match *count {
+            1 => format!("t-{}", time.replace(':', "")),
+            k => format!("t-{}-{k}", time.replace(':', "")),
+        };
+        html += &format!(
+            "<article class=\"message\" id=\"m-{index}\" data-index=\"{index}\" data-time=\"{time}\" data-speaker=\"{speaker}\">\
+             <a class=\"time\" id=\"{anchor}\" href=\"#m-{index}\">{time}</a> <span class=\"speaker s{}\">{speaker}</span>\
+             <div class=\"text\">{}</div>",
+            index % 3,
+            escape(message["text"].as_str().unwrap()).replace('\n', "<br>")
+        );
+        for image in message["images"].as_array().unwrap() {
+            html += &format!(
+                "<figure class=\"image\"><img src=\"{}\" alt=\"\" loading=\"lazy\"></figure>",
+                escape(image["url"].as_str().unwrap())
+            );
+        }
+        html += "</article>";
+    }
+    html += &"<img src=\"http://example.com/b.png\" alt=\"\">".repeat(extra_images);
+    html + "</body></html>"
+}
+
+#[test]
+#[cfg_attr(
+    not(run_browser_tests),
+    ignore = "needs chromium (apt-get install chromium; README: Tests)"
+)]
+fn page_checks_accept_the_contract_and_reject_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("2017-08-25-small.md");
+    std::fs::write(&source, SMALL).unwrap();
+    let json = json_of(&source);
+    assert_eq!(
+        json["messages"].as_array().unwrap().len(),
+        header_lines(SMALL)
+    );
+    assert_eq!(shown_images(&json), 1);
+    let page = dir.path().join("small.html");
+    std::fs::write(&page, hand_written_page(&json, 0, 0)).unwrap();
+    check_page(&page, &json, "hand-written");
+    for (drop, extra_images) in [(1, 0), (0, 1)] {
+        std::fs::write(&page, hand_written_page(&json, drop, extra_images)).unwrap();
+        let rejected = std::panic::catch_unwind(|| check_page(&page, &json, "broken"));
+        assert!(
+            rejected.is_err(),
+            "a page missing {drop} messages, with {extra_images} images too many, passed"
+        );
+    }
 }
 
 #[test]
@@ -405,7 +503,7 @@ fn percent_encode(text: &str) -> String {
 /// The part of a serialised DOM inside the element with `id` (up to its
 /// closing tag; the element must not nest its own kind).
 fn inside(serialised: &str, tag: &str, id: &str) -> String {
-    let open = regex::Regex::new(&format!(r#"<{tag}\b[^>]*\bid="{id}"[^>]*>"#)).unwrap();
+    let open = regex::Regex::new(&format!(r#"<{tag}\b[^>]*\sid="{id}"[^>]*>"#)).unwrap();
     let start = open
         .find(serialised)
         .unwrap_or_else(|| panic!("no <{tag} id=\"{id}\">"));
@@ -445,6 +543,7 @@ fn search_finds_a_phrase_and_links_to_its_message() {
     let listed: std::collections::BTreeSet<&str> = index_dom
         .all("a")
         .filter_map(|a| a.attribute("href"))
+        .map(|href| href.trim_start_matches("./"))
         .collect();
     for source in &files {
         let relative = source.strip_prefix(&corpus).unwrap().to_string_lossy();
@@ -474,13 +573,14 @@ fn search_finds_a_phrase_and_links_to_its_message() {
         Some("done"),
         "the search for {phrase} did not finish: {results:?}"
     );
-    let links: Vec<String> = parse_dom(&inside(&serialised, "ol", "results"))
+    let listed_results = parse_dom(&inside(&serialised, "ol", "results"));
+    let links: Vec<String> = listed_results
         .all("a")
         .filter_map(|a| a.attribute("href").map(str::to_string))
         .collect();
     assert_eq!(
         results.attribute("data-count"),
-        Some(links.len().to_string().as_str()),
+        Some(listed_results.all("li").count().to_string().as_str()),
         "{links:?}"
     );
     let expected = format!("{page_path}#m-{index}");
@@ -549,6 +649,10 @@ fn hostile_text_is_shown_and_never_run() {
     let json = json_of(&source);
     let messages = json["messages"].as_array().unwrap();
     assert_eq!(messages.len(), 5);
+    for (index, payload) in [SCRIPT_PAYLOAD, ATTRIBUTE_PAYLOAD].into_iter().enumerate() {
+        assert_eq!(messages[index]["speaker"], payload);
+        assert_eq!(messages[index]["text"], payload);
+    }
     // chatlint reads the URLs as a link and images: the page must
     // neutralise them, not merely never have seen them.
     assert_eq!(messages[2]["links"][0]["url"], URL_PAYLOAD);
@@ -564,12 +668,55 @@ fn hostile_text_is_shown_and_never_run() {
     assert_eq!(sources.len(), 1, "{sources:?}");
     assert!(sources[0].starts_with("http://example.com/a.png?"));
     // Each payload is on the page as text, and the speakers as written.
-    for payload in [SCRIPT_PAYLOAD, ATTRIBUTE_PAYLOAD, URL_PAYLOAD] {
+    for payload in [SCRIPT_PAYLOAD, ATTRIBUTE_PAYLOAD] {
         assert!(dom.text.contains(payload), "{payload} is not shown as text");
     }
+    // The javascript: link is text in a span.unsafe-url (the contract does
+    // not say whether the URL itself is shown); the image is its alt text.
+    assert!(
+        dom.all("span").any(|s| s.has_class("unsafe-url")),
+        "no <span class=\"unsafe-url\">"
+    );
+    assert!(dom.text.contains("点我"), "the neutralised link's text");
+    assert!(dom.text.contains('图'), "the neutralised image's alt text");
     let speakers: Vec<&str> = dom
         .all("article")
         .filter_map(|a| a.attribute("data-speaker"))
         .collect();
     assert_eq!(speakers[..2], [SCRIPT_PAYLOAD, ATTRIBUTE_PAYLOAD]);
+}
+
+#[test]
+fn inside_finds_the_element_by_its_id_only() {
+    let dom = "<ol data-id=\"results\"><li>no</li></ol>\
+               <ol id=\"results\" data-state=\"done\"><li><a href=\"a.html#m-1\">x</a></li></ol>";
+    assert_eq!(
+        inside(dom, "ol", "results"),
+        "<li><a href=\"a.html#m-1\">x</a></li>"
+    );
+    let dom = "<ol class=\"r\" id=\"results\"></ol>";
+    assert_eq!(inside(dom, "ol", "results"), "");
+}
+
+#[test]
+fn urls_kept_and_neutralised_as_the_contract_says() {
+    for kept in [
+        "http://a/b.png",
+        "HTTPS://a",
+        "mailto:x@y",
+        "img/a.png",
+        "a/b:c",
+        "?q=1:2",
+        "",
+    ] {
+        assert!(kept_url(kept), "{kept}");
+    }
+    for neutralised in [
+        URL_PAYLOAD,
+        " JavaScript:x",
+        "data:image/png;base64,AA",
+        "vbscript:x",
+    ] {
+        assert!(!kept_url(neutralised), "{neutralised}");
+    }
 }

@@ -19,9 +19,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// How long one browser run may take before the test fails. A page that
-/// hangs the browser must fail CI, not hold it until its time runs out.
-const BROWSER_TIMEOUT: Duration = Duration::from_secs(90);
+/// How long one browser run may take before the test fails (90 seconds, or
+/// `CHATLINT_BROWSER_TIMEOUT_SECS`). A page that hangs the browser must fail
+/// CI, not hold it until its time runs out.
+fn browser_timeout() -> Duration {
+    let seconds = std::env::var("CHATLINT_BROWSER_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(90);
+    Duration::from_secs(seconds)
+}
 
 /// The page's scripts get this much virtual time (timers run, scripts load)
 /// before the DOM is dumped or the screenshot taken.
@@ -66,7 +73,7 @@ pub struct Run {
 
 /// Runs headless Chromium on `url` with `extra` arguments, in a fresh
 /// profile that is removed afterwards. Fails the test when the browser does
-/// not start, exits with an error, or runs past [`BROWSER_TIMEOUT`] (then
+/// not start, exits with an error, or runs past [`browser_timeout`] (then
 /// its whole process group is killed).
 pub fn run_browser(url: &str, extra: &[String]) -> Run {
     let profile = tempfile::tempdir().unwrap();
@@ -124,12 +131,13 @@ pub fn run_browser(url: &str, extra: &[String]) -> Run {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        if started.elapsed() > BROWSER_TIMEOUT {
+        if started.elapsed() > browser_timeout() {
             kill_group(&mut child);
             let stderr = stderr.join().unwrap_or_default();
             panic!(
-                "chromium ran more than {BROWSER_TIMEOUT:?} on {url} and was killed; \
-                 its stderr:\n{stderr}"
+                "chromium ran more than {:?} on {url} and was killed; \
+                 its stderr:\n{stderr}",
+                browser_timeout()
             );
         }
         std::thread::sleep(Duration::from_millis(50));
