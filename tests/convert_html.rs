@@ -339,3 +339,38 @@ fn a_transcript_named_index_keeps_its_page_and_outputs_are_not_replaced() {
         "kept"
     );
 }
+
+/// Characters HTML does not allow (control characters, noncharacters) are
+/// shown as `\u{…}`: the page still parses without an error.
+#[test]
+#[cfg_attr(
+    not(run_html5lib_tests),
+    ignore = "needs Python's html5lib (pip install html5lib; README: Tests)"
+)]
+fn characters_html_does_not_allow_are_shown_and_the_page_parses() {
+    let text = "---\ntitle: \"a\\u0001b\"\n---\n> 07:50:02  \u{1}甲\u{7f}  \n   \n\
+                x\u{1b}y \u{FFFE} [e\u{1}](https://a.cn/\u{1}) \u{85}  \n   \n";
+    let (html, _) = convert_text(NAME, text, Format::Html, &Options::default());
+    assert!(html.contains("x\\u{1b}y \\u{fffe}"), "{html}");
+    assert!(html.contains("\\u{1}甲\\u{7f}"), "{html}");
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    std::fs::write(&page, &html).unwrap();
+    let output = Process::new("python3")
+        .args([
+            "-c",
+            "import sys, html5lib\n\
+             p = html5lib.HTMLParser(strict=False)\n\
+             p.parse(open(sys.argv[1], 'rb'))\n\
+             print(p.errors)\n\
+             sys.exit(1 if p.errors else 0)",
+        ])
+        .arg(&page)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}

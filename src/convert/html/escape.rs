@@ -7,17 +7,26 @@
 //! always double-quoted.
 
 /// Appends `text`, escaped for element content and quoted attribute values.
+/// A character that HTML does not allow in a document (control characters
+/// other than tab, line feed, form feed and carriage return; U+007F to
+/// U+009F; the noncharacters) is written as `\u{…}`, as the XML output
+/// writes what XML 1.0 cannot hold, so that every page parses without an
+/// error and the character is still seen.
 pub fn push_escaped(out: &mut String, text: &str) {
     let mut from = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let reference = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            // NUL is a parse error in HTML; U+FFFD is what a parser makes of it.
-            0 => "\u{FFFD}",
+    for (at, c) in text.char_indices() {
+        let reference = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            c if not_in_html(c) => {
+                out.push_str(&text[from..at]);
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+                from = at + c.len_utf8();
+                continue;
+            }
             _ => continue,
         };
         out.push_str(&text[from..at]);
@@ -25,6 +34,15 @@ pub fn push_escaped(out: &mut String, text: &str) {
         from = at + 1;
     }
     out.push_str(&text[from..]);
+}
+
+/// The characters whose presence is a parse error in HTML.
+fn not_in_html(c: char) -> bool {
+    let code = u32::from(c);
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0c'))
+        || (0x7F..=0x9F).contains(&code)
+        || (0xFDD0..=0xFDEF).contains(&code)
+        || code & 0xFFFE == 0xFFFE
 }
 
 /// `text`, escaped ([`push_escaped`]).
@@ -81,7 +99,10 @@ mod tests {
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert_eq!(escaped("熊哥，请转发[握手]"), "熊哥，请转发[握手]");
-        assert_eq!(escaped("a\0b"), "a\u{FFFD}b");
+        assert_eq!(
+            escaped("a\0b\u{1b}c\u{85}\u{FFFE}\td"),
+            "a\\u{0}b\\u{1b}c\\u{85}\\u{fffe}\td"
+        );
     }
 
     #[test]
