@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::ExitStatus;
+use chatlint::convert::filter::MessageFilter;
 use chatlint::convert::{Format, Offset};
 use chatlint::pipeline::convert::{self, ConvertOptions, ConvertPlan, Progress};
 use chatlint::Error;
@@ -56,6 +57,15 @@ pub struct ConvertArgs {
     /// data, so it is off by default.
     #[arg(long)]
     excel_safe: bool,
+    /// Keep only the messages of this day (YYYY-MM-DD) and after.
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Keep only the messages of this day (YYYY-MM-DD) and before.
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// Keep only the messages of this speaker (repeat for several).
+    #[arg(long, value_name = "NAME")]
+    speaker: Vec<String>,
     /// The path standard input stands for: its name in the output and messages.
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<PathBuf>,
@@ -67,7 +77,10 @@ pub struct ConvertArgs {
 }
 
 pub fn run(args: ConvertArgs) -> Result<ExitStatus, Error> {
+    let filter = MessageFilter::new(args.since, args.until, args.speaker)
+        .map_err(|message| usage(Error::Usage(message)))?;
     let plan = ConvertPlan::resolve(ConvertOptions {
+        filter,
         paths: args.paths,
         to: args.to,
         from_json: args.from == InputFormat::Json,

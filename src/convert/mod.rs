@@ -26,6 +26,7 @@
 pub mod batch;
 mod csv;
 pub mod document;
+pub mod filter;
 pub mod from_json;
 pub mod html;
 mod json;
@@ -89,6 +90,8 @@ pub struct Options {
     pub bom: bool,
     /// CSV: prefix with `'` the cells a spreadsheet would run as a formula.
     pub excel_safe: bool,
+    /// Only the messages it keeps (`--since`, `--until`, `--speaker`).
+    pub filter: Option<filter::MessageFilter>,
 }
 
 /// Something a conversion changed that the reader must hear about: the
@@ -141,6 +144,9 @@ pub fn convert(
         diagnostics,
     };
     let mut document = Document::build(&report.source, options.timezone.as_ref());
+    if let Some(filter) = &options.filter {
+        document.keep_only(filter.clone());
+    }
     if options.diagnostics.is_some() {
         document.diagnostics = Some(findings(std::slice::from_ref(&report)));
     }

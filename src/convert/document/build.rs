@@ -10,6 +10,7 @@ use super::{
     trim_blank, DayHeadingDoc, Document, FieldDoc, FrontMatterDoc, ImageDoc, LinkDoc, MessageDoc,
     Messages, Offset,
 };
+use crate::convert::filter::MessageFilter;
 use crate::line_index::LineIndex;
 use crate::model::{Date, DayHeading, Inline, Message, Transcript};
 use crate::parser;
@@ -41,6 +42,8 @@ pub struct SourceMessages<'a> {
     /// The date of messages with no other: front matter, else file name.
     fallback_date: Option<Date>,
     timezone: Option<Offset>,
+    /// `--since`, `--until`, `--speaker`: the messages kept.
+    pub(super) filter: Option<MessageFilter>,
 }
 
 impl<'a> Document<'a> {
@@ -112,6 +115,7 @@ impl<'a> Document<'a> {
             first,
             fallback_date,
             timezone: timezone.cloned(),
+            filter: None,
         };
         let trailing_day_headings = messages.trailing_day_headings();
         Document {
@@ -122,6 +126,21 @@ impl<'a> Document<'a> {
             messages: Messages::Source(Box::new(messages)),
             trailing_day_headings,
             diagnostics: None,
+        }
+    }
+}
+
+impl Document<'_> {
+    /// Keeps only the messages `filter` keeps (of a document built from a
+    /// source; one read from JSON is left whole).
+    pub fn keep_only(&mut self, filter: MessageFilter) {
+        if let Messages::Source(source) = &mut self.messages {
+            source.filter = Some(filter);
+            // The last message kept may not be the last one: a heading
+            // after it stands after it, not inside its text.
+            for heading in &mut self.trailing_day_headings {
+                heading.within_previous = None;
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::build::DayState;
-use super::{MessageDoc, SourceMessages};
+use super::{DayHeadingDoc, MessageDoc, SourceMessages};
 use crate::parser;
 
 /// The messages: read back from JSON, or built from the source as they are
@@ -37,6 +37,8 @@ impl<'a> Messages<'a> {
         match self {
             Messages::List(list) => list.is_empty(),
             // Every chunk after the first starts at a header line.
+            // With a filter, only building them tells.
+            Messages::Source(source) if source.filter.is_some() => self.iter().next().is_none(),
             Messages::Source(source) => {
                 source.first.messages.is_empty() && source.chunks.len() == 1
             }
@@ -52,6 +54,7 @@ impl<'a> Messages<'a> {
                 next_chunk: 0,
                 built: Vec::new().into_iter(),
                 state: DayState::default(),
+                left_out: LeftOut::default(),
             },
         })
     }
@@ -79,7 +82,18 @@ enum Inner<'d, 'a> {
         next_chunk: usize,
         built: std::vec::IntoIter<MessageDoc<'a>>,
         state: DayState<'a>,
+        left_out: LeftOut<'a>,
     },
+}
+
+/// What the messages a filter left out pass on to the next one kept.
+#[derive(Default)]
+struct LeftOut<'a> {
+    /// Their day headings.
+    headings: Vec<DayHeadingDoc<'a>>,
+    /// Whether the message before the next kept one was left out: a day
+    /// heading that stood inside its text then stands before the next.
+    just_before: bool,
 }
 
 impl<'d, 'a> Iterator for MessageIter<'d, 'a> {
@@ -93,8 +107,26 @@ impl<'d, 'a> Iterator for MessageIter<'d, 'a> {
                 next_chunk,
                 built,
                 state,
+                left_out,
             } => loop {
-                if let Some(message) = built.next() {
+                if let Some(mut message) = built.next() {
+                    let Some(filter) = &source.filter else {
+                        return Some(Cow::Owned(message));
+                    };
+                    if !filter.keeps(&message) {
+                        left_out.headings.append(&mut message.day_headings);
+                        left_out.just_before = true;
+                        continue;
+                    }
+                    if left_out.just_before {
+                        let own = std::mem::take(&mut message.day_headings);
+                        message.day_headings = std::mem::take(&mut left_out.headings);
+                        message.day_headings.extend(own);
+                        for heading in &mut message.day_headings {
+                            heading.within_previous = None;
+                        }
+                        left_out.just_before = false;
+                    }
                     return Some(Cow::Owned(message));
                 }
                 let range = source.chunks.get(*next_chunk)?.clone();

@@ -20,6 +20,7 @@ use super::transcripts::{self, is_transcript, NotTranscript};
 use super::ExitStatus;
 use crate::config::{ConfigResolver, Overrides};
 use crate::convert::batch::{Destination, Outcome, WriteError};
+use crate::convert::filter::MessageFilter;
 use crate::convert::{self, ConvertError, Format, Notice, Offset, Options};
 use crate::{Error, Settings, SourceFile};
 
@@ -40,6 +41,8 @@ pub struct ConvertOptions {
     pub stdin_filename: Option<PathBuf>,
     pub quiet: bool,
     pub max_file_size: u64,
+    /// `--since`, `--until`, `--speaker`: the messages kept.
+    pub filter: Option<MessageFilter>,
 }
 
 /// A request that cannot be carried out as asked: nothing is read or written.
@@ -80,6 +83,11 @@ impl ConvertPlan {
         only(options.excel_safe, "--excel-safe", &[Format::Csv])?;
         let with_datetime = [Format::Json, Format::Jsonl, Format::Xml];
         only(options.timezone.is_some(), "--timezone", &with_datetime)?;
+        if options.from_json && options.filter.is_some() {
+            return Err(Error::Usage(
+                "--since, --until and --speaker apply to Markdown inputs, not --from json".into(),
+            ));
+        }
         if options.from_json && options.to != Format::Md {
             return Err(Error::Usage(
                 "--from json converts to --to md only".to_string(),
@@ -391,6 +399,7 @@ fn options_for(input: &Input, plan: &ConvertPlan) -> Result<Options, Error> {
     };
     Ok(Options {
         timezone: options.timezone.clone(),
+        filter: options.filter.clone(),
         diagnostics,
         // Standard input has no path of its own; a named one is what the
         // rules see, as in `check`.
