@@ -340,6 +340,134 @@ fn a_transcript_named_index_keeps_its_page_and_outputs_are_not_replaced() {
     );
 }
 
+/// `index.md` and `chatlint-index.md` in one folder: the archive's index
+/// takes the next free name, and `--force` replaces no page with it.
+#[test]
+fn the_index_never_takes_a_page_s_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    for (name, word) in [("index.md", "first"), ("chatlint-index.md", "second")] {
+        let text = format!("> 07:50:02  甲  \n   \n{word}  \n   \n");
+        std::fs::write(input.join(name), text).unwrap();
+    }
+    let out = dir.path().join("out");
+    for force in [false, true] {
+        let mut command = chatlint();
+        command
+            .args(["convert", "--to", "html"])
+            .arg(&input)
+            .arg("-o")
+            .arg(&out);
+        if force {
+            command.arg("--force");
+        }
+        command.assert().success();
+        let page = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+        assert!(
+            page("index.html").contains(">first</div>"),
+            "force: {force}"
+        );
+        assert!(
+            page("chatlint-index.html").contains(">second</div>"),
+            "force: {force}"
+        );
+        let index = page("chatlint-index-2.html");
+        assert!(
+            index.contains("<a href=\"chatlint-index.html\">"),
+            "{index}"
+        );
+        assert!(index.contains("<a href=\"index.html\">"), "{index}");
+        assert!(index.contains("2 transcripts, 2 messages"), "{index}");
+        assert!(index.contains(">1 message</span>"), "{index}");
+    }
+}
+
+/// A front matter's `date:` is the writer's: it reaches the index only as
+/// text, and only digits make its month's id and heading.
+#[test]
+fn a_date_that_is_not_a_date_is_only_text_in_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let text =
+        "---\ntitle: t\ndate: '20\"><b>x</b>17-08-25'\n---\n> 07:50:02  甲  \n   \nhi  \n   \n";
+    std::fs::write(input.join("a.md"), text).unwrap();
+    let out = dir.path().join("out");
+    chatlint()
+        .args(["convert", "--to", "html"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!index.contains("<b>"), "{index}");
+    assert!(index.contains("id=\"undated\""), "{index}");
+    assert!(index.contains("&lt;b&gt;"), "{index}");
+}
+
+/// A filtered archive shares only what it keeps: the index and the search
+/// index hold the messages of the pages, not the whole files.
+#[test]
+fn a_filter_applies_to_the_index_and_the_search_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let text =
+        "> 07:50:02  甲  \n   \nkept words  \n   \n> 07:51:02  乙  \n   \nsecret words  \n   \n";
+    std::fs::write(input.join("a.md"), text).unwrap();
+    std::fs::write(input.join("b.md"), text.replace("kept", "other")).unwrap();
+    let out = dir.path().join("out");
+    chatlint()
+        .args(["convert", "--to", "html", "--speaker", "甲"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let everything: String = ["index.html", "search-index.js", "a.html", "b.html"]
+        .iter()
+        .map(|name| std::fs::read_to_string(out.join(name)).unwrap())
+        .collect();
+    assert!(!everything.contains("secret"), "{everything}");
+    assert!(!everything.contains("乙"), "{everything}");
+    let search = std::fs::read_to_string(out.join("search-index.js")).unwrap();
+    assert!(
+        search.contains("kept words") && search.contains("other words"),
+        "{search}"
+    );
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("2 transcripts, 2 messages"), "{index}");
+    // Again without --force, the index files removed: the pages are
+    // skipped and listed from their inputs, filtered the same way.
+    for name in ["index.html", "search-index.js"] {
+        std::fs::remove_file(out.join(name)).unwrap();
+    }
+    chatlint()
+        .args(["convert", "--to", "html", "--speaker", "甲"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let search = std::fs::read_to_string(out.join("search-index.js")).unwrap();
+    assert!(
+        search.contains("kept words") && !search.contains("secret"),
+        "{search}"
+    );
+    // With --force and no filter, everything is listed.
+    chatlint()
+        .args(["convert", "--to", "html", "--force"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let search = std::fs::read_to_string(out.join("search-index.js")).unwrap();
+    assert!(search.contains("secret words"), "{search}");
+}
+
 /// Characters HTML does not allow (control characters, noncharacters) are
 /// shown as `\u{…}`: the page still parses without an error.
 #[test]

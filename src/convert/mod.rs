@@ -132,6 +132,30 @@ pub fn convert(
     options: &Options,
     out: &mut dyn Write,
 ) -> Result<Vec<Notice>, ConvertError> {
+    with_document(source, options, |document| {
+        write(document, format, options, out)
+    })
+}
+
+/// Converts one transcript to its HTML page for an archive, and returns
+/// what the archive's index lists of it, taken from the same pass.
+pub fn convert_to_page(
+    source: SourceFile,
+    options: &Options,
+    out: &mut dyn Write,
+) -> Result<html::Listing, ConvertError> {
+    with_document(source, options, |document| {
+        Ok(html::write_page(document, out, true)?)
+    })
+}
+
+/// The document of a transcript as the options ask for it (its findings,
+/// the messages the filter keeps), handed to `then`.
+fn with_document<T>(
+    source: SourceFile,
+    options: &Options,
+    then: impl FnOnce(&Document<'_>) -> Result<T, ConvertError>,
+) -> Result<T, ConvertError> {
     let diagnostics = match &options.diagnostics {
         Some(settings) => {
             let path = source.path().or(options.path.as_deref());
@@ -150,7 +174,7 @@ pub fn convert(
     if options.diagnostics.is_some() {
         document.diagnostics = Some(findings(std::slice::from_ref(&report)));
     }
-    write(&document, format, options, out)
+    then(&document)
 }
 
 /// Reads a document written by `--to json` and writes it as `format`

@@ -6,8 +6,7 @@
 use serde::Serialize;
 
 use super::escape::push_escaped;
-use super::{speaker_class, Summary, STYLE};
-use crate::convert::Document;
+use super::{counted, speaker_class, Listing, Row, Summary, STYLE};
 
 /// The index page's policy: styles inline, the one script beside it.
 pub const INDEX_CSP: &str =
@@ -23,38 +22,28 @@ pub struct Entry {
     pub page: String,
     pub summary: Summary,
     /// Each message: its index, time as written, speaker and text.
-    pub messages: Vec<(usize, String, String, String)>,
+    pub messages: Vec<Row>,
 }
 
 impl Entry {
-    /// The entry of a transcript whose page is at `relative_path` (with `/`
-    /// between folders) from the index.
-    pub fn of(relative_path: &str, document: &Document<'_>) -> Self {
-        let summary = Summary::of(document);
-        let messages = document
-            .messages
-            .iter()
-            .map(|m| {
-                (
-                    m.index,
-                    m.written_time().to_string(),
-                    m.speaker.to_string(),
-                    m.text.to_string(),
-                )
-            })
-            .collect();
+    /// The entry of a page at `relative_path` (with `/` between folders)
+    /// from the index, listed as it was written.
+    pub fn new(relative_path: &str, listing: Listing) -> Self {
         Entry {
             page: url_path(relative_path),
-            summary,
-            messages,
+            summary: listing.summary,
+            messages: listing.messages,
         }
     }
 
-    /// `YYYY-MM` of the transcript's date, if it has one.
+    /// `YYYY-MM` of the transcript's date, if it has one: the front
+    /// matter's `date:` may hold anything, and only digits go into the
+    /// index's ids and headings.
     fn month(&self) -> Option<&str> {
-        let date = self.summary.date.as_deref()?;
-        let month = date.get(..7)?;
-        (month.len() == 7 && month.as_bytes()[4] == b'-').then_some(month)
+        let month = self.summary.date.as_deref()?.get(..7)?;
+        let bytes = month.as_bytes();
+        let digits = |range: std::ops::Range<usize>| bytes[range].iter().all(u8::is_ascii_digit);
+        (digits(0..4) && bytes[4] == b'-' && digits(5..7)).then_some(month)
     }
 }
 
@@ -101,9 +90,10 @@ pub fn index_page(entries: &mut [Entry]) -> String {
     page.push_str("</style>\n<script src=\"search.js\" defer></script>\n</head>\n<body>\n");
     page.push_str(&format!(
         "<header class=\"transcript\" data-transcripts=\"{}\" data-messages=\"{total}\">\n\
-         <h1>Archive</h1>\n<p class=\"count\">{} transcripts, {total} messages</p>\n",
+         <h1>Archive</h1>\n<p class=\"count\">{}, {}</p>\n",
         entries.len(),
-        entries.len()
+        counted(entries.len(), "transcript"),
+        counted(total, "message")
     ));
     page.push_str(
         "<label for=\"search\">Search every message</label>\n\
@@ -133,8 +123,9 @@ pub fn index_page(entries: &mut [Entry]) -> String {
             page.push_str("</time> ");
         }
         page.push_str(&format!(
-            "<span class=\"count\" data-messages=\"{0}\">{0} messages</span><br>\n<span class=\"participants\">",
-            entry.summary.messages
+            "<span class=\"count\" data-messages=\"{}\">{}</span><br>\n<span class=\"participants\">",
+            entry.summary.messages,
+            counted(entry.summary.messages, "message")
         ));
         for (k, name) in entry.summary.participants.iter().enumerate() {
             if k > 0 {

@@ -99,8 +99,33 @@ impl Summary {
     }
 }
 
+/// One message as the archive's search knows it: index, time as written,
+/// speaker, text.
+pub type Row = (usize, String, String, String);
+
+/// What the archive's index lists of one page, taken from the pass that
+/// wrote it (so the page and the index cannot disagree, and a filter that
+/// left messages out of the page leaves them out of the search too).
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    pub summary: Summary,
+    /// Every message on the page, for the search.
+    pub messages: Vec<Row>,
+}
+
 pub(super) fn write(document: &Document<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    write_page(document, out, false).map(drop)
+}
+
+/// Writes the page; with `list_messages`, the listing holds each message
+/// written, else only the summary.
+pub fn write_page(
+    document: &Document<'_>,
+    out: &mut dyn Write,
+    list_messages: bool,
+) -> std::io::Result<Listing> {
     let summary = Summary::of(document);
+    let mut rows = Vec::new();
     let mut page = String::with_capacity(8192);
     head(&summary, &mut page);
     if let Some(preamble) = &document.preamble {
@@ -129,13 +154,25 @@ pub(super) fn write(document: &Document<'_>, out: &mut dyn Write) -> std::io::Re
         let anchor = time_anchor(&mut time_anchors, &message);
         article(&mut page, &message, &anchor, &findings[from..next_finding]);
         out.write_all(page.as_bytes())?;
+        if list_messages {
+            rows.push((
+                message.index,
+                message.written_time().to_string(),
+                message.speaker.to_string(),
+                message.text.to_string(),
+            ));
+        }
         page.clear();
     }
     for heading in &document.trailing_day_headings {
         day_heading(&mut page, heading);
     }
     page.push_str("</main>\n</body>\n</html>\n");
-    out.write_all(page.as_bytes())
+    out.write_all(page.as_bytes())?;
+    Ok(Listing {
+        summary,
+        messages: rows,
+    })
 }
 
 /// From `<!DOCTYPE html>` to the end of the page's header.
@@ -162,15 +199,10 @@ fn head(summary: &Summary, page: &mut String) {
         push_escaped(page, date);
         page.push_str("</time></p>\n");
     }
-    let noun = if summary.messages == 1 {
-        "message"
-    } else {
-        "messages"
-    };
     page.push_str(&format!(
-        "<p class=\"count\">{} {noun}, {} participants</p>\n<ul class=\"participants\">",
-        summary.messages,
-        summary.participants.len()
+        "<p class=\"count\">{}, {}</p>\n<ul class=\"participants\">",
+        counted(summary.messages, "message"),
+        counted(summary.participants.len(), "participant")
     ));
     for name in &summary.participants {
         page.push_str(&format!("<li class=\"speaker s{}\">", speaker_class(name)));
@@ -178,6 +210,15 @@ fn head(summary: &Summary, page: &mut String) {
         page.push_str("</li>");
     }
     page.push_str("</ul>\n</header>\n");
+}
+
+/// `1 message`, `2 messages`.
+pub(crate) fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 fn day_heading(page: &mut String, heading: &DayHeadingDoc<'_>) {

@@ -81,7 +81,7 @@ fn push_inline_line(page: &mut String, line: &str) {
                 }
             }
             Inline::Link(link) => {
-                let url = line[link.destination_span.clone()].trim();
+                let url = link_url(&line[link.destination_span.clone()]);
                 if is_safe_url(url) {
                     page.push_str("<a href=\"");
                     push_escaped(page, url);
@@ -108,6 +108,19 @@ fn push_inline_line(page: &mut String, line: &str) {
         at = span.end;
     }
     push_escaped(page, &line[at..]);
+}
+
+/// The URL of a link's destination: without `<…>`, and without the title
+/// (`[t](http://a "title")`) that the parser's span keeps.
+fn link_url(destination: &str) -> &str {
+    let destination = destination.trim();
+    if let Some(inside) = destination.strip_prefix('<') {
+        return inside.split_once('>').map_or(inside, |(url, _)| url);
+    }
+    destination
+        .split(|c: char| c.is_ascii_whitespace())
+        .next()
+        .unwrap_or_default()
 }
 
 /// A link or image whose URL a page must not follow, shown as written.
@@ -143,6 +156,13 @@ mod tests {
         assert!(!page.contains("href"), "{page}");
         assert!(!page.contains("<img"), "{page}");
         assert!(page.contains("<span class=\"unsafe-url\""), "{page}");
+    }
+
+    #[test]
+    fn a_link_s_title_and_angle_brackets_stay_out_of_its_href() {
+        let page = html("[t](http://a.cn/x \"title\") [u](<http://b.cn/y z>)");
+        assert!(page.contains("href=\"http://a.cn/x\""), "{page}");
+        assert!(page.contains("href=\"http://b.cn/y z\""), "{page}");
     }
 
     #[test]

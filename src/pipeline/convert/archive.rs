@@ -3,69 +3,71 @@
 //! `search-index.js`, written through the same [`Destination`] as the pages
 //! (atomically, never over an input, `--force` to replace).
 //!
-//! The entries are read again from the converted inputs (in parallel) once
-//! the pages are out, rather than carried through the page writer: the
-//! index costs a second reading of each transcript, and the pages' writer
-//! stays one pass.
+//! A page made in this run is listed as the pass that wrote it saw it (the
+//! same messages, the same filter); a page that was there already (skipped
+//! without `--force`) is listed from its input, read again.
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{inputs, ConvertPlan, ConvertRun, Failed, FileFailure, Input};
+use super::{inputs, options_for, ConvertPlan, ConvertRun, Failed, FileFailure, Input};
 use crate::convert::batch::{Destination, Outcome};
 use crate::convert::html::index::{index_page, search_index, Entry, SEARCH_JS};
-use crate::convert::{ConvertError, Document};
+use crate::convert::html::Listing;
+use crate::convert::{convert_to_page, ConvertError};
 
-/// Writes the index of the pages (`pages`: each input and its page, made
-/// now or there already) into `folder`; what could not be written is added
-/// to the run's failures, what exists already (without `--force`) to its
-/// skipped files.
+/// A page of the archive.
+pub(super) struct Page {
+    pub input: Input,
+    pub path: PathBuf,
+    /// What the pass that wrote it listed; none for a page there already.
+    pub listing: Option<Listing>,
+}
+
+/// Writes the index of the pages into `folder`; what could not be written
+/// is added to the run's failures, what exists already (without `--force`)
+/// to its skipped files.
 pub(super) fn write_index(
     folder: &Path,
-    pages: &[(Input, PathBuf)],
+    pages: Vec<Page>,
     plan: &ConvertPlan,
     destination: &Destination,
     done: &mut ConvertRun,
 ) {
-    let failures = &mut done.failures;
-    let read: Vec<Result<Entry, (String, ConvertError)>> = pages
-        .par_iter()
-        .map(|(input, page)| {
-            let relative = page.strip_prefix(folder).unwrap_or(page);
+    let index_name = index_name(folder, &pages);
+    let listed: Vec<Result<Entry, Failed>> = pages
+        .into_par_iter()
+        .map(|page| {
+            let relative = page.path.strip_prefix(folder).unwrap_or(&page.path);
             let relative: Vec<String> = relative
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect();
-            let source = inputs::read(input, &plan.stdin_name, plan.options.max_file_size)
-                .map_err(|err| (page.display().to_string(), ConvertError::from(err)))?;
-            let document = Document::build(&source, None);
-            Ok(Entry::of(&relative.join("/"), &document))
+            let listing = match page.listing {
+                Some(listing) => listing,
+                None => listing_of(&page.input, plan).map_err(|err| Failed {
+                    name: page
+                        .input
+                        .path()
+                        .map_or_else(|| plan.stdin_name.clone(), |p| p.display().to_string()),
+                    output: Some(page.path.clone()),
+                    failure: FileFailure::Convert(err),
+                })?,
+            };
+            Ok(Entry::new(&relative.join("/"), listing))
         })
         .collect();
-    let mut entries = Vec::with_capacity(read.len());
-    for entry in read {
+    let mut entries = Vec::with_capacity(listed.len());
+    for entry in listed {
         match entry {
             Ok(entry) => entries.push(entry),
-            // Read a moment ago: changed or gone since, it is left out.
-            Err((name, err)) => failures.push(Failed {
-                name,
-                output: None,
-                failure: FileFailure::Convert(err),
-            }),
+            // Changed or gone since the walk: it is left out.
+            Err(failed) => done.failures.push(failed),
         }
     }
-    // A transcript named index.md has the name already.
-    let taken = pages
-        .iter()
-        .any(|(_, page)| page == &folder.join("index.html"));
-    let index_name = if taken {
-        "chatlint-index.html"
-    } else {
-        "index.html"
-    };
     let files = [
-        (index_name, index_page(&mut entries)),
+        (index_name.as_str(), index_page(&mut entries)),
         ("search.js", SEARCH_JS.to_string()),
         ("search-index.js", search_index(&entries)),
     ];
@@ -89,4 +91,23 @@ pub(super) fn write_index(
             Outcome::Converted(_) | Outcome::NotTranscript => {}
         }
     }
+}
+
+/// The listing of a page that was there already, from its input as this run
+/// would convert it.
+fn listing_of(input: &Input, plan: &ConvertPlan) -> Result<Listing, ConvertError> {
+    let source = inputs::read(input, &plan.stdin_name, plan.options.max_file_size)?;
+    let options = options_for(input, plan)?;
+    convert_to_page(source, &options, &mut std::io::sink())
+}
+
+/// `index.html`, unless a transcript (`index.md`) has that page: then the
+/// first of `chatlint-index.html`, `chatlint-index-2.html`, … no page has.
+fn index_name(folder: &Path, pages: &[Page]) -> String {
+    let taken = |name: &str| pages.iter().any(|page| page.path == folder.join(name));
+    std::iter::once("index.html".to_string())
+        .chain(std::iter::once("chatlint-index.html".to_string()))
+        .chain((2..).map(|n| format!("chatlint-index-{n}.html")))
+        .find(|name| !taken(name))
+        .unwrap_or_default()
 }

@@ -24,6 +24,7 @@ use super::ExitStatus;
 use crate::config::{ConfigResolver, Overrides};
 use crate::convert::batch::{Destination, Outcome};
 use crate::convert::filter::MessageFilter;
+use crate::convert::html::Listing;
 use crate::convert::{self, ConvertError, Format, Notice, Offset, Options};
 use crate::{Error, Settings, SourceFile};
 
@@ -215,21 +216,27 @@ pub fn run(
     };
 
     progress(Progress::Files(jobs.len()));
-    // The pages made, for the archive's index (`--to html` of a folder).
-    let mut pages: Vec<(Input, PathBuf)> = Vec::new();
+    // `--to html` of a folder: the archive's index lists every page, made
+    // now (with what its pass listed) or there already.
+    let archive = options.to == Format::Html && !named_one;
+    let mut pages: Vec<archive::Page> = Vec::new();
     driver::in_order(
         &jobs,
         |job| {
-            let outcome = run_job(job, plan, destination.as_ref());
+            let (outcome, listing) = run_job(job, plan, destination.as_ref(), archive);
             progress(Progress::Done);
-            (job, outcome)
+            (job, outcome, listing)
         },
-        |(job, outcome)| {
+        |(job, outcome, listing)| {
             let failure = match outcome {
                 Ok(Outcome::Converted(found)) => {
                     done.converted += 1;
                     if let Output::File(path) = &job.output {
-                        pages.push((job.input.clone(), path.clone()));
+                        pages.push(archive::Page {
+                            input: job.input.clone(),
+                            path: path.clone(),
+                            listing,
+                        });
                     }
                     let name = &job.name;
                     done.notices
@@ -239,7 +246,11 @@ pub fn run(
                 Ok(Outcome::Skipped(reason)) => {
                     // Its page is there already: the index lists it too.
                     if let Output::File(path) = &job.output {
-                        pages.push((job.input.clone(), path.clone()));
+                        pages.push(archive::Page {
+                            input: job.input.clone(),
+                            path: path.clone(),
+                            listing: None,
+                        });
                     }
                     return done.skipped.push(reason);
                 }
@@ -262,10 +273,8 @@ pub fn run(
         },
     );
     progress(Progress::Finished);
-    if let (Some(folder), Some(destination), Format::Html, false) =
-        (&options.output, &destination, options.to, named_one)
-    {
-        archive::write_index(folder, &pages, plan, destination, &mut done);
+    if let (Some(folder), Some(destination), true) = (&options.output, &destination, archive) {
+        archive::write_index(folder, pages, plan, destination, &mut done);
     }
     if let Some(destination) = &destination {
         destination.remove_empty_made();
@@ -294,10 +303,24 @@ pub fn run(
     Ok(done)
 }
 
+/// Converts one input; `listed` (for an archive's index) also returns what
+/// the pass that wrote its page listed.
 fn run_job(
     job: &Job,
     plan: &ConvertPlan,
     destination: Option<&Destination>,
+    listed: bool,
+) -> (Result<Outcome, FileFailure>, Option<Listing>) {
+    let mut listing = None;
+    let outcome = convert_job(job, plan, destination, listed.then_some(&mut listing));
+    (outcome, listing)
+}
+
+fn convert_job(
+    job: &Job,
+    plan: &ConvertPlan,
+    destination: Option<&Destination>,
+    listing: Option<&mut Option<Listing>>,
 ) -> Result<Outcome, FileFailure> {
     let options = &plan.options;
     // The input, read; none when a walk found it and it is not a
@@ -313,10 +336,15 @@ fn run_job(
     };
     let convert = |source: SourceFile, out: &mut dyn Write| -> Result<Vec<Notice>, ConvertError> {
         if options.from_json {
-            convert::convert_json(source.text(), options.to, &Options::default(), out)
-        } else {
-            let convert_options = options_for(&job.input, plan)?;
-            convert::convert(source, options.to, &convert_options, out)
+            return convert::convert_json(source.text(), options.to, &Options::default(), out);
+        }
+        let convert_options = options_for(&job.input, plan)?;
+        match listing {
+            Some(listing) => {
+                *listing = Some(convert::convert_to_page(source, &convert_options, out)?);
+                Ok(Vec::new())
+            }
+            None => convert::convert(source, options.to, &convert_options, out),
         }
     };
     match (&job.output, destination) {
