@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::ExitStatus;
 use chatlint::convert::filter::MessageFilter;
+use chatlint::convert::split::Period;
 use chatlint::convert::{Format, Offset};
 use chatlint::pipeline::convert::{self, ConvertOptions, ConvertPlan, Progress};
 use chatlint::Error;
@@ -66,6 +67,10 @@ pub struct ConvertArgs {
     /// Keep only the messages of this speaker (repeat for several).
     #[arg(long, value_name = "NAME")]
     speaker: Vec<String>,
+    /// One output per day or month of each transcript's messages, written
+    /// in a folder named after the transcript under -o (needs -o FOLDER).
+    #[arg(long, value_name = "PERIOD")]
+    split: Option<Period>,
     /// The path standard input stands for: its name in the output and messages.
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<PathBuf>,
@@ -81,6 +86,7 @@ pub fn run(args: ConvertArgs) -> Result<ExitStatus, Error> {
         .map_err(|message| usage(Error::Usage(message)))?;
     let plan = ConvertPlan::resolve(ConvertOptions {
         filter,
+        split: args.split,
         paths: args.paths,
         to: args.to,
         from_json: args.from == InputFormat::Json,

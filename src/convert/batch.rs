@@ -95,6 +95,11 @@ impl Destination {
         }
     }
 
+    /// Whether the outputs go under a folder ([`Destination::folder`]).
+    pub fn is_folder(&self) -> bool {
+        self.folder.is_some()
+    }
+
     /// Outputs at the paths given to [`Destination::write`].
     pub fn files<'p>(force: bool, inputs: impl IntoIterator<Item = &'p Path>) -> Self {
         Self {

@@ -32,6 +32,7 @@ pub mod html;
 mod json;
 mod json_lines;
 pub mod markdown;
+pub mod split;
 mod xml;
 
 use std::io::Write;

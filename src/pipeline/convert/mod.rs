@@ -11,22 +11,24 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 mod archive;
+mod conversion;
 mod failure;
 mod jobs;
 
 pub use failure::FileFailure;
 
+use self::conversion::{options_for, run_job, Written};
 use self::jobs::{find_inputs, input_paths, leave_out_outputs, new_job, plan_tree, Job, Output};
 use super::driver;
 use super::inputs::{self, Input};
-use super::transcripts::{self, is_transcript, NotTranscript};
+use super::transcripts::{self, NotTranscript};
 use super::ExitStatus;
-use crate::config::{ConfigResolver, Overrides};
+use crate::config::ConfigResolver;
 use crate::convert::batch::{Destination, Outcome};
 use crate::convert::filter::MessageFilter;
-use crate::convert::html::Listing;
-use crate::convert::{self, ConvertError, Format, Notice, Offset, Options};
-use crate::{Error, Settings, SourceFile};
+use crate::convert::split::Period;
+use crate::convert::{Format, Notice, Offset};
+use crate::Error;
 
 /// What a `convert` run is asked to do, as the command line says it.
 #[derive(Debug, Clone)]
@@ -47,6 +49,8 @@ pub struct ConvertOptions {
     pub max_file_size: u64,
     /// `--since`, `--until`, `--speaker`: the messages kept.
     pub filter: Option<MessageFilter>,
+    /// `--split`: one output per day or month of each input.
+    pub split: Option<Period>,
 }
 
 /// A request that cannot be carried out as asked: nothing is read or written.
@@ -87,6 +91,18 @@ impl ConvertPlan {
         only(options.excel_safe, "--excel-safe", &[Format::Csv])?;
         let with_datetime = [Format::Json, Format::Jsonl, Format::Xml];
         only(options.timezone.is_some(), "--timezone", &with_datetime)?;
+        if options.split.is_some() {
+            if options.output.is_none() {
+                return Err(Error::Usage(
+                    "--split writes a file per day or month: it needs -o FOLDER".into(),
+                ));
+            }
+            if options.from_json || options.with_diagnostics {
+                return Err(Error::Usage(
+                    "--split goes with neither --from json nor --with-diagnostics".into(),
+                ));
+            }
+        }
         if options.from_json && options.filter.is_some() {
             return Err(Error::Usage(
                 "--since, --until and --speaker apply to Markdown inputs, not --from json".into(),
@@ -178,8 +194,10 @@ pub fn run(
 
     // One named input (not a folder) may go to stdout or to a named file.
     let named_one = options.paths.len() == 1 && !options.paths[0].is_dir();
+    // `--split` writes in a folder even for one input.
+    let one_output = named_one && options.split.is_none();
     let (destination, jobs) = match &options.output {
-        None if named_one => {
+        None if one_output => {
             let jobs = found
                 .first()
                 .map(|input| new_job(input, &plan.stdin_name, Output::Stdout));
@@ -190,7 +208,7 @@ pub fn run(
                 "several inputs or a directory need -o OUT, a folder to write them in".into(),
             ))
         }
-        Some(out) if named_one && !out.is_dir() => {
+        Some(out) if one_output && !out.is_dir() => {
             let destination = Destination::files(options.force, input_paths(&found));
             let jobs = found
                 .first()
@@ -216,60 +234,23 @@ pub fn run(
     };
 
     progress(Progress::Files(jobs.len()));
-    // `--to html` of a folder: the archive's index lists every page, made
-    // now (with what its pass listed) or there already.
-    let archive = options.to == Format::Html && !named_one;
+    // `--to html` into a folder: the archive's index lists every page,
+    // made now (with what its pass listed) or there already.
+    // One file named into a folder is a page, not an archive.
+    let into_folder = destination.as_ref().is_some_and(Destination::is_folder);
+    let archive = options.to == Format::Html && into_folder && !one_output;
     let mut pages: Vec<archive::Page> = Vec::new();
     driver::in_order(
         &jobs,
         |job| {
-            let (outcome, listing) = run_job(job, plan, destination.as_ref(), archive);
+            let written = run_job(job, plan, destination.as_ref(), archive);
             progress(Progress::Done);
-            (job, outcome, listing)
+            (job, written)
         },
-        |(job, outcome, listing)| {
-            let failure = match outcome {
-                Ok(Outcome::Converted(found)) => {
-                    done.converted += 1;
-                    if let Output::File(path) = &job.output {
-                        pages.push(archive::Page {
-                            input: job.input.clone(),
-                            path: path.clone(),
-                            listing,
-                        });
-                    }
-                    let name = &job.name;
-                    done.notices
-                        .extend(found.into_iter().map(|n| (name.clone(), n)));
-                    return;
-                }
-                Ok(Outcome::Skipped(reason)) => {
-                    // Its page is there already: the index lists it too.
-                    if let Output::File(path) = &job.output {
-                        pages.push(archive::Page {
-                            input: job.input.clone(),
-                            path: path.clone(),
-                            listing: None,
-                        });
-                    }
-                    return done.skipped.push(reason);
-                }
-                Ok(Outcome::NotTranscript) => {
-                    done.not_transcripts.extend(NotTranscript::of(&job.input));
-                    return;
-                }
-                Ok(Outcome::Failed(error)) => FileFailure::Output(error),
-                Err(failure) => failure,
-            };
-            let output = match &job.output {
-                Output::File(path) => Some(path.clone()),
-                Output::Stdout | Output::Refused(_) => None,
-            };
-            done.failures.push(Failed {
-                name: job.name.clone(),
-                output,
-                failure,
-            });
+        |(job, written)| {
+            for written in written {
+                record(job, written, &mut done, &mut pages);
+            }
         },
     );
     progress(Progress::Finished);
@@ -303,97 +284,53 @@ pub fn run(
     Ok(done)
 }
 
-/// Converts one input; `listed` (for an archive's index) also returns what
-/// the pass that wrote its page listed.
-fn run_job(
-    job: &Job,
-    plan: &ConvertPlan,
-    destination: Option<&Destination>,
-    listed: bool,
-) -> (Result<Outcome, FileFailure>, Option<Listing>) {
-    let mut listing = None;
-    let outcome = convert_job(job, plan, destination, listed.then_some(&mut listing));
-    (outcome, listing)
-}
-
-fn convert_job(
-    job: &Job,
-    plan: &ConvertPlan,
-    destination: Option<&Destination>,
-    listing: Option<&mut Option<Listing>>,
-) -> Result<Outcome, FileFailure> {
-    let options = &plan.options;
-    // The input, read; none when a walk found it and it is not a
-    // transcript (a JSON document is one whatever it holds).
-    let read = || -> Result<Option<SourceFile>, ConvertError> {
-        let source = inputs::read(&job.input, &plan.stdin_name, options.max_file_size)?;
-        let walked = NotTranscript::of(&job.input).is_some() && !options.from_json;
-        let settings = || settings_for(&job.input, plan);
-        if walked && !is_transcript(source.text(), settings)? {
-            return Ok(None);
-        }
-        Ok(Some(source))
-    };
-    let convert = |source: SourceFile, out: &mut dyn Write| -> Result<Vec<Notice>, ConvertError> {
-        if options.from_json {
-            return convert::convert_json(source.text(), options.to, &Options::default(), out);
-        }
-        let convert_options = options_for(&job.input, plan)?;
-        match listing {
-            Some(listing) => {
-                *listing = Some(convert::convert_to_page(source, &convert_options, out)?);
-                Ok(Vec::new())
+/// Adds what became of one output of `job` to the run (and a page made or
+/// found to the archive's `pages`).
+fn record(job: &Job, written: Written, done: &mut ConvertRun, pages: &mut Vec<archive::Page>) {
+    let Written {
+        output,
+        outcome,
+        listing,
+    } = written;
+    let failure = match outcome {
+        Ok(Outcome::Converted(found)) => {
+            done.converted += 1;
+            done.notices
+                .extend(found.into_iter().map(|n| (job.name.clone(), n)));
+            if let Some(path) = output {
+                let input = job.input.clone();
+                pages.push(archive::Page {
+                    input,
+                    path,
+                    listing,
+                });
             }
-            None => convert::convert(source, options.to, &convert_options, out),
+            return;
         }
-    };
-    match (&job.output, destination) {
-        (Output::Refused(reason), _) => Err(FileFailure::Refused(reason.clone())),
-        (Output::File(path), Some(destination)) => Ok(destination.write(path, read, convert)),
-        _ => {
-            let Some(source) = read()? else {
-                return Ok(Outcome::NotTranscript);
-            };
-            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            match convert(source, &mut stdout)
-                .and_then(|notices| Ok(stdout.flush().map(|()| notices)?))
-            {
-                Ok(notices) => Ok(Outcome::Converted(notices)),
-                Err(ConvertError::Io(err)) if err.kind() == std::io::ErrorKind::BrokenPipe => {
-                    Ok(Outcome::Converted(Vec::new()))
-                }
-                Err(err) => Err(err.into()),
+        Ok(Outcome::Skipped(reason)) => {
+            // Its page is there already: the index lists it too.
+            if let Some(path) = output {
+                let input = job.input.clone();
+                pages.push(archive::Page {
+                    input,
+                    path,
+                    listing,
+                });
             }
+            return done.skipped.push(reason);
         }
-    }
-}
-
-/// The settings of the configuration that applies to an input.
-fn settings_for(input: &Input, plan: &ConvertPlan) -> Result<Settings, Error> {
-    let path = input.config_path(plan.options.stdin_filename.as_deref());
-    inputs::settings_for(&plan.resolver, &path, &Overrides::default())
-}
-
-/// The options for one file; the findings (`--with-diagnostics`) follow the
-/// configuration that applies to it, as `chatlint check` does.
-fn options_for(input: &Input, plan: &ConvertPlan) -> Result<Options, Error> {
-    let options = &plan.options;
-    let path = input.config_path(options.stdin_filename.as_deref());
-    let diagnostics = if options.with_diagnostics {
-        Some(settings_for(input, plan)?)
-    } else {
-        None
+        Ok(Outcome::NotTranscript) => {
+            done.not_transcripts.extend(NotTranscript::of(&job.input));
+            return;
+        }
+        Ok(Outcome::Failed(error)) => FileFailure::Output(error),
+        Err(failure) => failure,
     };
-    Ok(Options {
-        timezone: options.timezone.clone(),
-        filter: options.filter.clone(),
-        diagnostics,
-        // Standard input has no path of its own; a named one is what the
-        // rules see, as in `check`.
-        path: (*input == Input::Stdin && options.stdin_filename.is_some()).then_some(path),
-        bom: options.bom,
-        excel_safe: options.excel_safe,
-    })
+    done.failures.push(Failed {
+        name: job.name.clone(),
+        output,
+        failure,
+    });
 }
 
 /// Problems, then the summary if asked for. A closed or failing stream
