@@ -9,9 +9,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::ExitStatus;
 use chatlint::convert::filter::MessageFilter;
+use chatlint::convert::pseudonymize::DEFAULT_TEMPLATE;
 use chatlint::convert::split::Period;
 use chatlint::convert::{Format, Offset};
-use chatlint::pipeline::convert::{self, ConvertOptions, ConvertPlan, Progress};
+use chatlint::pipeline::convert::{
+    self, ConvertOptions, ConvertPlan, Progress, PseudonymizeOptions,
+};
 use chatlint::Error;
 
 /// `--from`.
@@ -71,6 +74,24 @@ pub struct ConvertArgs {
     /// in a folder named after the transcript under -o (needs -o FOLDER).
     #[arg(long, value_name = "PERIOD")]
     split: Option<Period>,
+    /// Replace every speaker's name, in headers, mentions and text, by a
+    /// pseudonym (P001, …; the same for a person in every file), and mask
+    /// phone numbers, e-mail addresses and WeChat IDs. The output is checked:
+    /// one that still holds an original name is not written.
+    #[arg(long)]
+    pseudonymize: bool,
+    /// The pseudonyms of earlier runs, extended with this run's and written
+    /// back with mode 0600; never inside -o (--pseudonymize).
+    #[arg(long, value_name = "FILE")]
+    mapping: Option<PathBuf>,
+    /// How new pseudonyms are written: {n} or {n:0W} is the number
+    /// (--pseudonymize).
+    #[arg(long, value_name = "TEMPLATE", default_value = DEFAULT_TEMPLATE)]
+    pseudonym: String,
+    /// Also mask what this regular expression matches, as [masked] (repeat
+    /// for several; --pseudonymize).
+    #[arg(long, value_name = "REGEX")]
+    mask: Vec<String>,
     /// The path standard input stands for: its name in the output and messages.
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<PathBuf>,
@@ -81,12 +102,46 @@ pub struct ConvertArgs {
     size_limit: super::SizeLimit,
 }
 
+/// `--pseudonymize` and its options; those options without it are a
+/// mistake.
+fn pseudonymize_options(
+    pseudonymize: bool,
+    mapping: Option<PathBuf>,
+    template: String,
+    masks: Vec<String>,
+) -> Result<Option<PseudonymizeOptions>, Error> {
+    if !pseudonymize {
+        let given = [
+            (mapping.is_some(), "--mapping"),
+            (template != DEFAULT_TEMPLATE, "--pseudonym"),
+            (!masks.is_empty(), "--mask"),
+        ];
+        if let Some((_, option)) = given.iter().find(|(set, _)| *set) {
+            return Err(usage(Error::Usage(format!(
+                "{option} applies with --pseudonymize only"
+            ))));
+        }
+        return Ok(None);
+    }
+    Ok(Some(PseudonymizeOptions {
+        mapping,
+        template,
+        masks,
+    }))
+}
+
 pub fn run(args: ConvertArgs) -> Result<ExitStatus, Error> {
     let filter = MessageFilter::new(args.since, args.until, args.speaker)
         .map_err(|message| usage(Error::Usage(message)))?;
     let plan = ConvertPlan::resolve(ConvertOptions {
         filter,
         split: args.split,
+        pseudonymize: pseudonymize_options(
+            args.pseudonymize,
+            args.mapping,
+            args.pseudonym,
+            args.mask,
+        )?,
         paths: args.paths,
         to: args.to,
         from_json: args.from == InputFormat::Json,

@@ -32,6 +32,7 @@ pub mod html;
 mod json;
 mod json_lines;
 pub mod markdown;
+pub mod pseudonymize;
 pub mod split;
 mod xml;
 
@@ -93,6 +94,9 @@ pub struct Options {
     pub excel_safe: bool,
     /// Only the messages it keeps (`--since`, `--until`, `--speaker`).
     pub filter: Option<filter::MessageFilter>,
+    /// `--pseudonymize`: names replaced, phones and the like masked; an
+    /// output that still holds an original name is not written.
+    pub pseudonymizer: Option<std::sync::Arc<pseudonymize::Pseudonymizer>>,
 }
 
 /// Something a conversion changed that the reader must hear about: the
@@ -175,7 +179,31 @@ fn with_document<T>(
     if options.diagnostics.is_some() {
         document.diagnostics = Some(findings(std::slice::from_ref(&report)));
     }
+    if let Some(pseudonymizer) = &options.pseudonymizer {
+        pseudonymize_checked(&mut document, pseudonymizer)?;
+    }
     then(&document)
+}
+
+/// Rewrites the document with the pseudonyms, then checks it: an original
+/// name still in it (in whatever field a format writes) is an error, and
+/// nothing is written.
+pub fn pseudonymize_checked(
+    document: &mut Document<'_>,
+    pseudonymizer: &pseudonymize::Pseudonymizer,
+) -> Result<pseudonymize::Replaced, ConvertError> {
+    let replaced = pseudonymize::pseudonymize(document, pseudonymizer);
+    let left = pseudonymizer.left_in_document(document);
+    if left.is_empty() {
+        return Ok(replaced);
+    }
+    let shown: Vec<String> = left.iter().take(5).map(|n| format!("{n:?}")).collect();
+    Err(ConvertError::Unrepresentable(format!(
+        "pseudonymized, it still holds {} original names ({}{}): nothing is written",
+        left.len(),
+        shown.join(", "),
+        if left.len() > 5 { ", …" } else { "" }
+    )))
 }
 
 /// Reads a document written by `--to json` and writes it as `format`

@@ -8,6 +8,7 @@
 //! without `--force`) is listed from its input, read again.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -97,7 +98,9 @@ pub(super) fn write_index(
 /// would convert it.
 fn listing_of(input: &Input, plan: &ConvertPlan) -> Result<Listing, ConvertError> {
     let source = inputs::read(input, &plan.stdin_name, plan.options.max_file_size)?;
-    let options = options_for(input, plan)?;
+    let mut options = options_for(input, plan)?;
+    // Listed, not written: what it replaces is not this run's.
+    options.pseudonymizer = options.pseudonymizer.map(|p| Arc::new(p.untallied()));
     convert_to_page(source, &options, &mut std::io::sink())
 }
 

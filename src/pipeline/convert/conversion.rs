@@ -144,6 +144,11 @@ fn split_job(
     if let Some(filter) = &options.filter {
         document.keep_only(filter.clone());
     }
+    if let Some(pseudonymizer) = &options.pseudonymizer {
+        if let Err(err) = convert::pseudonymize_checked(&mut document, pseudonymizer) {
+            return failed(FileFailure::Convert(err));
+        }
+    }
     let folder = path.with_extension("");
     let format = plan.options.to;
     split(&document, period)
@@ -176,7 +181,7 @@ fn split_job(
 }
 
 /// The settings of the configuration that applies to an input.
-fn settings_for(input: &Input, plan: &ConvertPlan) -> Result<Settings, Error> {
+pub(super) fn settings_for(input: &Input, plan: &ConvertPlan) -> Result<Settings, Error> {
     let path = input.config_path(plan.options.stdin_filename.as_deref());
     inputs::settings_for(&plan.resolver, &path, &Overrides::default())
 }
@@ -200,5 +205,6 @@ pub(super) fn options_for(input: &Input, plan: &ConvertPlan) -> Result<Options, 
         path: (*input == Input::Stdin && options.stdin_filename.is_some()).then_some(path),
         bom: options.bom,
         excel_safe: options.excel_safe,
+        pseudonymizer: plan.pseudonymizer.get().cloned(),
     })
 }

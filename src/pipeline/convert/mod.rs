@@ -8,14 +8,16 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 mod archive;
 mod conversion;
 mod failure;
 mod jobs;
+mod pseudonyms;
 
 pub use failure::FileFailure;
+pub use pseudonyms::PseudonymizeOptions;
 
 use self::conversion::{options_for, run_job, Written};
 use self::jobs::{find_inputs, input_paths, leave_out_outputs, new_job, plan_tree, Job, Output};
@@ -26,6 +28,7 @@ use super::ExitStatus;
 use crate::config::ConfigResolver;
 use crate::convert::batch::{Destination, Outcome};
 use crate::convert::filter::MessageFilter;
+use crate::convert::pseudonymize::{Pseudonymizer, Replaced};
 use crate::convert::split::Period;
 use crate::convert::{Format, Notice, Offset};
 use crate::Error;
@@ -51,6 +54,8 @@ pub struct ConvertOptions {
     pub filter: Option<MessageFilter>,
     /// `--split`: one output per day or month of each input.
     pub split: Option<Period>,
+    /// `--pseudonymize` and its options.
+    pub pseudonymize: Option<PseudonymizeOptions>,
 }
 
 /// A request that cannot be carried out as asked: nothing is read or written.
@@ -66,6 +71,9 @@ pub struct ConvertPlan {
     pub resolver: Arc<ConfigResolver>,
     /// What standard input is called in messages.
     pub stdin_name: String,
+    /// `--pseudonymize`: decided once the inputs are found, before any
+    /// output is written.
+    pub pseudonymizer: OnceLock<Arc<Pseudonymizer>>,
 }
 
 impl ConvertPlan {
@@ -103,6 +111,14 @@ impl ConvertPlan {
                 ));
             }
         }
+        if let Some(pseudonymize) = &options.pseudonymize {
+            if options.from_json {
+                return Err(Error::Usage(
+                    "--pseudonymize applies to Markdown inputs, not --from json".into(),
+                ));
+            }
+            pseudonymize.check(options.output.as_deref())?;
+        }
         if options.from_json && options.filter.is_some() {
             return Err(Error::Usage(
                 "--since, --until and --speaker apply to Markdown inputs, not --from json".into(),
@@ -116,6 +132,7 @@ impl ConvertPlan {
         Ok(Self {
             resolver: Arc::new(ConfigResolver::new(None)?),
             stdin_name: inputs::stdin_name(options.stdin_filename.as_deref()),
+            pseudonymizer: OnceLock::new(),
             options,
         })
     }
@@ -142,6 +159,8 @@ pub struct ConvertRun {
     /// Each input that failed, by name, with its output path if it had one.
     pub failures: Vec<Failed>,
     pub notices: Vec<(String, Notice)>,
+    /// `--pseudonymize`: what the outputs written had replaced.
+    pub replaced: Option<Replaced>,
 }
 
 impl ConvertRun {
@@ -190,6 +209,11 @@ pub fn run(
         }
         report(options, false, &done, messages);
         return Ok(done);
+    }
+
+    if let Some(pseudonymize) = &options.pseudonymize {
+        let pseudonymizer = pseudonyms::decide(pseudonymize, &found, plan, &mut done.failures)?;
+        let _ = plan.pseudonymizer.set(Arc::new(pseudonymizer));
     }
 
     // One named input (not a folder) may go to stdout or to a named file.
@@ -273,6 +297,7 @@ pub fn run(
             output: None,
             failure: FileFailure::Input(err),
         }));
+    done.replaced = plan.pseudonymizer.get().map(|p| p.tally());
     // Written to stdout, one file needs no summary; problems are still said.
     let summary = !options.quiet && options.output.is_some();
     if summary {
@@ -333,6 +358,21 @@ fn record(job: &Job, written: Written, done: &mut ConvertRun, pages: &mut Vec<ar
     });
 }
 
+/// What `--pseudonymize` replaced, in a sentence.
+fn describe_replaced(replaced: &Replaced) -> String {
+    format!(
+        "Pseudonymized: {} speakers, {} mentions, {} names in text; masked {} phone numbers, \
+         {} e-mail addresses, {} WeChat IDs, {} by --mask.",
+        replaced.speakers,
+        replaced.mentions,
+        replaced.in_text,
+        replaced.phones,
+        replaced.emails,
+        replaced.wechat_ids,
+        replaced.patterns
+    )
+}
+
 /// Problems, then the summary if asked for. A closed or failing stream
 /// for messages stops nothing.
 fn report(options: &ConvertOptions, summary: bool, done: &ConvertRun, out: &mut dyn Write) {
@@ -350,6 +390,9 @@ fn report(options: &ConvertOptions, summary: bool, done: &ConvertRun, out: &mut 
         } else {
             let _ = writeln!(out, "failed: {}: {failure}", failed.name);
         }
+    }
+    if let (Some(replaced), false) = (&done.replaced, options.quiet) {
+        let _ = writeln!(out, "{}", describe_replaced(replaced));
     }
     if !summary {
         return;

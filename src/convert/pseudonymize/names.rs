@@ -1,0 +1,155 @@
+//! Finding names in a text: after an `@` (a mention: any name, longest
+//! first) and in running text (names distinct enough to tell from words).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+
+use crate::twins::SELF_NAME;
+
+/// Every spelling of every person and its pseudonym, searchable.
+#[derive(Debug, Clone)]
+pub struct Names {
+    /// Original name → pseudonym.
+    pseudonyms: HashMap<String, String>,
+    /// Every original name, longest first at a position.
+    all: Vec<String>,
+    all_search: AhoCorasick,
+    /// The names looked for in running text ([`in_running_text`]).
+    text: Vec<String>,
+    text_search: AhoCorasick,
+    /// Every occurrence of those, overlapping, for the check.
+    text_check: AhoCorasick,
+    /// The pseudonyms, to tell `@P001` from an original name `P`.
+    pseudonym_search: AhoCorasick,
+}
+
+/// Whether a name is looked for in running text, not only as a speaker and
+/// after `@`: two characters at least and a letter among them. `我` (the
+/// exporter's own name, and the word "I"), one-character names and names
+/// of punctuation alone would turn every such word of every message into a
+/// pseudonym.
+pub fn in_running_text(name: &str) -> bool {
+    name != SELF_NAME && name.chars().count() >= 2 && name.chars().any(char::is_alphabetic)
+}
+
+fn searcher(names: &[String], kind: MatchKind) -> AhoCorasick {
+    AhoCorasick::builder()
+        .match_kind(kind)
+        .start_kind(StartKind::Both)
+        .build(names)
+        .expect("names make a searcher")
+}
+
+impl Names {
+    pub fn new(pseudonyms: HashMap<String, String>) -> Self {
+        let mut all: Vec<String> = pseudonyms
+            .keys()
+            .filter(|n| !n.is_empty())
+            .cloned()
+            .collect();
+        all.sort();
+        let text: Vec<String> = all.iter().filter(|n| in_running_text(n)).cloned().collect();
+        let mut fakes: Vec<String> = pseudonyms.values().cloned().collect();
+        fakes.sort();
+        Names {
+            all_search: searcher(&all, MatchKind::LeftmostLongest),
+            text_search: searcher(&text, MatchKind::LeftmostLongest),
+            text_check: searcher(&text, MatchKind::Standard),
+            pseudonym_search: searcher(&fakes, MatchKind::LeftmostLongest),
+            pseudonyms,
+            all,
+            text,
+        }
+    }
+
+    pub fn pseudonym(&self, name: &str) -> Option<&str> {
+        self.pseudonyms.get(name).map(String::as_str)
+    }
+
+    /// The names to replace in `text`: each range and its pseudonym, in
+    /// order, not overlapping. Where a mention and a name in running text
+    /// overlap (`李伟@易宝支付` is one speaker's name, and `@易宝支付` reads
+    /// as a mention), the one that starts first wins, then the longer.
+    pub fn find(&self, text: &str) -> Vec<(Range<usize>, &str, Found)> {
+        let mut candidates: Vec<(Range<usize>, &str, Found)> = Vec::new();
+        for at in mention_starts(text) {
+            let rest = Input::new(text).range(at + 1..).anchored(Anchored::Yes);
+            if let Some(m) = self.all_search.find(rest) {
+                let name = &self.all[m.pattern()];
+                candidates.push((m.range(), self.pseudonyms[name].as_str(), Found::Mention));
+            }
+        }
+        for m in self.text_search.find_iter(text) {
+            if whole_word(text, m.range()) {
+                let name = &self.text[m.pattern()];
+                candidates.push((m.range(), self.pseudonyms[name].as_str(), Found::InText));
+            }
+        }
+        candidates.sort_by_key(|(range, _, _)| (range.start, std::cmp::Reverse(range.end)));
+        let mut found: Vec<(Range<usize>, &str, Found)> = Vec::with_capacity(candidates.len());
+        for candidate in candidates {
+            if found
+                .last()
+                .is_none_or(|(last, _, _)| last.end <= candidate.0.start)
+            {
+                found.push(candidate);
+            }
+        }
+        found
+    }
+
+    /// The original names still in `text` (the check of an output): after
+    /// an `@`, any name that is not where a pseudonym is; anywhere, the
+    /// names of running text, every occurrence, overlapping or not.
+    pub fn left_in(&self, text: &str) -> Vec<String> {
+        let mut left = Vec::new();
+        for at in mention_starts(text) {
+            let rest = || Input::new(text).range(at + 1..).anchored(Anchored::Yes);
+            if self.pseudonym_search.find(rest()).is_some() {
+                continue;
+            }
+            if let Some(m) = self.all_search.find(rest()) {
+                left.push(self.all[m.pattern()].clone());
+            }
+        }
+        for m in self.text_check.find_overlapping_iter(text) {
+            if whole_word(text, m.range()) {
+                left.push(self.text[m.pattern()].clone());
+            }
+        }
+        left
+    }
+}
+
+/// What kind of place a name was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    Mention,
+    InText,
+}
+
+/// The offsets of the `@`s that may start a mention: not one inside a word
+/// (`name@example.com`).
+fn mention_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr_iter(b'@', text.as_bytes()).filter(move |&at| {
+        !text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+/// Whether the name found at `range` is not part of a longer Latin word or
+/// number (`Tim` in `Timothy`, `ray` in `array`); CJK has no spaces between
+/// words, so there a name is a name wherever it stands.
+fn whole_word(text: &str, range: Range<usize>) -> bool {
+    let name = &text[range.clone()];
+    let glued = |outside: Option<char>, inside: Option<char>| {
+        outside.is_some_and(|c| c.is_ascii_alphanumeric())
+            && inside.is_some_and(|c| c.is_ascii_alphanumeric())
+    };
+    !glued(text[..range.start].chars().next_back(), name.chars().next())
+        && !glued(text[range.end..].chars().next(), name.chars().next_back())
+}

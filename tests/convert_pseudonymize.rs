@@ -1,0 +1,317 @@
+//! Issue 15, item 2: `convert --pseudonymize`. Over the whole corpus, in
+//! every output format, no speaker name of the input (found by this test's
+//! own reading of the header lines) is left: not as a speaker, nor in any
+//! text (names of two characters or more with a letter: README); the same
+//! mapping gives the same pseudonyms again; the mapping is never written
+//! under `-o`, and has mode 0600.
+
+mod convert_support;
+#[path = "resources/mod.rs"]
+mod resources;
+
+use std::collections::BTreeSet;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use convert_support::*;
+
+const FORMATS: [&str; 6] = ["json", "jsonl", "csv", "xml", "md", "html"];
+
+/// The speakers of every header line (`> [YYYY-MM-DD ]HH:MM:SS  NAME`), read
+/// here without the parser.
+fn speakers_in(files: &[PathBuf]) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for file in files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for line in text.lines() {
+            let Some(rest) = line.strip_prefix("> ") else {
+                continue;
+            };
+            let rest = match rest.get(..11) {
+                Some(date) if date.as_bytes()[4] == b'-' && date.ends_with(' ') => &rest[11..],
+                _ => rest,
+            };
+            let time = rest.get(..8).unwrap_or_default();
+            let is_time = time.len() == 8
+                && time.bytes().enumerate().all(|(k, b)| match k {
+                    2 | 5 => b == b':',
+                    _ => b.is_ascii_digit(),
+                });
+            if !is_time {
+                continue;
+            }
+            let name = rest[8..].trim_matches([' ', '\t']);
+            if !name.is_empty() {
+                names.insert(name.to_string());
+            }
+        }
+    }
+    names
+}
+
+/// How a format may write a name: as is, escaped for XML and HTML, or for
+/// JSON and JavaScript.
+fn spellings(name: &str) -> Vec<String> {
+    let xml = name
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    let json = name.replace('\\', "\\\\").replace('"', "\\\"");
+    let mut all = vec![
+        name.to_string(),
+        xml.clone(),
+        xml.replace("&quot;", "&#34;"),
+        json,
+    ];
+    all.push(name.replace('\'', "&#39;"));
+    all.sort();
+    all.dedup();
+    all
+}
+
+/// Not glued to a Latin letter or digit on a side where the name has one.
+fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    let name = &text[start..end];
+    let glued = |outside: Option<char>, inside: Option<char>| {
+        outside.is_some_and(|c| c.is_ascii_alphanumeric())
+            && inside.is_some_and(|c| c.is_ascii_alphanumeric())
+    };
+    !glued(text[..start].chars().next_back(), name.chars().next())
+        && !glued(text[end..].chars().next(), name.chars().next_back())
+}
+
+/// Every file under `dir`.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .build()
+        .map(|entry| entry.unwrap().into_path())
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+/// The speakers an output names, read from its format's speaker places.
+fn output_speakers(format: &str, text: &str) -> Vec<String> {
+    match format {
+        "json" => {
+            let document: serde_json::Value = serde_json::from_str(text).unwrap();
+            document["messages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["speaker"].as_str().unwrap().to_string())
+                .collect()
+        }
+        "jsonl" => text
+            .lines()
+            .map(|line| {
+                let row: serde_json::Value = serde_json::from_str(line).unwrap();
+                row["speaker"].as_str().unwrap().to_string()
+            })
+            .collect(),
+        "csv" => {
+            let rows = csv_rows(text);
+            let column = rows[0].iter().position(|h| h == "speaker").unwrap();
+            rows[1..].iter().map(|row| row[column].clone()).collect()
+        }
+        "xml" => xml_attributes(text, "message", "speaker")
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect(),
+        "html" => text
+            .split("data-speaker=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().to_string())
+            .collect(),
+        _ => text
+            .lines()
+            .filter_map(|line| line.strip_prefix("> "))
+            .filter_map(|rest| rest.get(8..))
+            .map(|name| name.trim().to_string())
+            .collect(),
+    }
+}
+
+fn pseudonymize(format: &str, inputs: &Path, out: &Path, mapping: &Path) -> String {
+    let output = chatlint()
+        .args(["convert", "--to", format, "--pseudonymize", "--mapping"])
+        .arg(mapping)
+        .arg(inputs)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{format}: {said}");
+    said
+}
+
+#[test]
+#[cfg_attr(
+    not(run_corpus_tests),
+    ignore = "needs ../shared/corpus beside the checkout (README: Tests)"
+)]
+fn no_speaker_name_of_the_corpus_is_left_in_any_format() {
+    let corpus = resources::corpus_dir();
+    let names = speakers_in(&transcripts(&corpus));
+    assert!(names.len() > 1000, "{}", names.len());
+    // In running text: two characters or more, a letter among them, not 我.
+    let in_text: Vec<&String> = names
+        .iter()
+        .filter(|n| {
+            n.as_str() != "我" && n.chars().count() >= 2 && n.chars().any(char::is_alphabetic)
+        })
+        .collect();
+    let mut patterns = Vec::new();
+    let mut owners = Vec::new();
+    for name in &in_text {
+        for spelling in spellings(name) {
+            patterns.push(spelling);
+            owners.push(name.as_str());
+        }
+    }
+    let search = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&patterns)
+        .unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = dir.path().join("private/mapping.json");
+    std::fs::create_dir_all(mapping.parent().unwrap()).unwrap();
+    for format in FORMATS {
+        let out = dir.path().join(format);
+        let said = pseudonymize(format, &corpus, &out, &mapping);
+        assert!(said.contains("Pseudonymized: "), "{said}");
+        let outputs = files_under(&out);
+        assert!(outputs.len() >= 449, "{format}: {}", outputs.len());
+        let mut speakers = 0;
+        for output in &outputs {
+            let text = std::fs::read_to_string(output).unwrap();
+            let shown = output.display();
+            if output.extension().is_some_and(|e| e == format) {
+                for speaker in output_speakers(format, &text) {
+                    assert!(!names.contains(&speaker), "{shown}: speaker {speaker:?}");
+                    speakers += 1;
+                }
+            }
+            for found in search.find_overlapping_iter(&text) {
+                let (start, end) = (found.start(), found.end());
+                if whole_word(&text, start, end) {
+                    let name = owners[found.pattern().as_usize()];
+                    let around = &text[text.floor_char_boundary(start.saturating_sub(40))
+                        ..text.ceil_char_boundary((end + 40).min(text.len()))];
+                    panic!("{shown}: {name:?} is left: …{around}…");
+                }
+            }
+        }
+        assert!(speakers > 50_000, "{format}: {speakers} speakers read");
+    }
+
+    // The mapping: private, not under any output, and the same pseudonyms
+    // from it again (every output the same, byte for byte).
+    let mode = std::fs::metadata(&mapping).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let before = std::fs::read(&mapping).unwrap();
+    let again = dir.path().join("json-again");
+    pseudonymize("json", &corpus, &again, &mapping);
+    assert_eq!(std::fs::read(&mapping).unwrap(), before, "no new name");
+    let first = files_under(&dir.path().join("json"));
+    let second = files_under(&again);
+    assert_eq!(first.len(), second.len());
+    for (a, b) in first.iter().zip(&second) {
+        assert_eq!(
+            std::fs::read(a).unwrap(),
+            std::fs::read(b).unwrap(),
+            "{}",
+            a.display()
+        );
+    }
+    for format in FORMATS {
+        for file in files_under(&dir.path().join(format)) {
+            assert!(!file.ends_with("mapping.json"), "{}", file.display());
+        }
+    }
+}
+
+#[test]
+fn the_mapping_is_refused_under_the_output_and_options_need_pseudonymize() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.md");
+    std::fs::write(&input, "> 07:50:02  张三  \n   \n@李四 你好  \n   \n").unwrap();
+    let out = dir.path().join("out");
+    for args in [
+        vec!["--pseudonymize", "--mapping", "out/m.json", "-o", "out"],
+        vec![
+            "--pseudonymize",
+            "--mapping",
+            "out/../out/sub/m.json",
+            "-o",
+            "out",
+        ],
+        vec!["--pseudonymize", "--mapping", "a.md", "-o", "out"],
+        vec!["--pseudonymize", "--pseudonym", "P{x}", "-o", "out"],
+        vec!["--pseudonymize", "--mask", "(", "-o", "out"],
+        vec!["--mapping", "m.json", "-o", "out"],
+        vec!["--mask", "x", "-o", "out"],
+    ] {
+        let output = chatlint()
+            .current_dir(dir.path())
+            .args(["convert", "--to", "json"])
+            .args(&args)
+            .arg("a.md")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(!out.exists(), "{args:?}: nothing is written");
+        assert!(!dir.path().join("m.json").exists(), "{args:?}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&input).unwrap(),
+        "> 07:50:02  张三  \n   \n@李四 你好  \n   \n"
+    );
+}
+
+#[test]
+fn names_mentions_aliases_and_numbers_are_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".chatlint.yaml"),
+        "aliases:\n  钟: 钟文帅-移付宝科技-产品经理\n",
+    )
+    .unwrap();
+    let text = "---\ntitle: t\nauthor: 张三\n---\n\
+        > 07:50:02  张三  \n   \n@李四?你好，我是张三，电话 13812345678  \n   \n\
+        > 07:51:02  钟  \n   \n[强] 邮件 zhong@example.com wxid_abc123  \n   \n\
+        > 07:52:02  钟文帅-移付宝科技-产品经理  \n   \n@张三 Tim 说 timer  \n   \n\
+        > 07:53:02  车睿??  \n   \n@车睿🐱 hi  \n   \n\
+        > 07:54:02  Tim  \n   \n好  \n   \n";
+    std::fs::write(dir.path().join("a.md"), text).unwrap();
+    let output = chatlint()
+        .current_dir(dir.path())
+        .args(["convert", "--to", "md", "--pseudonymize", "a.md"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let md = String::from_utf8(output.stdout).unwrap();
+    // In order of first appearance: 张三 P001, 李四 P002, 钟 and its
+    // canonical name P003, 车睿?? and 车睿🐱 (one person) P004, Tim P005.
+    assert!(md.contains("author: P001\n"), "{md}");
+    assert!(md.contains("> 07:50:02  P001  \n"), "{md}");
+    assert!(md.contains("@P002?你好，我是P001，电话 [phone]"), "{md}");
+    assert!(md.contains("> 07:51:02  P003  \n"), "{md}");
+    assert!(md.contains("邮件 [email] [wxid]"), "{md}");
+    assert!(md.contains("> 07:52:02  P003  \n"), "{md}");
+    assert!(md.contains("@P001 P005 说 timer"), "{md}");
+    assert!(md.contains("> 07:53:02  P004  \n"), "{md}");
+    assert!(md.contains("@P004 hi"), "{md}");
+    assert!(md.contains("> 07:54:02  P005  \n"), "{md}");
+    assert!(
+        stderr.contains("Pseudonymized: 5 speakers, 3 mentions, 3 names in text; masked 1 phone numbers, 1 e-mail addresses, 1 WeChat IDs"),
+        "{stderr}"
+    );
+}
