@@ -315,3 +315,19 @@ fn names_mentions_aliases_and_numbers_are_replaced() {
         "{stderr}"
     );
 }
+
+/// Standard input is read once for its names and converted from what was
+/// read: it cannot be read twice.
+#[test]
+fn standard_input_is_pseudonymized_too() {
+    let output = chatlint()
+        .args(["convert", "--to", "md", "--pseudonymize", "-"])
+        .write_stdin("> 07:50:02  张三  \n   \n@李四 你好 张三  \n   \n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "> 07:50:02  P001  \n   \n@P002 你好 P001  \n   \n"
+    );
+}

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{inputs, options_for, ConvertPlan, ConvertRun, Failed, FileFailure, Input};
+use super::{options_for, ConvertPlan, ConvertRun, Failed, FileFailure, Input};
 use crate::convert::batch::{Destination, Outcome};
 use crate::convert::html::index::{index_page, search_index, Entry, SEARCH_JS};
 use crate::convert::html::Listing;
@@ -97,7 +97,7 @@ pub(super) fn write_index(
 /// The listing of a page that was there already, from its input as this run
 /// would convert it.
 fn listing_of(input: &Input, plan: &ConvertPlan) -> Result<Listing, ConvertError> {
-    let source = inputs::read(input, &plan.stdin_name, plan.options.max_file_size)?;
+    let source = plan.read(input, false)?;
     let mut options = options_for(input, plan)?;
     // Listed, not written: what it replaces is not this run's.
     options.pseudonymizer = options.pseudonymizer.map(|p| Arc::new(p.untallied()));

@@ -55,7 +55,7 @@ pub(super) fn run_job(
 /// JSON document is one whatever it holds).
 fn read(job: &Job, plan: &ConvertPlan) -> Result<Option<SourceFile>, ConvertError> {
     let options = &plan.options;
-    let source = inputs::read(&job.input, &plan.stdin_name, options.max_file_size)?;
+    let source = plan.read(&job.input, false)?;
     let walked = NotTranscript::of(&job.input).is_some() && !options.from_json;
     let settings = || settings_for(&job.input, plan);
     if walked && !is_transcript(source.text(), settings)? {

@@ -31,7 +31,7 @@ use crate::convert::filter::MessageFilter;
 use crate::convert::pseudonymize::{Pseudonymizer, Replaced};
 use crate::convert::split::Period;
 use crate::convert::{Format, Notice, Offset};
-use crate::Error;
+use crate::{Error, SourceFile};
 
 /// What a `convert` run is asked to do, as the command line says it.
 #[derive(Debug, Clone)]
@@ -74,6 +74,9 @@ pub struct ConvertPlan {
     /// `--pseudonymize`: decided once the inputs are found, before any
     /// output is written.
     pub pseudonymizer: OnceLock<Arc<Pseudonymizer>>,
+    /// Standard input, once a first pass (`--pseudonymize`) has read it:
+    /// it cannot be read twice.
+    stdin_text: OnceLock<String>,
 }
 
 impl ConvertPlan {
@@ -133,8 +136,26 @@ impl ConvertPlan {
             resolver: Arc::new(ConfigResolver::new(None)?),
             stdin_name: inputs::stdin_name(options.stdin_filename.as_deref()),
             pseudonymizer: OnceLock::new(),
+            stdin_text: OnceLock::new(),
             options,
         })
+    }
+}
+
+impl ConvertPlan {
+    /// Reads an input; standard input is kept when `keep_stdin`, for a
+    /// later pass to read it again.
+    fn read(&self, input: &Input, keep_stdin: bool) -> Result<SourceFile, Error> {
+        if *input == Input::Stdin {
+            if let Some(text) = self.stdin_text.get() {
+                return Ok(SourceFile::from_string(self.stdin_name.clone(), text.clone()));
+            }
+        }
+        let source = inputs::read(input, &self.stdin_name, self.options.max_file_size)?;
+        if keep_stdin && *input == Input::Stdin {
+            let _ = self.stdin_text.set(source.text().to_string());
+        }
+        Ok(source)
     }
 }
 

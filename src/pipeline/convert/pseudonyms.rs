@@ -12,7 +12,7 @@ use super::conversion::settings_for;
 use super::{ConvertPlan, Failed, FileFailure};
 use crate::convert::pseudonymize::{gather, Mapping, Masks, Pseudonymizer, Template};
 use crate::convert::{ConvertError, Document};
-use crate::pipeline::inputs::{self, Input};
+use crate::pipeline::inputs::Input;
 use crate::pipeline::transcripts::{is_transcript, NotTranscript};
 use crate::Error;
 
@@ -138,7 +138,7 @@ type NameOf = (String, String);
 /// canonical name; a name damaged by lost characters, `车睿??`, is the
 /// person of the undamaged name it stands for when the file has one).
 fn names_of(input: &Input, plan: &ConvertPlan) -> Result<Vec<NameOf>, ConvertError> {
-    let source = inputs::read(input, &plan.stdin_name, plan.options.max_file_size)?;
+    let source = plan.read(input, true)?;
     let settings = settings_for(input, plan)?;
     let walked = NotTranscript::of(input).is_some();
     if walked && !is_transcript(source.text(), || Ok(settings.clone()))? {
