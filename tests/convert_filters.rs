@@ -183,3 +183,22 @@ fn bad_values_are_usage_errors() {
         .assert()
         .code(2);
 }
+
+/// A document read from JSON (its messages a list) is filtered as one built
+/// from the source: the same Markdown, headings moved the same way.
+#[test]
+fn a_document_read_from_json_is_filtered_the_same() {
+    for f in [
+        filter(None, None, &["乙", "丙"]),
+        filter(Some("2017-08-26"), None, &[]),
+        filter(None, Some("2017-08-25"), &["甲"]),
+    ] {
+        let built = filtered(TWO_DAYS, Format::Md, f.clone());
+        let json = filtered(TWO_DAYS, Format::Json, None);
+        let mut document: chatlint::convert::Document<'_> = serde_json::from_str(&json).unwrap();
+        document.keep_only(f.clone().unwrap());
+        let mut out = Vec::new();
+        chatlint::convert::write(&document, Format::Md, &Options::default(), &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), built, "{f:?}");
+    }
+}

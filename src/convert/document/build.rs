@@ -131,15 +131,40 @@ impl<'a> Document<'a> {
 }
 
 impl Document<'_> {
-    /// Keeps only the messages `filter` keeps (of a document built from a
-    /// source; one read from JSON is left whole).
+    /// Keeps only the messages `filter` keeps: as they are built, of a
+    /// document built from a source; at once, of a list (read from JSON,
+    /// split or pseudonymized). The day headings of a message left out go
+    /// with the next one kept.
     pub fn keep_only(&mut self, filter: MessageFilter) {
-        if let Messages::Source(source) = &mut self.messages {
-            source.filter = Some(filter);
-            // The last message kept may not be the last one: a heading
-            // after it stands after it, not inside its text.
-            for heading in &mut self.trailing_day_headings {
-                heading.within_previous = None;
+        // The last message kept may not be the last one: a heading after
+        // it stands after it, not inside its text.
+        for heading in &mut self.trailing_day_headings {
+            heading.within_previous = None;
+        }
+        match &mut self.messages {
+            Messages::Source(source) => source.filter = Some(filter),
+            Messages::List(list) => {
+                let mut headings = Vec::new();
+                let mut left_out_before = false;
+                list.retain_mut(|message| {
+                    if !filter.keeps(message) {
+                        headings.append(&mut message.day_headings);
+                        left_out_before = true;
+                        return false;
+                    }
+                    if left_out_before {
+                        let own = std::mem::take(&mut message.day_headings);
+                        message.day_headings = std::mem::take(&mut headings);
+                        message.day_headings.extend(own);
+                        for heading in &mut message.day_headings {
+                            heading.within_previous = None;
+                        }
+                        left_out_before = false;
+                    }
+                    true
+                });
+                // Those of messages left out after the last one kept go
+                // with them, as when the messages are built.
             }
         }
     }

@@ -148,7 +148,10 @@ impl ConvertPlan {
     fn read(&self, input: &Input, keep_stdin: bool) -> Result<SourceFile, Error> {
         if *input == Input::Stdin {
             if let Some(text) = self.stdin_text.get() {
-                return Ok(SourceFile::from_string(self.stdin_name.clone(), text.clone()));
+                return Ok(SourceFile::from_string(
+                    self.stdin_name.clone(),
+                    text.clone(),
+                ));
             }
         }
         let source = inputs::read(input, &self.stdin_name, self.options.max_file_size)?;
