@@ -153,13 +153,8 @@ fn convert_corpus(out: &Path) {
 }
 
 fn html_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
-        .standard_filters(false)
-        .build()
-        .map(|entry| entry.unwrap().into_path())
-        .filter(|path| path.extension().is_some_and(|e| e == "html"))
-        .collect();
-    files.sort();
+    let mut files = files_under(dir);
+    files.retain(|path| path.extension().is_some_and(|e| e == "html"));
     files
 }
 

@@ -82,18 +82,6 @@ fn whole_word(text: &str, start: usize, end: usize) -> bool {
         && !glued(text[end..].chars().next(), name.chars().next_back())
 }
 
-/// Every file under `dir`.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
-        .standard_filters(false)
-        .build()
-        .map(|entry| entry.unwrap().into_path())
-        .filter(|path| path.is_file())
-        .collect();
-    files.sort();
-    files
-}
-
 /// The speakers an output names, read from its format's speaker places.
 fn output_speakers(format: &str, text: &str) -> Vec<String> {
     match format {

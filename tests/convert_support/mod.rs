@@ -17,11 +17,18 @@ pub fn chatlint() -> assert_cmd::Command {
 
 /// Every transcript of the corpus (its README aside), sorted.
 pub fn transcripts(dir: &Path) -> Vec<PathBuf> {
+    let mut files = files_under(dir);
+    files.retain(|path| !path.ends_with("README.md"));
+    files
+}
+
+/// Every file under `dir`, hidden ones too, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
         .standard_filters(false)
         .build()
         .map(|entry| entry.unwrap().into_path())
-        .filter(|path| path.is_file() && !path.ends_with("README.md"))
+        .filter(|path| path.is_file())
         .collect();
     files.sort();
     files

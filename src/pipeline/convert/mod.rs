@@ -341,33 +341,22 @@ fn record(job: &Job, written: Written, done: &mut ConvertRun, pages: &mut Vec<ar
         outcome,
         listing,
     } = written;
+    // A page made, or there already: the index lists it.
+    if let (Ok(Outcome::Converted(_) | Outcome::Skipped(_)), Some(path)) = (&outcome, &output) {
+        pages.push(archive::Page {
+            input: job.input.clone(),
+            path: path.clone(),
+            listing,
+        });
+    }
     let failure = match outcome {
         Ok(Outcome::Converted(found)) => {
             done.converted += 1;
             done.notices
                 .extend(found.into_iter().map(|n| (job.name.clone(), n)));
-            if let Some(path) = output {
-                let input = job.input.clone();
-                pages.push(archive::Page {
-                    input,
-                    path,
-                    listing,
-                });
-            }
             return;
         }
-        Ok(Outcome::Skipped(reason)) => {
-            // Its page is there already: the index lists it too.
-            if let Some(path) = output {
-                let input = job.input.clone();
-                pages.push(archive::Page {
-                    input,
-                    path,
-                    listing,
-                });
-            }
-            return done.skipped.push(reason);
-        }
+        Ok(Outcome::Skipped(reason)) => return done.skipped.push(reason),
         Ok(Outcome::NotTranscript) => {
             done.not_transcripts.extend(NotTranscript::of(&job.input));
             return;
