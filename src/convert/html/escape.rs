@@ -53,39 +53,21 @@ pub fn escaped(text: &str) -> String {
 }
 
 /// Whether a page may link to (or load) `url`: `http:`, `https:` and
-/// `mailto:` URLs, and relative ones (no scheme). A scheme is read as a
-/// browser reads it: leading spaces and control characters are skipped, and
-/// tabs and line breaks inside it are ignored, so `java\tscript:` and
-/// ` JAVASCRIPT:` are the `javascript:` scheme they run as.
+/// `mailto:` URLs, and relative ones (no scheme). The scheme is read by the
+/// `url` crate, which parses as browsers do (the WHATWG URL standard):
+/// leading spaces and control characters are skipped and tabs and line
+/// breaks inside are ignored, so `java\tscript:` and ` JAVASCRIPT:` are the
+/// `javascript:` they run as. A URL that does not parse, or that holds any
+/// other control character, is not followed: the simpler promise.
 pub fn is_safe_url(url: &str) -> bool {
-    let mut scheme = String::new();
-    let trimmed = url.trim_start_matches(|c: char| c <= ' ');
-    for c in trimmed.chars() {
-        match c {
-            '\t' | '\n' | '\r' => continue,
-            ':' => {
-                return matches!(scheme.as_str(), "http" | "https" | "mailto");
-            }
-            // A `/`, `?` or `#` before any `:` makes the URL relative.
-            '/' | '?' | '#' => return true,
-            c if c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.') => {
-                scheme.push(c.to_ascii_lowercase());
-            }
-            // Anything else cannot be in a scheme: a relative path such as
-            // `图片.png` or `a b:c`; browsers read no scheme in it either.
-            _ => return !trimmed.contains(':') || first_colon_after_invalid(trimmed),
-        }
+    if url.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+        return false;
     }
-    true
-}
-
-/// For a URL whose first characters cannot form a scheme: true unless a
-/// control character hides a scheme (`java\u{1}script:` is no scheme to a
-/// browser either, but refusing every URL with a control character before
-/// its first `:` is the simpler promise).
-fn first_colon_after_invalid(url: &str) -> bool {
-    let before_colon = url.split(':').next().unwrap_or_default();
-    !before_colon.chars().any(char::is_control)
+    match url::Url::parse(url) {
+        Ok(parsed) => matches!(parsed.scheme(), "http" | "https" | "mailto"),
+        Err(url::ParseError::RelativeUrlWithoutBase) => true,
+        Err(_) => false,
+    }
 }
 
 #[cfg(test)]
