@@ -376,6 +376,21 @@ fn the_index_never_takes_a_page_s_name() {
         assert!(index.contains("2 transcripts, 2 messages"), "{index}");
         assert!(index.contains(">1 message</span>"), "{index}");
     }
+    // Again with --force and only a new input: index.html is still the
+    // page of index.md from the first run, and the index goes elsewhere.
+    std::fs::write(input.join("b.md"), "> 07:50:02  乙  \n   \nthird  \n   \n").unwrap();
+    chatlint()
+        .args(["convert", "--to", "html", "--force"])
+        .arg(input.join("b.md"))
+        .arg(input.join("index.md"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let page = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+    assert!(page("index.html").contains(">first</div>"));
+    assert!(page("chatlint-index.html").contains(">second</div>"));
+    assert!(page("chatlint-index-2.html").contains("<a href=\"b.html\">"));
 }
 
 /// A front matter's `date:` is the writer's: it reaches the index only as

@@ -157,7 +157,12 @@ fn no_speaker_name_of_the_corpus_is_left_in_any_format() {
     let mut patterns = Vec::new();
     let mut owners = Vec::new();
     for name in &in_text {
-        for spelling in spellings(name) {
+        // In lower and upper case too, from five characters (README).
+        let mut cases = vec![name.to_string()];
+        if name.chars().count() >= 5 {
+            cases.extend([name.to_ascii_lowercase(), name.to_ascii_uppercase()]);
+        }
+        for spelling in cases.iter().flat_map(|name| spellings(name)) {
             patterns.push(spelling);
             owners.push(name.as_str());
         }
@@ -318,4 +323,70 @@ fn standard_input_is_pseudonymized_too() {
         String::from_utf8(output.stdout).unwrap(),
         "> 07:50:02  P001  \n   \n@P002 你好 P001  \n   \n"
     );
+}
+
+fn pseudonymized_md(text: &str) -> (Option<i32>, String, String) {
+    let output = chatlint()
+        .args([
+            "convert",
+            "--to",
+            "md",
+            "--pseudonymize",
+            "--stdin-filename",
+            "x.md",
+            "-",
+        ])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), stdout, stderr)
+}
+
+/// What an attack found: every place a name hid in is rewritten, or the
+/// file fails.
+#[test]
+fn names_hidden_in_other_places_are_found_too() {
+    let text = "> 07:50:00  Alice Wong  \n   \nhi  \n   \n\
+        > 25:61:00Bob  Bob  \n   \nz  \n   \n\
+        > 07:52:00  Carol 13812345678  \n   \n\
+        <!-- chatlint-disable-next-line CL401 -- alice wong said so -->  \n\
+        thanks Carol 13812345678, ALICE WONG, see http://x.com/Alice%20Wong.png  \n   \n\
+        > 07:53:00  P001  \n   \n@Bob，今天很好 @所有人，再次强调，请勿外传  \n   \n";
+    let (code, md, stderr) = pseudonymized_md(text);
+    assert_eq!(code, Some(0), "{stderr}");
+    for name in [
+        "Alice",
+        "alice",
+        "ALICE",
+        "Wong",
+        "Bob",
+        "Carol",
+        "13812345678",
+    ] {
+        assert!(!md.contains(name), "{name}: {md}");
+    }
+    // `P001` is someone's name: no one else is given it.
+    assert!(md.contains("> 07:50:00  P002  \n"), "{md}");
+    assert!(md.contains("> 25:61:00P003  P003  \n"), "{md}");
+    assert!(md.contains("-- P002 said so -->"), "{md}");
+    assert!(md.contains("http://x.com/P002.png"), "{md}");
+    // A mention is a name, not the sentence after it; `@所有人` is everyone.
+    assert!(
+        md.contains("@P003，今天很好 @所有人，再次强调，请勿外传"),
+        "{md}"
+    );
+}
+
+/// A name YAML spells otherwise (`\u5F20`, folded lines) is what a page
+/// shows: the file fails rather than show it.
+#[test]
+fn a_front_matter_that_spells_a_name_otherwise_fails_the_file() {
+    let text = "---\ntitle: \"Chat with \\u5F20\\u4E09\"\nauthor: Carol\n  Xu\n---\n\
+        > 07:50:00  张三  \n   \nhi  \n   \n> 07:51:00  Carol Xu  \n   \nyo  \n   \n";
+    let (code, md, stderr) = pseudonymized_md(text);
+    assert_eq!(code, Some(2), "{md}");
+    assert!(md.is_empty());
+    assert!(stderr.contains("still holds 2 original names"), "{stderr}");
 }

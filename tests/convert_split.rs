@@ -97,10 +97,13 @@ fn a_transcript_splits_into_its_days_and_months_in_every_format() {
         let last = std::fs::read_to_string(folder.join(format!("{last}.md"))).unwrap();
         assert!(last.ends_with("## 2017-09-28   \n"), "{last}");
     }
-    // The archive's index lists the parts, each as its page.
+    // The archive's index lists the parts, each as its page, under its own
+    // month and date (not the front matter's).
     let index = std::fs::read_to_string(dir.path().join("month-html/index.html")).unwrap();
     assert!(index.contains("<a href=\"group/2017-08.html\">"), "{index}");
     assert!(index.contains("<a href=\"group/2017-09.html\">"), "{index}");
+    assert!(index.contains("id=\"2017-09\""), "{index}");
+    assert!(index.contains("<time>2017-09-26</time>"), "{index}");
 }
 
 #[test]

@@ -60,7 +60,10 @@ pub fn escaped(text: &str) -> String {
 /// `javascript:` they run as. A URL that does not parse, or that holds any
 /// other control character, is not followed: the simpler promise.
 pub fn is_safe_url(url: &str) -> bool {
-    if url.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+    if url
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
         return false;
     }
     match url::Url::parse(url) {

@@ -12,6 +12,10 @@ use super::{counted, speaker_class, Listing, Row, Summary, STYLE};
 pub const INDEX_CSP: &str =
     "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
+/// What only an archive index holds in its head: a rerun may replace a file
+/// that has it, and no other.
+pub const INDEX_MARK: &str = "<header class=\"transcript\" data-transcripts=\"";
+
 /// The search script, written beside `index.html`.
 pub const SEARCH_JS: &str = include_str!("search.js");
 
@@ -88,8 +92,9 @@ pub fn index_page(entries: &mut [Entry]) -> String {
          section.month ul { list-style: none; padding: 0; } section.month li { margin: .3rem 0; }\n",
     );
     page.push_str("</style>\n<script src=\"search.js\" defer></script>\n</head>\n<body>\n");
+    page.push_str(INDEX_MARK);
     page.push_str(&format!(
-        "<header class=\"transcript\" data-transcripts=\"{}\" data-messages=\"{total}\">\n\
+        "{}\" data-messages=\"{total}\">\n\
          <h1>Archive</h1>\n<p class=\"count\">{}, {}</p>\n",
         entries.len(),
         counted(entries.len(), "transcript"),

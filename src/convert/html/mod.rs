@@ -87,9 +87,9 @@ impl Summary {
                     |s| s.to_string_lossy().into_owned(),
                 )
         });
-        let date = field("date")
-            .map(|d| d.chars().take(10).collect())
-            .or(first_date);
+        // The first message's date (a part of `--split` has its own), else
+        // the front matter's.
+        let date = first_date.or_else(|| field("date").map(|d| d.chars().take(10).collect()));
         Summary {
             title,
             date,

@@ -4,7 +4,7 @@
 //! that uses it. It holds the real names: it is never written under the
 //! output folder (the pipeline refuses that before anything is read).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 
@@ -139,18 +139,17 @@ impl Mapping {
 
     /// The pseudonym of `name`, made with the template if it has none: the
     /// first number from one more than the mapping holds that no pseudonym
-    /// uses yet.
-    pub fn assign(&mut self, name: &str) -> String {
+    /// uses yet and that is none of the names in `avoid`.
+    pub fn assign(&mut self, name: &str, avoid: &HashSet<&str>) -> String {
         if let Some(pseudonym) = self.pseudonyms.get(name) {
             return pseudonym.clone();
         }
         let template = Template::parse(&self.template)
             .unwrap_or_else(|_| Template::parse(DEFAULT_TEMPLATE).expect("the default parses"));
-        let used: std::collections::HashSet<&str> =
-            self.pseudonyms.values().map(String::as_str).collect();
+        let used: HashSet<&str> = self.pseudonyms.values().map(String::as_str).collect();
         let pseudonym = (self.pseudonyms.len() + 1..)
             .map(|n| template.render(n))
-            .find(|p| !used.contains(p.as_str()))
+            .find(|p| !used.contains(p.as_str()) && !avoid.contains(p.as_str()))
             .expect("numbers do not run out");
         self.pseudonyms.insert(name.to_string(), pseudonym.clone());
         pseudonym
@@ -199,8 +198,13 @@ mod tests {
             template: "P{n:03}".into(),
             pseudonyms: BTreeMap::from([("甲".to_string(), "P002".to_string())]),
         };
-        assert_eq!(mapping.assign("乙"), "P003");
-        assert_eq!(mapping.assign("丙"), "P004");
-        assert_eq!(mapping.assign("甲"), "P002");
+        let avoid = HashSet::from(["P004"]);
+        assert_eq!(mapping.assign("乙", &avoid), "P003");
+        assert_eq!(
+            mapping.assign("丙", &avoid),
+            "P005",
+            "P004 is someone's name"
+        );
+        assert_eq!(mapping.assign("甲", &avoid), "P002");
     }
 }

@@ -57,21 +57,64 @@ impl std::ops::AddAssign for Replaced {
     }
 }
 
+/// The longest name a mention is taken for, in characters (the archive's
+/// longest speaker name has 28): what the parser reads after an `@` up to a
+/// space can be a whole sentence (`@所有人，再次强调…`).
+const MAX_MENTION_CHARS: usize = 32;
+
+/// A name one transcript holds, and whether a header names it (else only
+/// a mention shows it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gathered {
+    pub name: String,
+    pub speaks: bool,
+}
+
 /// The names one transcript holds: its speakers and the names its mentions
-/// show (as the parser reads them: up to a space, U+2005, `?` or `@`), in
-/// the order they first appear.
-pub fn gather(document: &Document<'_>) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    let mut names = Vec::new();
+/// show (as the parser reads them, up to a space, U+2005, `?` or `@`, and
+/// up to the first punctuation of a sentence: `@右军，谢谢` mentions 右军),
+/// in the order they first appear.
+pub fn gather(document: &Document<'_>) -> Vec<Gathered> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut names: Vec<Gathered> = Vec::new();
+    let mut add = |name: &str, speaks: bool| {
+        if name.is_empty() || EVERYONE.contains(&name) {
+            return;
+        }
+        match seen.get(name) {
+            Some(&k) => names[k].speaks |= speaks,
+            None => {
+                seen.insert(name.to_string(), names.len());
+                names.push(Gathered {
+                    name: name.to_string(),
+                    speaks,
+                });
+            }
+        }
+    };
     for message in document.messages.iter() {
-        let mentioned = message.mentions.iter().map(|m| m.as_ref());
-        for name in std::iter::once(message.speaker.as_ref()).chain(mentioned) {
-            if !name.is_empty() && !EVERYONE.contains(&name) && seen.insert(name.to_string()) {
-                names.push(name.to_string());
+        add(&message.speaker, true);
+        for mention in &message.mentions {
+            let name = mention_name(mention);
+            if name.chars().count() <= MAX_MENTION_CHARS {
+                add(name, false);
             }
         }
     }
     names
+}
+
+/// A mention's name, up to the first punctuation that ends a clause.
+fn mention_name(mention: &str) -> &str {
+    let end = mention
+        .find(|c: char| {
+            matches!(
+                c,
+                '，' | '。' | '！' | '？' | '：' | '；' | '、' | ',' | ';' | '!'
+            )
+        })
+        .unwrap_or(mention.len());
+    &mention[..end]
 }
 
 /// What a run replaces, decided once: each original name's pseudonym, and
@@ -112,24 +155,42 @@ impl Pseudonymizer {
         }
     }
 
-    /// `text` masked and its names replaced; `None` when nothing changed.
+    /// `text` with its names replaced, then masked; `None` when nothing
+    /// changed. Names first: a name may hold a phone number or a WeChat ID.
     pub fn rewrite(&self, text: &str, replaced: &mut Replaced) -> Option<String> {
-        let masked = self.masks.apply(text, replaced);
-        let text = masked.as_deref().unwrap_or(text);
         let found = self.names.find(text);
+        let named = (!found.is_empty()).then(|| {
+            let mut out = String::with_capacity(text.len());
+            let mut at = 0;
+            for (range, pseudonym, kind) in found {
+                out.push_str(&text[at..range.start]);
+                out.push_str(pseudonym);
+                at = range.end;
+                match kind {
+                    Found::Mention => replaced.mentions += 1,
+                    Found::InText => replaced.in_text += 1,
+                }
+            }
+            out.push_str(&text[at..]);
+            out
+        });
+        let masked = self.masks.apply(named.as_deref().unwrap_or(text), replaced);
+        masked.or(named)
+    }
+
+    /// A field that holds no words (a header's time as written, where a
+    /// name may be glued to the digits): every name in it replaced.
+    fn rewrite_glued(&self, text: &str) -> Option<String> {
+        let found = self.names.find_glued(text);
         if found.is_empty() {
-            return masked;
+            return None;
         }
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
-        for (range, pseudonym, kind) in found {
+        for (range, pseudonym) in found {
             out.push_str(&text[at..range.start]);
             out.push_str(pseudonym);
             at = range.end;
-            match kind {
-                Found::Mention => replaced.mentions += 1,
-                Found::InText => replaced.in_text += 1,
-            }
         }
         out.push_str(&text[at..]);
         Some(out)
@@ -145,20 +206,46 @@ impl Pseudonymizer {
     /// matter, preamble.
     pub fn left_in_document(&self, document: &Document<'_>) -> Vec<String> {
         let mut left = Vec::new();
-        let front = document.front_matter.as_ref().map(|f| f.raw.as_ref());
-        for text in front.into_iter().chain(document.preamble.as_deref()) {
+        let front = document.front_matter.as_ref();
+        let raw = front.map(|f| f.raw.as_ref());
+        // What YAML reads (`"\u5F20"`, folded lines) is what a page shows.
+        let mut parsed = Vec::new();
+        if let Some(value) = front.and_then(|f| f.parsed.as_ref()) {
+            strings_in(value, &mut parsed);
+        }
+        let preamble_comments = document
+            .preamble_suppressions
+            .iter()
+            .map(|s| s.comment.as_ref());
+        let head = raw
+            .into_iter()
+            .chain(parsed)
+            .chain(document.preamble.as_deref())
+            .chain(preamble_comments);
+        for text in head {
             left.extend(self.left_in(text));
         }
         for message in document.messages.iter() {
-            let names = std::iter::once(&message.speaker).chain(&message.mentions);
+            if self.names.pseudonym(&message.speaker).is_some() {
+                left.push(message.speaker.to_string());
+            }
+            for mention in &message.mentions {
+                left.extend(self.left_in(&format!("@{mention}")));
+            }
             left.extend(
-                names
-                    .filter(|name| self.names.pseudonym(name).is_some())
-                    .map(|name| name.to_string()),
+                message
+                    .time_as_written
+                    .as_deref()
+                    .and_then(|t| self.names.any_glued(t)),
             );
             let images = message.images.iter().flat_map(|i| [&i.alt, &i.url]);
             let links = message.links.iter().flat_map(|l| [&l.text, &l.url]);
-            for text in std::iter::once(&message.text).chain(images).chain(links) {
+            let comments = message.suppressions.iter().map(|s| &s.comment);
+            let texts = std::iter::once(&message.text)
+                .chain(images)
+                .chain(links)
+                .chain(comments);
+            for text in texts {
                 left.extend(self.left_in(text));
             }
         }
@@ -182,6 +269,11 @@ impl Pseudonymizer {
             message.speaker = Cow::Owned(pseudonym.to_string());
             replaced.speakers += 1;
         }
+        if let Some(time) = message.time_as_written.as_deref() {
+            if let Some(new) = self.rewrite_glued(time) {
+                message.time_as_written = Some(Cow::Owned(new));
+            }
+        }
         if self.rewrite_cow(&mut message.text, replaced) {
             // A comment within a line stood after so many characters of
             // it, which a pseudonym changes: it stands before the line.
@@ -189,13 +281,18 @@ impl Pseudonymizer {
                 suppression.offset = None;
             }
         }
+        // Read as the text reads it (`@Bob，今天很好` mentions Bob).
         for mention in &mut message.mentions {
-            if let Some(pseudonym) = self.names.pseudonym(mention) {
-                *mention = Cow::Owned(pseudonym.to_string());
+            let written = format!("@{mention}");
+            if let Some(new) = self.rewrite(&written, &mut Replaced::default()) {
+                *mention = Cow::Owned(new.strip_prefix('@').unwrap_or(&new).to_string());
             }
         }
         // Counted once, in the text they are part of.
         let mut uncounted = Replaced::default();
+        for suppression in &mut message.suppressions {
+            self.rewrite_cow(&mut suppression.comment, &mut uncounted);
+        }
         for image in &mut message.images {
             self.rewrite_cow(&mut image.alt, &mut uncounted);
             self.rewrite_cow(&mut image.url, &mut uncounted);
@@ -204,6 +301,21 @@ impl Pseudonymizer {
             self.rewrite_cow(&mut link.text, &mut uncounted);
             self.rewrite_cow(&mut link.url, &mut uncounted);
         }
+    }
+}
+
+/// Every string in a YAML value as JSON holds it (keys too).
+fn strings_in<'v>(value: &'v serde_json::Value, out: &mut Vec<&'v str>) {
+    match value {
+        serde_json::Value::String(text) => out.push(text),
+        serde_json::Value::Array(items) => items.iter().for_each(|item| strings_in(item, out)),
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                out.push(key);
+                strings_in(item, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -232,6 +344,9 @@ pub fn pseudonymize(document: &mut Document<'_>, pseudonymizer: &Pseudonymizer) 
     }
     if let Some(preamble) = &mut document.preamble {
         pseudonymizer.rewrite_cow(preamble, &mut replaced);
+    }
+    for suppression in &mut document.preamble_suppressions {
+        pseudonymizer.rewrite_cow(&mut suppression.comment, &mut replaced);
     }
     *pseudonymizer
         .tally

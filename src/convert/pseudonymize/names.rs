@@ -43,7 +43,18 @@ fn searcher(names: &[String], kind: MatchKind) -> AhoCorasick {
 }
 
 impl Names {
-    pub fn new(pseudonyms: HashMap<String, String>) -> Self {
+    pub fn new(mut pseudonyms: HashMap<String, String>) -> Self {
+        let spelled: Vec<(String, String)> = pseudonyms
+            .iter()
+            .flat_map(|(name, pseudonym)| {
+                other_spellings(name)
+                    .into_iter()
+                    .map(move |other| (other, pseudonym.clone()))
+            })
+            .collect();
+        for (other, pseudonym) in spelled {
+            pseudonyms.entry(other).or_insert(pseudonym);
+        }
         let mut all: Vec<String> = pseudonyms
             .keys()
             .filter(|n| !n.is_empty())
@@ -74,8 +85,8 @@ impl Names {
     /// as a mention), the one that starts first wins, then the longer.
     pub fn find(&self, text: &str) -> Vec<(Range<usize>, &str, Found)> {
         let mut candidates: Vec<(Range<usize>, &str, Found)> = Vec::new();
-        for at in mention_starts(text) {
-            let rest = Input::new(text).range(at + 1..).anchored(Anchored::Yes);
+        for after in mention_starts(text) {
+            let rest = Input::new(text).range(after..).anchored(Anchored::Yes);
             if let Some(m) = self.all_search.find(rest) {
                 let name = &self.all[m.pattern()];
                 candidates.push((m.range(), self.pseudonyms[name].as_str(), Found::Mention));
@@ -100,13 +111,30 @@ impl Names {
         found
     }
 
+    /// Every name in `text` wherever it stands, glued to other characters
+    /// or not: for a field that holds no words, such as a header's time as
+    /// written (`25:61:00Alice`).
+    pub fn find_glued(&self, text: &str) -> Vec<(Range<usize>, &str)> {
+        self.all_search
+            .find_iter(text)
+            .map(|m| (m.range(), self.pseudonyms[&self.all[m.pattern()]].as_str()))
+            .collect()
+    }
+
+    /// Whether an original name is anywhere in `text`, glued or not.
+    pub fn any_glued(&self, text: &str) -> Option<String> {
+        self.all_search
+            .find(text)
+            .map(|m| self.all[m.pattern()].clone())
+    }
+
     /// The original names still in `text` (the check of an output): after
     /// an `@`, any name that is not where a pseudonym is; anywhere, the
     /// names of running text, every occurrence, overlapping or not.
     pub fn left_in(&self, text: &str) -> Vec<String> {
         let mut left = Vec::new();
-        for at in mention_starts(text) {
-            let rest = || Input::new(text).range(at + 1..).anchored(Anchored::Yes);
+        for after in mention_starts(text) {
+            let rest = || Input::new(text).range(after..).anchored(Anchored::Yes);
             if self.pseudonym_search.find(rest()).is_some() {
                 continue;
             }
@@ -123,6 +151,54 @@ impl Names {
     }
 }
 
+/// The fewest characters a name with Latin letters has to be looked for in
+/// lower and upper case too: `ferry` is `Ferry`, but `max` and `json` are
+/// words before they are `MAX` and `Json`.
+const ANY_CASE_CHARS: usize = 5;
+
+/// How else a name is written where it is not a speaker: in lower or upper
+/// case (names of [`ANY_CASE_CHARS`] or more), its spaces as a URL or a
+/// user name writes them (`Tim%20Cook`, `Tim+Cook`, `Tim-Cook`,
+/// `Tim_Cook`, `TimCook`), and its markup characters as HTML entities
+/// (`Tim&middot;Cook`, `Tim&#183;Cook`, `A&amp;B`).
+fn other_spellings(name: &str) -> Vec<String> {
+    let mut others = Vec::new();
+    if name.chars().count() >= ANY_CASE_CHARS && name.chars().any(|c| c.is_ascii_alphabetic()) {
+        others.push(name.to_ascii_lowercase());
+        others.push(name.to_ascii_uppercase());
+    }
+    if name.contains(' ') && in_running_text(&name.replace(' ', "")) {
+        for space in ["%20", "+", "-", "_", ""] {
+            others.push(name.split_whitespace().collect::<Vec<_>>().join(space));
+        }
+    }
+    for (character, entities) in [
+        ('·', &["&middot;", "&#183;", "&#xB7;"][..]),
+        ('&', &["&amp;"]),
+        ('<', &["&lt;"]),
+        ('>', &["&gt;"]),
+    ] {
+        if name.contains(character) {
+            others.extend(
+                entities
+                    .iter()
+                    .map(|entity| name.replace(character, entity)),
+            );
+        }
+    }
+    // `alice-wong`: the spaces of the lower-case spelling too.
+    if name.contains(' ') && others.len() > 1 {
+        let lower = name.to_ascii_lowercase();
+        for space in ["%20", "+", "-", "_", ""] {
+            others.push(lower.split_whitespace().collect::<Vec<_>>().join(space));
+        }
+    }
+    others.retain(|other| other != name);
+    others.sort();
+    others.dedup();
+    others
+}
+
 /// What kind of place a name was found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Found {
@@ -130,15 +206,22 @@ pub enum Found {
     InText,
 }
 
-/// The offsets of the `@`s that may start a mention: not one inside a word
-/// (`name@example.com`).
-fn mention_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b'@', text.as_bytes()).filter(move |&at| {
-        !text[..at]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-    })
+/// Where the names after the `@`s (or full-width `＠`s) that may start a
+/// mention begin: not after one inside a word (`name@example.com`). In
+/// order.
+fn mention_starts(text: &str) -> Vec<usize> {
+    let mut starts: Vec<usize> = text
+        .match_indices(['@', '＠'])
+        .filter(|(at, _)| {
+            !text[..*at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+        })
+        .map(|(at, at_sign)| at + at_sign.len())
+        .collect();
+    starts.sort_unstable();
+    starts
 }
 
 /// Whether the name found at `range` is not part of a longer Latin word or

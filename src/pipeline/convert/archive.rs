@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::{options_for, ConvertPlan, ConvertRun, Failed, FileFailure, Input};
 use crate::convert::batch::{Destination, Outcome};
-use crate::convert::html::index::{index_page, search_index, Entry, SEARCH_JS};
+use crate::convert::html::index::{index_page, search_index, Entry, INDEX_MARK, SEARCH_JS};
 use crate::convert::html::Listing;
 use crate::convert::{convert_to_page, ConvertError};
 
@@ -104,13 +104,29 @@ fn listing_of(input: &Input, plan: &ConvertPlan) -> Result<Listing, ConvertError
     convert_to_page(source, &options, &mut std::io::sink())
 }
 
-/// `index.html`, unless a transcript (`index.md`) has that page: then the
-/// first of `chatlint-index.html`, `chatlint-index-2.html`, … no page has.
+/// `index.html`, unless a page has that name: a transcript's of this run
+/// (`index.md`), or a file there already that is not an archive index (a
+/// page of an earlier run, say); then the first of `chatlint-index.html`,
+/// `chatlint-index-2.html`, … that is free. The index never replaces a
+/// page, not even with `--force`.
 fn index_name(folder: &Path, pages: &[Page]) -> String {
-    let taken = |name: &str| pages.iter().any(|page| page.path == folder.join(name));
+    let taken = |name: &str| {
+        let path = folder.join(name);
+        pages.iter().any(|page| page.path == path) || (path.exists() && !is_archive_index(&path))
+    };
     std::iter::once("index.html".to_string())
         .chain(std::iter::once("chatlint-index.html".to_string()))
         .chain((2..).map(|n| format!("chatlint-index-{n}.html")))
         .find(|name| !taken(name))
         .unwrap_or_default()
+}
+
+/// Whether the file at `path` is an archive index chatlint wrote (its head
+/// says so), which a rerun may replace.
+fn is_archive_index(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(1 << 16);
+    let read = std::fs::File::open(path).and_then(|file| file.take(1 << 16).read_to_end(&mut head));
+    let head = String::from_utf8_lossy(&head);
+    read.is_ok() && head.contains(INDEX_MARK)
 }

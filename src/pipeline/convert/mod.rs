@@ -115,9 +115,11 @@ impl ConvertPlan {
             }
         }
         if let Some(pseudonymize) = &options.pseudonymize {
-            if options.from_json {
+            if options.from_json || options.with_diagnostics {
                 return Err(Error::Usage(
-                    "--pseudonymize applies to Markdown inputs, not --from json".into(),
+                    "--pseudonymize goes with neither --from json nor --with-diagnostics \
+                     (findings quote names)"
+                        .into(),
                 ));
             }
             pseudonymize.check(options.output.as_deref())?;

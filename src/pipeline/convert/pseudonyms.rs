@@ -3,14 +3,16 @@
 //! file, extended with the names met for the first time, which is then
 //! written back), and what the conversions replace is tallied.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use super::conversion::settings_for;
 use super::{ConvertPlan, Failed, FileFailure};
-use crate::convert::pseudonymize::{gather, Mapping, Masks, Pseudonymizer, Template};
+use crate::convert::pseudonymize::{
+    gather, in_running_text, Mapping, Masks, Pseudonymizer, Template, DEFAULT_TEMPLATE,
+};
 use crate::convert::{ConvertError, Document};
 use crate::pipeline::inputs::Input;
 use crate::pipeline::transcripts::{is_transcript, NotTranscript};
@@ -50,19 +52,35 @@ impl PseudonymizeOptions {
 }
 
 /// `path` absolute, with as much of it as exists resolved (links
-/// followed): what it will be once the outputs exist.
+/// followed), and the rest read as written (`..` taking back a folder):
+/// what it will be once the outputs exist.
 fn resolved(path: &Path) -> PathBuf {
+    use std::path::Component;
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    while let Some(parent) = existing.parent() {
+    let mut rest: Vec<Component<'_>> = Vec::new();
+    let mut base = loop {
         if let Ok(real) = existing.canonicalize() {
-            return rest.iter().rev().fold(real, |path, part| path.join(part));
+            break real;
         }
-        rest.push(existing.file_name().unwrap_or_default().to_os_string());
-        existing = parent;
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                existing = parent;
+            }
+            _ => break PathBuf::from("/"),
+        }
+    };
+    for component in rest.into_iter().rev() {
+        match component {
+            Component::ParentDir => {
+                base.pop();
+            }
+            Component::Normal(part) => base.push(part),
+            _ => {}
+        }
     }
-    absolute
+    base
 }
 
 /// Reads every input for its names and decides the pseudonyms; the mapping
@@ -88,11 +106,21 @@ pub(super) fn decide(
             )));
         }
     }
-    let mut mapping = match &options.mapping {
+    let read = match &options.mapping {
         Some(path) => Mapping::read(path).map_err(|err| Error::Usage(err.to_string()))?,
         None => None,
+    };
+    if let (Some(found), Some(path)) = (&read, &options.mapping) {
+        if options.template != DEFAULT_TEMPLATE && options.template != found.template {
+            return Err(Error::Usage(format!(
+                "--pseudonym {}: the mapping {} makes its pseudonyms with {}",
+                options.template,
+                path.display(),
+                found.template
+            )));
+        }
     }
-    .unwrap_or_else(|| Mapping::new(&options.template));
+    let mut mapping = read.unwrap_or_else(|| Mapping::new(&options.template));
 
     let read: Vec<Result<Vec<NameOf>, (String, ConvertError)>> = found
         .par_iter()
@@ -105,16 +133,10 @@ pub(super) fn decide(
             names_of(input, plan).map_err(|err| (name(), err))
         })
         .collect();
-    let mut pseudonyms: HashMap<String, String> = HashMap::new();
+    let mut people: Vec<NameOf> = Vec::new();
     for names in read {
         match names {
-            Ok(names) => {
-                for (name, person) in names {
-                    let pseudonym = mapping.assign(&person);
-                    pseudonyms.insert(person, pseudonym.clone());
-                    pseudonyms.insert(name, pseudonym);
-                }
-            }
+            Ok(names) => people.extend(names),
             Err((name, err)) => failures.push(Failed {
                 name,
                 output: None,
@@ -122,9 +144,22 @@ pub(super) fn decide(
             }),
         }
     }
+    // No pseudonym is also someone's name (a speaker called `P001`).
+    let originals: HashSet<&str> = people.iter().map(|(name, _)| name.as_str()).collect();
+    let mut pseudonyms: HashMap<String, String> = HashMap::new();
+    for (name, person) in &people {
+        let pseudonym = mapping.assign(person, &originals);
+        pseudonyms
+            .entry(person.clone())
+            .or_insert_with(|| pseudonym.clone());
+        // A name is the person it was first read as.
+        pseudonyms.entry(name.clone()).or_insert(pseudonym);
+    }
+    // Written where the check above found it would be (`new/../m.json`
+    // while `new` does not exist yet).
     if let Some(path) = &options.mapping {
         mapping
-            .write(path)
+            .write(&resolved(path))
             .map_err(|err| Error::Usage(err.to_string()))?;
     }
     let masks = Masks::new(&options.masks).map_err(Error::Usage)?;
@@ -134,9 +169,11 @@ pub(super) fn decide(
 /// A name, and the person it is (the name the pseudonym is kept under).
 type NameOf = (String, String);
 
-/// The names of one input, each with the person it is (its configured
-/// canonical name; a name damaged by lost characters, `车睿??`, is the
-/// person of the undamaged name it stands for when the file has one).
+/// The names of one input, each with the person it is: its configured
+/// canonical name; for a name damaged by lost characters (`车睿??`), the
+/// undamaged name in the file it stands for (`车睿🐱`); for the first word
+/// of a speaker's name, which is all the parser reads of `@Tim Cook`, that
+/// speaker. A name with an emoji is also looked for without it (`车睿`).
 fn names_of(input: &Input, plan: &ConvertPlan) -> Result<Vec<NameOf>, ConvertError> {
     let source = plan.read(input, true)?;
     let settings = settings_for(input, plan)?;
@@ -147,23 +184,43 @@ fn names_of(input: &Input, plan: &ConvertPlan) -> Result<Vec<NameOf>, ConvertErr
     let document = Document::build(&source, None);
     let names = gather(&document);
     let aliases = settings.aliases();
+    let speakers: Vec<&str> = names
+        .iter()
+        .filter(|g| g.speaks)
+        .map(|g| g.name.as_str())
+        .collect();
     let undamaged: HashMap<String, &str> = names
         .iter()
+        .map(|g| g.name.as_str())
         .filter(|name| !name.contains('?'))
-        .map(|name| (damage_key(name), name.as_str()))
+        .map(|name| (damage_key(name), name))
         .collect();
-    let mut people: Vec<NameOf> = names
-        .iter()
-        .map(|name| {
-            let name = name.as_str();
-            let key = damage_key(name);
-            let stands_for = match name.contains('?') && !key.is_empty() {
-                true => undamaged.get(&key).copied().unwrap_or(name),
-                false => name,
-            };
-            (name.to_string(), aliases.canonical(stands_for).to_string())
-        })
-        .collect();
+    let mut people: Vec<NameOf> = Vec::new();
+    for gathered in &names {
+        let name = gathered.name.as_str();
+        let key = damage_key(name);
+        let first_word_of = (!gathered.speaks)
+            .then(|| {
+                speakers.iter().find(|speaker| {
+                    speaker
+                        .strip_prefix(name)
+                        .is_some_and(|rest| rest.starts_with([' ', '\u{2005}']))
+                })
+            })
+            .flatten();
+        let stands_for = match first_word_of {
+            Some(speaker) => speaker,
+            None if name.contains('?') && !key.is_empty() => {
+                undamaged.get(&key).copied().unwrap_or(name)
+            }
+            None => name,
+        };
+        let person = aliases.canonical(stands_for).to_string();
+        if key != name && in_running_text(&key) {
+            people.push((key, person.clone()));
+        }
+        people.push((name.to_string(), person));
+    }
     // Every configured spelling, though it may not speak in these files.
     people.extend(
         aliases
