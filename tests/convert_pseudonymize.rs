@@ -390,3 +390,72 @@ fn a_front_matter_that_spells_a_name_otherwise_fails_the_file() {
     assert!(md.is_empty());
     assert!(stderr.contains("still holds 2 original names"), "{stderr}");
 }
+
+mod properties {
+    use std::collections::HashMap;
+
+    use chatlint::convert::pseudonymize::{gather, Masks, Pseudonymizer};
+    use chatlint::convert::{pseudonymize_checked, write, Document, Format, Options};
+    use chatlint::SourceFile;
+    use proptest::prelude::*;
+
+    /// Pieces of names and texts: CJK, Latin, `@`, `＠`, `?`, U+2005,
+    /// spaces, digits, punctuation, emoji, markup.
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "张", "三", "Tim", "Cook", " ", "  ", "@", "＠", "?", "\u{2005}", "，", "-", "1",
+            "138", "12345678", "🐱", "<", "&", "P001", "wxid_", "a", "\n", "·", "%20",
+        ])
+    }
+
+    fn words(max: usize) -> impl Strategy<Value = String> {
+        prop::collection::vec(piece(), 1..max).prop_map(|pieces| pieces.concat())
+    }
+
+    fn transcript() -> impl Strategy<Value = String> {
+        prop::collection::vec((words(4), words(12)), 1..6).prop_map(|messages| {
+            messages
+                .iter()
+                .enumerate()
+                .map(|(k, (speaker, text))| {
+                    let speaker = speaker.replace('\n', "");
+                    format!("> 07:5{k}:00  {speaker}  \n   \n{text}  \n   \n")
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Never a panic; a document either fails its check or keeps every
+        /// message (time and count) with no original speaker left.
+        #[test]
+        fn pseudonymizing_never_panics_and_keeps_the_messages(text in transcript()) {
+            let source = SourceFile::from_string("x.md", text);
+            let document = Document::build(&source, None);
+            let names = gather(&document);
+            let pseudonyms: HashMap<String, String> = names
+                .iter()
+                .enumerate()
+                .map(|(k, g)| (g.name.clone(), format!("Q{k:03}")))
+                .collect();
+            let pseudonymizer = Pseudonymizer::new(pseudonyms.clone(), Masks::new(&[]).unwrap());
+            let times: Vec<String> =
+                document.messages.iter().map(|m| m.written_time().to_string()).collect();
+            let mut rewritten = Document::build(&source, None);
+            if pseudonymize_checked(&mut rewritten, &pseudonymizer).is_ok() {
+                let after: Vec<String> =
+                    rewritten.messages.iter().map(|m| m.written_time().to_string()).collect();
+                prop_assert_eq!(&after, &times);
+                for message in rewritten.messages.iter() {
+                    prop_assert!(!pseudonyms.contains_key(message.speaker.as_ref()));
+                }
+                for format in [Format::Json, Format::Md, Format::Html, Format::Xml] {
+                    let mut out = Vec::new();
+                    write(&rewritten, format, &Options::default(), &mut out).unwrap();
+                }
+            }
+        }
+    }
+}
