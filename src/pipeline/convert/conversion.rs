@@ -149,6 +149,17 @@ fn split_job(
             return failed(FileFailure::Convert(err));
         }
     }
+    // Nothing kept, nothing to split: no `undated` part of front matter.
+    if options.filter.is_some() && document.messages.is_empty() {
+        return vec![Written {
+            output: None,
+            outcome: Ok(Outcome::Skipped(format!(
+                "{}: --since, --until and --speaker keep none of its messages",
+                job.name
+            ))),
+            listing: None,
+        }];
+    }
     let folder = path.with_extension("");
     let format = plan.options.to;
     split(&document, period)
