@@ -335,6 +335,17 @@ fn a_transcript_named_index_keeps_its_page_and_outputs_are_not_replaced() {
     );
 }
 
+/// `chatlint convert --to html EXTRA… INPUTS… -o OUT`.
+fn html_archive(extra: &[&str], inputs: &[&Path], out: &Path) -> assert_cmd::assert::Assert {
+    chatlint()
+        .args(["convert", "--to", "html"])
+        .args(extra)
+        .args(inputs)
+        .arg("-o")
+        .arg(out)
+        .assert()
+}
+
 /// `index.md` and `chatlint-index.md` in one folder: the archive's index
 /// takes the next free name, and `--force` replaces no page with it.
 #[test]
@@ -347,17 +358,9 @@ fn the_index_never_takes_a_page_s_name() {
         std::fs::write(input.join(name), text).unwrap();
     }
     let out = dir.path().join("out");
-    for force in [false, true] {
-        let mut command = chatlint();
-        command
-            .args(["convert", "--to", "html"])
-            .arg(&input)
-            .arg("-o")
-            .arg(&out);
-        if force {
-            command.arg("--force");
-        }
-        command.assert().success();
+    for extra in [&[][..], &["--force"]] {
+        let force = !extra.is_empty();
+        html_archive(extra, &[&input], &out).success();
         let page = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
         assert!(
             page("index.html").contains(">first</div>"),
@@ -379,14 +382,8 @@ fn the_index_never_takes_a_page_s_name() {
     // Again with --force and only a new input: index.html is still the
     // page of index.md from the first run, and the index goes elsewhere.
     std::fs::write(input.join("b.md"), "> 07:50:02  乙  \n   \nthird  \n   \n").unwrap();
-    chatlint()
-        .args(["convert", "--to", "html", "--force"])
-        .arg(input.join("b.md"))
-        .arg(input.join("index.md"))
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    let (b, index) = (input.join("b.md"), input.join("index.md"));
+    html_archive(&["--force"], &[&b, &index], &out).success();
     let page = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
     assert!(page("index.html").contains(">first</div>"));
     assert!(page("chatlint-index.html").contains(">second</div>"));
@@ -404,13 +401,7 @@ fn a_date_that_is_not_a_date_is_only_text_in_the_index() {
         "---\ntitle: t\ndate: '20\"><b>x</b>17-08-25'\n---\n> 07:50:02  甲  \n   \nhi  \n   \n";
     std::fs::write(input.join("a.md"), text).unwrap();
     let out = dir.path().join("out");
-    chatlint()
-        .args(["convert", "--to", "html"])
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    html_archive(&[], &[&input], &out).success();
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(!index.contains("<b>"), "{index}");
     assert!(index.contains("id=\"undated\""), "{index}");
@@ -429,13 +420,7 @@ fn a_filter_applies_to_the_index_and_the_search_index() {
     std::fs::write(input.join("a.md"), text).unwrap();
     std::fs::write(input.join("b.md"), text.replace("kept", "other")).unwrap();
     let out = dir.path().join("out");
-    chatlint()
-        .args(["convert", "--to", "html", "--speaker", "甲"])
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    html_archive(&["--speaker", "甲"], &[&input], &out).success();
     let everything: String = ["index.html", "search-index.js", "a.html", "b.html"]
         .iter()
         .map(|name| std::fs::read_to_string(out.join(name)).unwrap())
@@ -454,26 +439,14 @@ fn a_filter_applies_to_the_index_and_the_search_index() {
     for name in ["index.html", "search-index.js"] {
         std::fs::remove_file(out.join(name)).unwrap();
     }
-    chatlint()
-        .args(["convert", "--to", "html", "--speaker", "甲"])
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    html_archive(&["--speaker", "甲"], &[&input], &out).success();
     let search = std::fs::read_to_string(out.join("search-index.js")).unwrap();
     assert!(
         search.contains("kept words") && !search.contains("secret"),
         "{search}"
     );
     // With --force and no filter, everything is listed.
-    chatlint()
-        .args(["convert", "--to", "html", "--force"])
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    html_archive(&["--force"], &[&input], &out).success();
     let search = std::fs::read_to_string(out.join("search-index.js")).unwrap();
     assert!(search.contains("secret words"), "{search}");
 }

@@ -111,46 +111,35 @@ fn a_filter_and_a_split_together_keep_the_filter_s_messages() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("group.md");
     std::fs::write(&file, THREE_DAYS).unwrap();
+    let split_by_day_of = |speaker: &str, out: &str| {
+        chatlint()
+            .args([
+                "convert",
+                "--to",
+                "json",
+                "--split",
+                "day",
+                "--speaker",
+                speaker,
+            ])
+            .arg(&file)
+            .arg("-o")
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap()
+    };
+    assert_eq!(split_by_day_of("甲", "out").status.code(), Some(0));
     let out = dir.path().join("out");
-    chatlint()
-        .args([
-            "convert",
-            "--to",
-            "json",
-            "--split",
-            "day",
-            "--speaker",
-            "甲",
-        ])
-        .arg(&file)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
     let parts: Vec<_> = std::fs::read_dir(out.join("group")).unwrap().collect();
     assert_eq!(parts.len(), 2, "甲 speaks on two days");
+    let json = std::fs::read_to_string(out.join("group/2017-09-26.json")).unwrap();
+    assert_eq!(messages_of(&json).len(), 1);
     // A transcript the filter keeps nothing of has no part, and says so.
-    let output = chatlint()
-        .args([
-            "convert",
-            "--to",
-            "json",
-            "--split",
-            "day",
-            "--speaker",
-            "丁",
-        ])
-        .arg(&file)
-        .arg("-o")
-        .arg(dir.path().join("none"))
-        .output()
-        .unwrap();
+    let output = split_by_day_of("丁", "none");
     assert_eq!(output.status.code(), Some(0));
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains("keep none of its messages"), "{said}");
     assert!(!dir.path().join("none/group").exists());
-    let json = std::fs::read_to_string(out.join("group/2017-09-26.json")).unwrap();
-    assert_eq!(messages_of(&json).len(), 1);
 }
 
 #[test]
