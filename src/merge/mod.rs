@@ -1,0 +1,334 @@
+//! `chatlint merge`: transcripts of one chat (two exports of a day, or
+//! overlapping ranges of days) made one.
+//!
+//! 1. Each input is read as `convert` reads it (a message's date from its
+//!    full-date header, else the day heading above it, else the front
+//!    matter's `date`, else the file name).
+//! 2. Every input is set to the first input's clock ([`clock`]).
+//! 3. The messages are interleaved by (date, time), each input's order kept
+//!    ([`order`]), and written as one candidate transcript, in which the
+//!    twins are found by [`crate::twins::find_twins`]: the definition
+//!    `duplicate-message` reports, with its configured options and
+//!    `aliases`. One option differs: `merge-twinned-percent` is 0, since
+//!    these inputs are known to be exports of one chat; the names must still
+//!    pair up as the definition asks.
+//! 4. Of each set of twins one message is kept, the one
+//!    [`crate::rules::keeps_earlier`] keeps (the option `keep`, by default
+//!    the canonical name rather than `我`), and an input's name that its
+//!    twins replaced is replaced in its other messages too (the exporter's
+//!    `我` becomes the name the other export gives them).
+//! 5. The kept messages are interleaved again, twins as one, and written in
+//!    the archive's layout by `convert --to md`'s writer, with the first
+//!    input's front matter and preamble (unchanged: its `lines` may then be
+//!    wrong, which `check` reports) and a day heading before each new day
+//!    (and before the first when the first input starts with one).
+//! 6. The result is read back and verified ([`verify`]).
+
+mod clock;
+mod order;
+mod output;
+mod verify;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::aliases::Aliases;
+use crate::convert::document::{Document, MessageDoc};
+use crate::model::Time;
+use crate::rules::{keeps_earlier, DuplicateMessage, Keep, Settings};
+use crate::source::SourceFile;
+use crate::twins::{find_twins, Evidence, TwinOptions};
+use crate::Error;
+
+/// What decides twins and which one stays: `duplicate-message`'s options
+/// and the configuration's `aliases`.
+#[derive(Debug, Clone)]
+pub struct MergeOptions {
+    pub keep: Keep,
+    pub twins: TwinOptions,
+    pub aliases: Aliases,
+}
+
+impl Default for MergeOptions {
+    /// As without configuration.
+    fn default() -> Self {
+        Self::from_settings(&Settings::default())
+    }
+}
+
+impl MergeOptions {
+    /// The options of `settings` (those of the first input's configuration).
+    pub fn from_settings(settings: &Settings) -> Self {
+        let options = DuplicateMessage::options(settings);
+        Self {
+            keep: options.keep,
+            twins: TwinOptions {
+                merge_twinned_percent: 0,
+                ..options.twins()
+            },
+            aliases: settings.aliases().clone(),
+        }
+    }
+}
+
+/// What became of one input's messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputCount {
+    pub name: String,
+    pub messages: usize,
+    /// Its messages written in the merge.
+    pub kept: usize,
+    /// Its messages left out for a twin (in another input, or its own).
+    pub twins_dropped: usize,
+    /// How many seconds its clock was ahead of the first input's.
+    pub clock_ahead: i64,
+}
+
+/// The merged transcript and the counts.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    pub text: String,
+    pub inputs: Vec<InputCount>,
+}
+
+/// One message of one input.
+#[derive(Debug, Clone)]
+struct Item<'a> {
+    input: usize,
+    doc: MessageDoc<'a>,
+    /// The (date, second) it is ordered by: a message without a valid time
+    /// takes the one of the message before it in its input.
+    key: (Option<String>, u32),
+}
+
+/// Merges `sources`, which are read in that order (the first gives the
+/// front matter and the clock). `name` is the output's name in errors.
+pub fn merge(sources: &[SourceFile], options: &MergeOptions, name: &str) -> Result<Merged, Error> {
+    let documents: Vec<Document<'_>> = sources.iter().map(|s| Document::build(s, None)).collect();
+    let mut items = read_items(&documents);
+    let stamps_texts: Vec<String> = items
+        .iter()
+        .map(|item| compared_text(&item.doc.text))
+        .collect();
+    let stamps: Vec<clock::Stamp<'_>> = items
+        .iter()
+        .zip(&stamps_texts)
+        .map(|(item, text)| clock::Stamp {
+            input: item.input,
+            date: item.doc.date.as_deref(),
+            seconds: seconds_of(&item.doc),
+            speaker: &item.doc.speaker,
+            text,
+        })
+        .collect();
+    let ahead = clock::offsets(&stamps, sources.len(), options.twins.max_skew_seconds);
+    drop(stamps);
+    for item in &mut items {
+        set_clock(item, ahead[item.input]);
+    }
+
+    // The candidate: every message once, interleaved; its twins.
+    let chains = chains_of(&items, &(0..items.len()).collect::<Vec<_>>(), sources.len());
+    let candidate = order::interleave(&chains, items.len(), |i| &items[i].key);
+    let starts_with_heading = documents
+        .first()
+        .and_then(|d| d.messages.iter().next())
+        .is_some_and(|m| !m.day_headings.is_empty());
+    let candidate_text = output::render(&documents[0], &items, &candidate, starts_with_heading);
+    let candidate_model = crate::parser::parse(&candidate_text);
+    if candidate_model.messages.len() != candidate.len() {
+        return Err(output::does_not_read_back(
+            name,
+            &items,
+            &candidate,
+            &candidate_text,
+            sources,
+        ));
+    }
+    let evidence = Evidence::of_transcript(&candidate_text, &candidate_model, &options.twins);
+    let pairs = find_twins(
+        &candidate_text,
+        &candidate_model,
+        &options.twins,
+        &options.aliases,
+        &evidence,
+    );
+
+    // Each set of twins, by the item kept.
+    let mut kept_of: Vec<usize> = (0..items.len()).collect();
+    for pair in &pairs {
+        let (a, b) = (
+            root(&kept_of, candidate[pair.earlier]),
+            root(&kept_of, candidate[pair.later]),
+        );
+        if a == b {
+            continue;
+        }
+        let keep_a = keeps_earlier(
+            options.keep,
+            &items[a].doc.speaker,
+            &items[b].doc.speaker,
+            &options.aliases,
+            &evidence,
+        );
+        let (kept, dropped) = if keep_a { (a, b) } else { (b, a) };
+        kept_of[dropped] = kept;
+    }
+    let kept_of: Vec<usize> = (0..items.len()).map(|i| root(&kept_of, i)).collect();
+    let renamed = renamed_names(&items, &kept_of);
+    for item in &mut items {
+        if let Some(name) = renamed.get(&(item.input, item.doc.speaker.to_string())) {
+            item.doc.speaker = Cow::Owned(name.clone());
+        }
+    }
+
+    let chains = chains_of(&items, &kept_of, sources.len());
+    let merged = order::interleave(&chains, items.len(), |i| &items[i].key);
+    let text = output::render(&documents[0], &items, &merged, starts_with_heading);
+    verify::verify(
+        &verify::Merge {
+            name,
+            sources,
+            items: &items,
+            written: &merged,
+            kept_of: &kept_of,
+            renamed: &renamed,
+            ahead: &ahead,
+            options,
+            evidence: &evidence,
+        },
+        &text,
+    )?;
+    let inputs = sources
+        .iter()
+        .enumerate()
+        .map(|(input, source)| {
+            let of_input = || {
+                items
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, item)| item.input == input)
+            };
+            let messages = of_input().count();
+            let kept = of_input().filter(|&(i, _)| kept_of[i] == i).count();
+            InputCount {
+                name: source.name().to_string(),
+                messages,
+                kept,
+                twins_dropped: messages - kept,
+                clock_ahead: ahead[input],
+            }
+        })
+        .collect();
+    Ok(Merged { text, inputs })
+}
+
+/// The item a set of twins keeps, from any of its members.
+fn root(kept_of: &[usize], mut item: usize) -> usize {
+    while kept_of[item] != item {
+        item = kept_of[item];
+    }
+    item
+}
+
+/// Every message of every document, in order.
+fn read_items<'a>(documents: &[Document<'a>]) -> Vec<Item<'a>> {
+    let mut items = Vec::new();
+    for (input, document) in documents.iter().enumerate() {
+        let mut key = (None, 0);
+        for doc in document.messages.iter() {
+            let doc = doc.into_owned();
+            key = (
+                doc.date.as_deref().map(str::to_string).or(key.0),
+                seconds_of(&doc).unwrap_or(key.1),
+            );
+            items.push(Item {
+                input,
+                doc,
+                key: key.clone(),
+            });
+        }
+    }
+    items
+}
+
+/// Per input, its messages' nodes in order: `node_of` each item.
+fn chains_of(items: &[Item<'_>], node_of: &[usize], inputs: usize) -> Vec<Vec<usize>> {
+    let mut chains = vec![Vec::new(); inputs];
+    for (i, item) in items.iter().enumerate() {
+        chains[item.input].push(node_of[i]);
+    }
+    chains
+}
+
+/// The header's valid time in seconds since midnight.
+fn seconds_of(doc: &MessageDoc<'_>) -> Option<u32> {
+    let time = doc.time.as_deref()?;
+    let mut fields = time.split(':').map(|f| f.parse::<u8>().ok());
+    let (hour, minute, second) = (fields.next()??, fields.next()??, fields.next()??);
+    let time = Time {
+        hour,
+        minute,
+        second,
+    };
+    time.is_valid().then(|| time.seconds_since_midnight())
+}
+
+/// Sets `item` to the first input's clock, `ahead` seconds behind its own
+/// (kept within its day: a message cannot move to another day's file).
+fn set_clock(item: &mut Item<'_>, ahead: i64) {
+    let Some(seconds) = seconds_of(&item.doc).filter(|_| ahead != 0) else {
+        return;
+    };
+    let set = (i64::from(seconds) - ahead).clamp(0, 86_399) as u32;
+    let time = Time {
+        hour: (set / 3600) as u8,
+        minute: (set / 60 % 60) as u8,
+        second: (set % 60) as u8,
+    };
+    item.doc.time = Some(Cow::Owned(time.to_string()));
+    item.key.1 = set;
+}
+
+/// A text as twins compare it: the non-blank lines, each trimmed.
+fn compared_text(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Per (input, name), the name the merge gives it instead: the name its
+/// twins were kept under most often, when that is another name. Twins
+/// show that the first input's `我` is the second's `李雄峰`; the messages
+/// of `我` that only the first input holds are `李雄峰`'s too.
+fn renamed_names(items: &[Item<'_>], kept_of: &[usize]) -> HashMap<(usize, String), String> {
+    let mut members: HashMap<usize, usize> = HashMap::new();
+    for &kept in kept_of {
+        *members.entry(kept).or_default() += 1;
+    }
+    // Per (input, name), the names its twinned messages were kept under,
+    // its own included.
+    let mut counts: HashMap<(usize, &str), HashMap<&str, usize>> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        if members[&kept_of[i]] > 1 {
+            *counts
+                .entry((item.input, &item.doc.speaker))
+                .or_default()
+                .entry(&items[kept_of[i]].doc.speaker)
+                .or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter_map(|((input, name), to)| {
+            let (best, _) = to.into_iter().max_by(|a, b| {
+                a.1.cmp(&b.1)
+                    .then((a.0 == name).cmp(&(b.0 == name)))
+                    .then(b.0.cmp(a.0))
+            })?;
+            (best != name).then(|| ((input, name.to_string()), best.to_string()))
+        })
+        .collect()
+}
