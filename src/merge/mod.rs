@@ -30,14 +30,14 @@ mod output;
 mod verify;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::aliases::Aliases;
 use crate::convert::document::{Document, MessageDoc};
 use crate::model::Time;
 use crate::rules::{keeps_earlier, DuplicateMessage, Keep, Settings};
 use crate::source::SourceFile;
-use crate::twins::{find_twins, Evidence, TwinOptions};
+use crate::twins::{find_twins, Evidence, TwinOptions, SELF_NAME};
 use crate::Error;
 
 /// What decides twins and which one stays: `duplicate-message`'s options
@@ -62,10 +62,7 @@ impl MergeOptions {
         let options = DuplicateMessage::options(settings);
         Self {
             keep: options.keep,
-            twins: TwinOptions {
-                merge_twinned_percent: 0,
-                ..options.twins()
-            },
+            twins: options.twins(),
             aliases: settings.aliases().clone(),
         }
     }
@@ -145,7 +142,12 @@ pub fn merge(sources: &[SourceFile], options: &MergeOptions, name: &str) -> Resu
             sources,
         ));
     }
-    let evidence = Evidence::of_transcript(&candidate_text, &candidate_model, &options.twins);
+    let names: HashSet<(usize, &str)> = items
+        .iter()
+        .map(|item| (item.input, item.doc.speaker.as_ref()))
+        .collect();
+    let evidence = Evidence::of_transcript(&candidate_text, &candidate_model, &options.twins)
+        .known_merge(|a, b| two_people(&names, sources.len(), a, b));
     let pairs = find_twins(
         &candidate_text,
         &candidate_model,
@@ -156,7 +158,7 @@ pub fn merge(sources: &[SourceFile], options: &MergeOptions, name: &str) -> Resu
 
     // Each set of twins, by the item kept.
     let mut kept_of: Vec<usize> = (0..items.len()).collect();
-    for pair in &pairs {
+    for pair in pairs {
         let (a, b) = (
             root(&kept_of, candidate[pair.earlier]),
             root(&kept_of, candidate[pair.later]),
@@ -221,6 +223,26 @@ pub fn merge(sources: &[SourceFile], options: &MergeOptions, name: &str) -> Resu
         })
         .collect();
     Ok(Merged { text, inputs })
+}
+
+/// Whether two names are two people's to some input, so that no twins
+/// pair them: an input holds both, and one export never shows one person
+/// under two names. In a merge every name that speaks once pairs with
+/// whoever says the same thing seconds away (see [`Evidence`]), so that of
+/// a burst of `签到` from many people, one that only one input holds would
+/// go as the twin of another's. `我` is each exporter's own, another
+/// person in another input: it is two people with a name when every input
+/// that holds `我` holds that name too.
+fn two_people(names: &HashSet<(usize, &str)>, inputs: usize, a: &str, b: &str) -> bool {
+    let holds = |input: usize, name: &str| names.contains(&(input, name));
+    let mut with_self = (0..inputs)
+        .filter(|&input| holds(input, SELF_NAME))
+        .peekable();
+    match (a == SELF_NAME, b == SELF_NAME) {
+        (true, false) => with_self.peek().is_some() && with_self.all(|input| holds(input, b)),
+        (false, true) => with_self.peek().is_some() && with_self.all(|input| holds(input, a)),
+        _ => (0..inputs).any(|input| holds(input, a) && holds(input, b)),
+    }
 }
 
 /// The item a set of twins keeps, from any of its members.
