@@ -53,15 +53,32 @@ pub fn offsets(stamps: &[Stamp<'_>], inputs: usize, max_skew: u32) -> Vec<i64> {
             }
         }
     }
-    votes
+    votes.into_iter().map(winner).collect()
+}
+
+/// Per input, how many seconds its twins (as the merge found them) are
+/// written after their copies in the first input, the most frequent
+/// difference: what [`offsets`] could not tell when the messages an input
+/// shares with the first are under other names (the exporter's own, `我`
+/// in one and a name in the other).
+pub fn residuals(differences: &[(usize, i64)], inputs: usize) -> Vec<i64> {
+    let mut votes: Vec<HashMap<i64, usize>> = vec![HashMap::new(); inputs];
+    for &(input, ahead) in differences {
+        *votes[input].entry(ahead).or_default() += 1;
+    }
+    votes.into_iter().map(winner).collect()
+}
+
+/// The most frequent difference, the smaller one on a tie; 0 for none.
+fn winner(tally: HashMap<i64, usize>) -> i64 {
+    tally
         .into_iter()
-        .map(|tally| {
-            tally
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.abs().cmp(&a.0.abs())))
-                .map_or(0, |(ahead, _)| ahead)
+        .max_by(|a, b| {
+            a.1.cmp(&b.1)
+                .then(b.0.abs().cmp(&a.0.abs()))
+                .then(b.0.cmp(&a.0))
         })
-        .collect()
+        .map_or(0, |(ahead, _)| ahead)
 }
 
 #[cfg(test)]

@@ -118,63 +118,30 @@ pub fn merge(sources: &[SourceFile], options: &MergeOptions, name: &str) -> Resu
             text,
         })
         .collect();
-    let ahead = clock::offsets(&stamps, sources.len(), options.twins.max_skew_seconds);
+    let mut ahead = clock::offsets(&stamps, sources.len(), options.twins.max_skew_seconds);
     drop(stamps);
     for item in &mut items {
         set_clock(item, ahead[item.input]);
     }
 
-    // The candidate: every message once, interleaved; its twins.
-    let chains = chains_of(&items, &(0..items.len()).collect::<Vec<_>>(), sources.len());
-    let candidate = order::interleave(&chains, items.len(), |i| &items[i].key);
     let starts_with_heading = documents
         .first()
         .and_then(|d| d.messages.iter().next())
         .is_some_and(|m| !m.day_headings.is_empty());
-    let candidate_text = output::render(&documents[0], &items, &candidate, starts_with_heading);
-    let candidate_model = crate::parser::parse(&candidate_text);
-    if candidate_model.messages.len() != candidate.len() {
-        return Err(output::does_not_read_back(
-            name,
-            &items,
-            &candidate,
-            &candidate_text,
-            sources,
-        ));
-    }
-    let names: HashSet<(usize, &str)> = items
-        .iter()
-        .map(|item| (item.input, item.doc.speaker.as_ref()))
-        .collect();
-    let evidence = Evidence::of_transcript(&candidate_text, &candidate_model, &options.twins)
-        .known_merge(|a, b| two_people(&names, sources.len(), a, b));
-    let pairs = find_twins(
-        &candidate_text,
-        &candidate_model,
-        &options.twins,
-        &options.aliases,
-        &evidence,
-    );
-
-    // Each set of twins, by the item kept.
-    let mut kept_of: Vec<usize> = (0..items.len()).collect();
-    for pair in pairs {
-        let (a, b) = (
-            root(&kept_of, candidate[pair.earlier]),
-            root(&kept_of, candidate[pair.later]),
-        );
-        if a == b {
-            continue;
+    let head = (&documents[0], starts_with_heading);
+    let (mut kept_of, mut evidence) = twin_sets(head, &items, options, sources, name)?;
+    // A clock the same-name messages could not tell (the exporter's own,
+    // under two names, may be all the inputs share): read from the twins,
+    // and the twins found again.
+    let residual = clock::residuals(&twin_differences(&items, &kept_of), sources.len());
+    if residual.iter().any(|&seconds| seconds != 0) {
+        for item in &mut items {
+            set_clock(item, residual[item.input]);
         }
-        let keep_a = keeps_earlier(
-            options.keep,
-            &items[a].doc.speaker,
-            &items[b].doc.speaker,
-            &options.aliases,
-            &evidence,
-        );
-        let (kept, dropped) = if keep_a { (a, b) } else { (b, a) };
-        kept_of[dropped] = kept;
+        for (ahead, residual) in ahead.iter_mut().zip(&residual) {
+            *ahead += residual;
+        }
+        (kept_of, evidence) = twin_sets(head, &items, options, sources, name)?;
     }
     let kept_of: Vec<usize> = (0..items.len()).map(|i| root(&kept_of, i)).collect();
     let renamed = renamed_names(&items, &kept_of);
@@ -223,6 +190,88 @@ pub fn merge(sources: &[SourceFile], options: &MergeOptions, name: &str) -> Resu
         })
         .collect();
     Ok(Merged { text, inputs })
+}
+
+/// The candidate (every message once, interleaved) and its twins: each
+/// item's kept twin (itself when kept or twinless, not yet followed to the
+/// end of a chain), and the candidate's evidence.
+fn twin_sets(
+    (first, starts_with_heading): (&Document<'_>, bool),
+    items: &[Item<'_>],
+    options: &MergeOptions,
+    sources: &[SourceFile],
+    name: &str,
+) -> Result<(Vec<usize>, Evidence), Error> {
+    // The candidate: every message once, interleaved; its twins.
+    let chains = chains_of(items, &(0..items.len()).collect::<Vec<_>>(), sources.len());
+    let candidate = order::interleave(&chains, items.len(), |i| &items[i].key);
+    let candidate_text = output::render(first, items, &candidate, starts_with_heading);
+    let candidate_model = crate::parser::parse(&candidate_text);
+    if candidate_model.messages.len() != candidate.len() {
+        return Err(output::does_not_read_back(
+            name,
+            items,
+            &candidate,
+            &candidate_text,
+            sources,
+        ));
+    }
+    let names: HashSet<(usize, &str)> = items
+        .iter()
+        .map(|item| (item.input, item.doc.speaker.as_ref()))
+        .collect();
+    let evidence = Evidence::of_transcript(&candidate_text, &candidate_model, &options.twins)
+        .known_merge(|a, b| two_people(&names, sources.len(), a, b));
+    let pairs = find_twins(
+        &candidate_text,
+        &candidate_model,
+        &options.twins,
+        &options.aliases,
+        &evidence,
+    );
+
+    // Each set of twins, by the item kept.
+    let mut kept_of: Vec<usize> = (0..items.len()).collect();
+    for pair in pairs {
+        let (a, b) = (
+            root(&kept_of, candidate[pair.earlier]),
+            root(&kept_of, candidate[pair.later]),
+        );
+        if a == b {
+            continue;
+        }
+        let keep_a = keeps_earlier(
+            options.keep,
+            &items[a].doc.speaker,
+            &items[b].doc.speaker,
+            &options.aliases,
+            &evidence,
+        );
+        let (kept, dropped) = if keep_a { (a, b) } else { (b, a) };
+        kept_of[dropped] = kept;
+    }
+    Ok((kept_of, evidence))
+}
+
+/// Per twin of an input after the first whose set holds a message of the
+/// first input: (its input, how many seconds after that message it is
+/// written).
+fn twin_differences(items: &[Item<'_>], kept_of: &[usize]) -> Vec<(usize, i64)> {
+    let mut first_input: HashMap<usize, u32> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        if item.input == 0 {
+            first_input.entry(root(kept_of, i)).or_insert(item.key.1);
+        }
+    }
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| item.input != 0 && seconds_of(&item.doc).is_some())
+        .filter_map(|(i, item)| {
+            let then = first_input.get(&root(kept_of, i))?;
+            Some((item.input, i64::from(item.key.1) - i64::from(*then)))
+        })
+        .collect()
 }
 
 /// Whether two names are two people's to some input, so that no twins
