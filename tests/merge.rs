@@ -448,3 +448,33 @@ fn merge_of_a_missing_input_fails_naming_it_and_writes_nothing() {
     // One input is a usage error.
     chatlint().arg("merge").arg(&a).assert().code(2);
 }
+
+/// The first input's configuration is read: its `aliases:` choose the name
+/// kept (here, against the default, `我`).
+#[test]
+fn merge_reads_the_first_inputs_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.md"), dir.path().join("b.md"));
+    let head = "---\ndate: 2017-08-25 12:00:00\n---\n";
+    std::fs::write(
+        &a,
+        format!("{head}> 07:54:35  我  \n   \n我们正在做  \n   \n"),
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        format!("{head}> 07:54:36  李雄峰  \n   \n我们正在做  \n   \n"),
+    )
+    .unwrap();
+    let merged = |a: &Path, b: &Path| {
+        let run = chatlint().arg("merge").args([a, b]).assert().success();
+        String::from_utf8(run.get_output().stdout.clone()).unwrap()
+    };
+    assert!(merged(&a, &b).contains("> 07:54:35  李雄峰  \n"));
+    std::fs::write(
+        dir.path().join(".chatlint.yaml"),
+        "aliases:\n  李雄峰: 我\n",
+    )
+    .unwrap();
+    assert!(merged(&a, &b).contains("> 07:54:35  我  \n"));
+}

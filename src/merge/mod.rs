@@ -101,6 +101,18 @@ struct Item<'a> {
 /// Merges `sources`, which are read in that order (the first gives the
 /// front matter and the clock). `name` is the output's name in errors.
 pub fn merge(sources: &[SourceFile], options: &MergeOptions, name: &str) -> Result<Merged, Error> {
+    merge_altered(sources, options, name, |_| {})
+}
+
+/// [`merge`], with `alter` given the order of the messages to write before
+/// they are written and verified: how the tests make a merge that loses a
+/// message, which verification must refuse.
+fn merge_altered(
+    sources: &[SourceFile],
+    options: &MergeOptions,
+    name: &str,
+    alter: impl FnOnce(&mut Vec<usize>),
+) -> Result<Merged, Error> {
     let documents: Vec<Document<'_>> = sources.iter().map(|s| Document::build(s, None)).collect();
     let mut items = read_items(&documents);
     let stamps_texts: Vec<String> = items
@@ -152,7 +164,8 @@ pub fn merge(sources: &[SourceFile], options: &MergeOptions, name: &str) -> Resu
     }
 
     let chains = chains_of(&items, &kept_of, sources.len());
-    let merged = order::interleave(&chains, items.len(), |i| &items[i].key);
+    let mut merged = order::interleave(&chains, items.len(), |i| &items[i].key);
+    alter(&mut merged);
     let text = output::render(&documents[0], &items, &merged, starts_with_heading);
     verify::verify(
         &verify::Merge {
@@ -403,3 +416,6 @@ fn renamed_names(items: &[Item<'_>], kept_of: &[usize]) -> HashMap<(usize, Strin
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;
