@@ -4,14 +4,17 @@
 //! 1. Each input is read as `convert` reads it (a message's date from its
 //!    full-date header, else the day heading above it, else the front
 //!    matter's `date`, else the file name).
-//! 2. Every input is set to the first input's clock ([`clock`]).
+//! 2. Every input is set to the first input's clock ([`clock`]): by the
+//!    messages it shares with the first under the same name, else (after
+//!    step 3) by its twins, and step 3 is done again.
 //! 3. The messages are interleaved by (date, time), each input's order kept
 //!    ([`order`]), and written as one candidate transcript, in which the
 //!    twins are found by [`crate::twins::find_twins`]: the definition
 //!    `duplicate-message` reports, with its configured options and
-//!    `aliases`. One option differs: `merge-twinned-percent` is 0, since
-//!    these inputs are known to be exports of one chat; the names must still
-//!    pair up as the definition asks.
+//!    `aliases`. The candidate is read as a merge
+//!    ([`Evidence::known_merge`]: these inputs are known to be exports of
+//!    one chat), and two names that an input shows as two people never
+//!    pair up ([`names::two_people`]).
 //! 4. Of each set of twins one message is kept, the one
 //!    [`crate::rules::keeps_earlier`] keeps (the option `keep`, by default
 //!    the canonical name rather than `我`), and an input's name that its
@@ -25,6 +28,7 @@
 //! 6. The result is read back and verified ([`verify`]).
 
 mod clock;
+mod names;
 mod order;
 mod output;
 mod verify;
@@ -37,7 +41,7 @@ use crate::convert::document::{Document, MessageDoc};
 use crate::model::Time;
 use crate::rules::{keeps_earlier, DuplicateMessage, Keep, Settings};
 use crate::source::SourceFile;
-use crate::twins::{find_twins, Evidence, TwinOptions, SELF_NAME};
+use crate::twins::{find_twins, Evidence, TwinOptions};
 use crate::Error;
 
 /// What decides twins and which one stays: `duplicate-message`'s options
@@ -113,6 +117,9 @@ fn merge_altered(
     name: &str,
     alter: impl FnOnce(&mut Vec<usize>),
 ) -> Result<Merged, Error> {
+    if sources.is_empty() {
+        return Err(Error::Usage("merge: nothing to merge".into()));
+    }
     let documents: Vec<Document<'_>> = sources.iter().map(|s| Document::build(s, None)).collect();
     let mut items = read_items(&documents);
     let stamps_texts: Vec<String> = items
@@ -156,7 +163,7 @@ fn merge_altered(
         (kept_of, evidence) = twin_sets(head, &items, options, sources, name)?;
     }
     let kept_of: Vec<usize> = (0..items.len()).map(|i| root(&kept_of, i)).collect();
-    let renamed = renamed_names(&items, &kept_of);
+    let renamed = names::renamed(&items, &kept_of);
     for item in &mut items {
         if let Some(name) = renamed.get(&(item.input, item.doc.speaker.to_string())) {
             item.doc.speaker = Cow::Owned(name.clone());
@@ -234,7 +241,7 @@ fn twin_sets(
         .map(|item| (item.input, item.doc.speaker.as_ref()))
         .collect();
     let evidence = Evidence::of_transcript(&candidate_text, &candidate_model, &options.twins)
-        .known_merge(|a, b| two_people(&names, sources.len(), a, b));
+        .known_merge(|a, b| names::two_people(&names, sources.len(), a, b));
     let pairs = find_twins(
         &candidate_text,
         &candidate_model,
@@ -285,26 +292,6 @@ fn twin_differences(items: &[Item<'_>], kept_of: &[usize]) -> Vec<(usize, i64)> 
             Some((item.input, i64::from(item.key.1) - i64::from(*then)))
         })
         .collect()
-}
-
-/// Whether two names are two people's to some input, so that no twins
-/// pair them: an input holds both, and one export never shows one person
-/// under two names. In a merge every name that speaks once pairs with
-/// whoever says the same thing seconds away (see [`Evidence`]), so that of
-/// a burst of `签到` from many people, one that only one input holds would
-/// go as the twin of another's. `我` is each exporter's own, another
-/// person in another input: it is two people with a name when every input
-/// that holds `我` holds that name too.
-fn two_people(names: &HashSet<(usize, &str)>, inputs: usize, a: &str, b: &str) -> bool {
-    let holds = |input: usize, name: &str| names.contains(&(input, name));
-    let mut with_self = (0..inputs)
-        .filter(|&input| holds(input, SELF_NAME))
-        .peekable();
-    match (a == SELF_NAME, b == SELF_NAME) {
-        (true, false) => with_self.peek().is_some() && with_self.all(|input| holds(input, b)),
-        (false, true) => with_self.peek().is_some() && with_self.all(|input| holds(input, a)),
-        _ => (0..inputs).any(|input| holds(input, a) && holds(input, b)),
-    }
 }
 
 /// The item a set of twins keeps, from any of its members.
@@ -381,40 +368,6 @@ fn compared_text(text: &str) -> String {
         .filter(|line| !line.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// Per (input, name), the name the merge gives it instead: the name its
-/// twins were kept under most often, when that is another name. Twins
-/// show that the first input's `我` is the second's `李雄峰`; the messages
-/// of `我` that only the first input holds are `李雄峰`'s too.
-fn renamed_names(items: &[Item<'_>], kept_of: &[usize]) -> HashMap<(usize, String), String> {
-    let mut members: HashMap<usize, usize> = HashMap::new();
-    for &kept in kept_of {
-        *members.entry(kept).or_default() += 1;
-    }
-    // Per (input, name), the names its twinned messages were kept under,
-    // its own included.
-    let mut counts: HashMap<(usize, &str), HashMap<&str, usize>> = HashMap::new();
-    for (i, item) in items.iter().enumerate() {
-        if members[&kept_of[i]] > 1 {
-            *counts
-                .entry((item.input, &item.doc.speaker))
-                .or_default()
-                .entry(&items[kept_of[i]].doc.speaker)
-                .or_default() += 1;
-        }
-    }
-    counts
-        .into_iter()
-        .filter_map(|((input, name), to)| {
-            let (best, _) = to.into_iter().max_by(|a, b| {
-                a.1.cmp(&b.1)
-                    .then((a.0 == name).cmp(&(b.0 == name)))
-                    .then(b.0.cmp(a.0))
-            })?;
-            (best != name).then(|| ((input, name.to_string()), best.to_string()))
-        })
-        .collect()
 }
 
 #[cfg(test)]
