@@ -202,6 +202,52 @@ fn two_exports_of_a_corpus_day_merge_back_into_it() {
     );
 }
 
+/// Three exports of each corpus day, each lacking other messages (every
+/// 7th from the 2nd, 4th, 6th), the second writing the exporter as `我`
+/// (the first speaker) and 1 s ahead, the third 2 s ahead: merged, the day
+/// comes back, as with two.
+#[test]
+#[cfg_attr(
+    not(run_corpus_tests),
+    ignore = "needs ../shared/corpus beside the checkout (README: Tests)"
+)]
+fn three_exports_of_a_corpus_day_merge_back_into_it() {
+    let options = MergeOptions::default();
+    let (mut merged, mut failures) = (0, Vec::new());
+    for path in transcripts(&resources::corpus_dir()) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let model = chatlint::parse(&text);
+        if model.messages.is_empty() || holds_twins(&text, &model, &options) {
+            continue;
+        }
+        let exporter = model
+            .messages
+            .iter()
+            .map(|m| m.header.speaker(&text))
+            .find(|&speaker| speaker != SELF_NAME)
+            .filter(|_| {
+                !model
+                    .messages
+                    .iter()
+                    .any(|m| m.header.speaker(&text) == SELF_NAME)
+            });
+        let sources = [
+            export(&text, &model, |i| i % 7 != 1, None, 0),
+            export(&text, &model, |i| i % 7 != 3, exporter, 1),
+            export(&text, &model, |i| i % 7 != 5, None, 2),
+        ]
+        .map(|export| SourceFile::from_string(name.clone(), export));
+        match merge(&sources, &options, "merged") {
+            Ok(result) if said(&name, &result.text) == said(&name, &text) => merged += 1,
+            Ok(result) => failures.push(format!("{name}: not the original ({:?})", result.inputs)),
+            Err(error) => failures.push(format!("{name}: {error}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(merged, 378);
+}
+
 /// Days under day headings and full-date headers: two exports of
 /// overlapping ranges (days 1–2 and 2–3) merge into the three days, each
 /// message once, a heading before each day.

@@ -31,17 +31,18 @@ mod clock;
 mod names;
 mod order;
 mod output;
+mod sets;
 mod verify;
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::aliases::Aliases;
 use crate::convert::document::{Document, MessageDoc};
 use crate::model::Time;
-use crate::rules::{keeps_earlier, DuplicateMessage, Keep, Settings};
+use crate::rules::{DuplicateMessage, Keep, Settings};
 use crate::source::SourceFile;
-use crate::twins::{find_twins, Evidence, TwinOptions};
+use crate::twins::TwinOptions;
 use crate::Error;
 
 /// What decides twins and which one stays: `duplicate-message`'s options
@@ -148,7 +149,7 @@ fn merge_altered(
         .and_then(|d| d.messages.iter().next())
         .is_some_and(|m| !m.day_headings.is_empty());
     let head = (&documents[0], starts_with_heading);
-    let (mut kept_of, mut evidence) = twin_sets(head, &items, options, sources, name)?;
+    let (mut kept_of, mut paired) = sets::twin_sets(head, &items, options, sources, name)?;
     // A clock the same-name messages could not tell (the exporter's own,
     // under two names, may be all the inputs share): read from the twins,
     // and the twins found again.
@@ -160,7 +161,7 @@ fn merge_altered(
         for (ahead, residual) in ahead.iter_mut().zip(&residual) {
             *ahead += residual;
         }
-        (kept_of, evidence) = twin_sets(head, &items, options, sources, name)?;
+        (kept_of, paired) = sets::twin_sets(head, &items, options, sources, name)?;
     }
     let kept_of: Vec<usize> = (0..items.len()).map(|i| root(&kept_of, i)).collect();
     let renamed = names::renamed(&items, &kept_of);
@@ -184,7 +185,7 @@ fn merge_altered(
             renamed: &renamed,
             ahead: &ahead,
             options,
-            evidence: &evidence,
+            paired: &paired,
         },
         &text,
     )?;
@@ -210,67 +211,6 @@ fn merge_altered(
         })
         .collect();
     Ok(Merged { text, inputs })
-}
-
-/// The candidate (every message once, interleaved) and its twins: each
-/// item's kept twin (itself when kept or twinless, not yet followed to the
-/// end of a chain), and the candidate's evidence.
-fn twin_sets(
-    (first, starts_with_heading): (&Document<'_>, bool),
-    items: &[Item<'_>],
-    options: &MergeOptions,
-    sources: &[SourceFile],
-    name: &str,
-) -> Result<(Vec<usize>, Evidence), Error> {
-    // The candidate: every message once, interleaved; its twins.
-    let chains = chains_of(items, &(0..items.len()).collect::<Vec<_>>(), sources.len());
-    let candidate = order::interleave(&chains, items.len(), |i| &items[i].key);
-    let candidate_text = output::render(first, items, &candidate, starts_with_heading);
-    let candidate_model = crate::parser::parse(&candidate_text);
-    if candidate_model.messages.len() != candidate.len() {
-        return Err(output::does_not_read_back(
-            name,
-            items,
-            &candidate,
-            &candidate_text,
-            sources,
-        ));
-    }
-    let names: HashSet<(usize, &str)> = items
-        .iter()
-        .map(|item| (item.input, item.doc.speaker.as_ref()))
-        .collect();
-    let evidence = Evidence::of_transcript(&candidate_text, &candidate_model, &options.twins)
-        .known_merge(|a, b| names::two_people(&names, sources.len(), a, b));
-    let pairs = find_twins(
-        &candidate_text,
-        &candidate_model,
-        &options.twins,
-        &options.aliases,
-        &evidence,
-    );
-
-    // Each set of twins, by the item kept.
-    let mut kept_of: Vec<usize> = (0..items.len()).collect();
-    for pair in pairs {
-        let (a, b) = (
-            root(&kept_of, candidate[pair.earlier]),
-            root(&kept_of, candidate[pair.later]),
-        );
-        if a == b {
-            continue;
-        }
-        let keep_a = keeps_earlier(
-            options.keep,
-            &items[a].doc.speaker,
-            &items[b].doc.speaker,
-            &options.aliases,
-            &evidence,
-        );
-        let (kept, dropped) = if keep_a { (a, b) } else { (b, a) };
-        kept_of[dropped] = kept;
-    }
-    Ok((kept_of, evidence))
 }
 
 /// Per twin of an input after the first whose set holds a message of the

@@ -2,12 +2,11 @@
 //! back is the messages merged, and every message of every input is in it,
 //! or has its twin there.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{compared_text, seconds_of, Item, MergeOptions};
 use crate::convert::document::Document;
 use crate::source::SourceFile;
-use crate::twins::Evidence;
 use crate::Error;
 
 /// A merge as made, to be verified.
@@ -25,7 +24,8 @@ pub struct Merge<'m, 'a> {
     /// Per input, how many seconds its clock was set back.
     pub ahead: &'m [i64],
     pub options: &'m MergeOptions,
-    pub evidence: &'m Evidence,
+    /// The names the merge found twins under, each pair both ways.
+    pub paired: &'m super::sets::PairedNames,
 }
 
 /// Fails, naming the message, unless
@@ -34,7 +34,7 @@ pub struct Merge<'m, 'a> {
 /// - every message of every input, read again from its source, has a
 ///   message in `text` of the same day and text (lines trimmed, blank ones
 ///   left out), under its own name or one the twin definition makes the
-///   same person's (configured `aliases`, names the candidate pairs up,
+///   same person's (configured `aliases`, names the merge found twins under,
 ///   or the name the merge gave the input's name), at most
 ///   `max-skew-seconds` plus the input's clock offset from it.
 pub fn verify(merge: &Merge<'_, '_>, text: &str) -> Result<(), Error> {
@@ -75,7 +75,7 @@ pub fn verify(merge: &Merge<'_, '_>, text: &str) -> Result<(), Error> {
     let one_person = |input: usize, a: &str, b: &str| {
         a == b
             || merge.options.aliases.same_person(a, b)
-            || merge.evidence.pair_up(a, b)
+            || merge.paired.contains(&(a.to_string(), b.to_string()))
             || merge
                 .renamed
                 .get(&(input, a.to_string()))
@@ -111,7 +111,7 @@ pub fn verify(merge: &Merge<'_, '_>, text: &str) -> Result<(), Error> {
         }
     }
     // Every item is written, or its kept twin is.
-    let written: std::collections::HashSet<usize> = merge.written.iter().copied().collect();
+    let written: HashSet<usize> = merge.written.iter().copied().collect();
     if let Some(lost) = (0..merge.items.len()).find(|&i| !written.contains(&merge.kept_of[i])) {
         return Err(fail(format!(
             "the message at line {} of {} was left out",
