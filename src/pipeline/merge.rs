@@ -67,9 +67,15 @@ pub fn run(request: &MergeRequest) -> Result<(Merged, Written), Error> {
             Ok(Vec::new())
         },
     );
+    // The reasons of `Destination` start with the path: said once.
     let failed = |reason: String| Error::Merge {
+        reason: reason
+            .strip_prefix(name.as_str())
+            .map_or(reason.as_str(), |rest| {
+                rest.trim_start_matches(':').trim_start()
+            })
+            .to_string(),
         name: name.clone(),
-        reason,
     };
     match outcome {
         Outcome::Converted(_) => Ok((merged, Written::File(path.to_path_buf()))),
