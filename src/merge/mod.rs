@@ -22,8 +22,8 @@
 //!    `我` becomes the name the other export gives them).
 //! 5. The kept messages are interleaved again, twins as one, and written in
 //!    the archive's layout by `convert --to md`'s writer, with the first
-//!    input's front matter and preamble (unchanged: its `lines` may then be
-//!    wrong, which `check` reports) and a day heading before each new day
+//!    input's front matter and preamble (unchanged: its `lines` is not
+//!    recounted) and a day heading before each new day
 //!    (and before the first when the first input starts with one).
 //! 6. The result is read back and verified ([`verify`]).
 
