@@ -53,6 +53,7 @@ pub mod input;
 pub mod layout;
 pub mod line_index;
 pub mod linter;
+pub mod merge;
 pub mod model;
 pub mod online;
 pub mod output;

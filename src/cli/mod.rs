@@ -3,6 +3,7 @@
 mod check;
 mod completions;
 mod convert;
+mod merge;
 mod rule;
 
 use clap::{Parser, Subcommand};
@@ -10,6 +11,7 @@ use clap::{Parser, Subcommand};
 use crate::cli::check::CheckArgs;
 use crate::cli::completions::CompletionsArgs;
 use crate::cli::convert::ConvertArgs;
+use crate::cli::merge::MergeArgs;
 use crate::cli::rule::RuleArgs;
 
 pub use chatlint::pipeline::ExitStatus;
@@ -31,6 +33,8 @@ enum Command {
     Check(CheckArgs),
     /// Convert transcripts to JSON, JSON Lines, CSV, XML or clean Markdown.
     Convert(ConvertArgs),
+    /// Merge transcripts of one chat into one, dropping twin messages.
+    Merge(MergeArgs),
     /// Print a rule's documentation, or list every rule.
     Rule(RuleArgs),
     /// Print a shell completion script.
@@ -41,6 +45,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, chatlint::Error> {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Convert(args) => convert::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Rule(args) => rule::run(args),
         Command::Completions(args) => completions::run(args),
     }

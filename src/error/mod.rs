@@ -78,6 +78,11 @@ pub enum Error {
     #[error("{name}: the fixed text failed verification ({reason}); nothing was written")]
     FixVerification { name: String, reason: String },
 
+    /// `merge` could not merge its inputs as asked, or its result failed
+    /// verification: `name` is the input (or output) concerned.
+    #[error("{name}: {reason}; nothing was written")]
+    Merge { name: String, reason: String },
+
     #[error(
         "{}: holds no transcript (no *.md or *.markdown file that is not excluded or ignored)",
         path.display()

@@ -21,6 +21,7 @@ pub mod check;
 pub mod convert;
 pub mod driver;
 pub mod inputs;
+pub mod merge;
 pub mod summary;
 pub mod transcripts;
 

@@ -4,6 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{declare_rule, Context, Rule, RuleMeta};
+use crate::aliases::Aliases;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::{Message, Transcript};
@@ -221,12 +222,15 @@ impl Rule for DuplicateMessage {
     }
 }
 
-/// Whether the earlier copy is the one to keep.
-fn keeps_earlier(
+/// Whether the earlier of two twins, under the name `earlier`, is the one
+/// to keep rather than the later one, under `later`: the option `keep`.
+/// `merge` keeps the same one, so that a merge of exports and the fix of
+/// a merged file agree on the name left.
+pub fn keeps_earlier(
     keep: Keep,
     earlier: &str,
     later: &str,
-    context: &Context<'_>,
+    aliases: &Aliases,
     evidence: &Evidence,
 ) -> bool {
     match keep {
@@ -236,7 +240,7 @@ fn keeps_earlier(
         Keep::Canonical => {
             let rank = |name: &str| {
                 (
-                    context.settings.aliases().is_canonical(name),
+                    aliases.is_canonical(name),
                     name != SELF_NAME,
                     evidence.message_count(name),
                     name.chars().count(),
@@ -252,7 +256,13 @@ fn finding(context: &Context<'_>, pair: &TwinPair, keep: Keep, evidence: &Eviden
     let messages = &transcript.messages;
     let (a, b) = (&messages[pair.earlier], &messages[pair.later]);
     let (speaker_a, speaker_b) = (a.header.speaker(text), b.header.speaker(text));
-    let (removed, kept) = if keeps_earlier(keep, speaker_a, speaker_b, context, evidence) {
+    let (removed, kept) = if keeps_earlier(
+        keep,
+        speaker_a,
+        speaker_b,
+        context.settings.aliases(),
+        evidence,
+    ) {
         (pair.later, pair.earlier)
     } else {
         (pair.earlier, pair.later)

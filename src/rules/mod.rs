@@ -33,7 +33,9 @@ mod unreachable_image;
 mod unused_suppression;
 
 pub use broken_image_url::BrokenImageUrl;
-pub use duplicate_message::{DuplicateMessage, DuplicateMessageOptions, Keep, Percent};
+pub use duplicate_message::{
+    keeps_earlier, DuplicateMessage, DuplicateMessageOptions, Keep, Percent,
+};
 pub use escaped_html_entity::EscapedHtmlEntity;
 pub use front_matter::{FrontMatterOptions, FrontMatterRule};
 pub use header_layout::HeaderLayout;

@@ -62,7 +62,8 @@ pub struct Evidence {
     consistent: usize,
     repeated: usize,
     merged: bool,
-    /// In a merge, each name's other names.
+    /// Each name's other names, as a merge pairs them (asked only of a
+    /// merge).
     partners: HashMap<String, Vec<String>>,
     /// How many messages each name that could twin under another name
     /// has in the file (`keep: canonical` prefers the one with more).
@@ -120,9 +121,25 @@ impl Evidence {
 
     /// Whether, in a merge, two different names pair up as one person's.
     pub fn pair_up(&self, a: &str, b: &str) -> bool {
-        self.partners
-            .get(a)
-            .is_some_and(|partners| partners.iter().any(|p| p == b))
+        self.merged
+            && self
+                .partners
+                .get(a)
+                .is_some_and(|partners| partners.iter().any(|p| p == b))
+    }
+
+    /// The evidence of a file its maker knows to be a merge of exports of
+    /// one chat (`chatlint merge`'s candidate): the shares and the
+    /// look-alike names that tell a merge from one export are not asked;
+    /// which names pair up is decided as in any merge, less the pairs
+    /// `two_people` knows are two people (the maker knows which export
+    /// holds which name, and one export never shows one person under two).
+    pub fn known_merge(mut self, two_people: impl Fn(&str, &str) -> bool) -> Self {
+        self.merged = true;
+        for (name, partners) in &mut self.partners {
+            partners.retain(|partner| !two_people(name, partner));
+        }
+        self
     }
 
     /// The file's messages.
@@ -261,13 +278,13 @@ impl<'a> Tally<'a> {
             )
             && any_look_alike
             && (repeated > 0 || (2 * consistent >= self.messages && all_look_alike));
+        // Kept for a file that is not a merge too: its maker may know it
+        // is one ([`Evidence::known_merge`]).
         let mut partners: HashMap<String, Vec<String>> = HashMap::new();
-        if merged {
-            for ((a, b), weight) in pairs {
-                if weight == best[a] || weight == best[b] {
-                    partners.entry(a.into()).or_default().push(b.into());
-                    partners.entry(b.into()).or_default().push(a.into());
-                }
+        for ((a, b), weight) in pairs {
+            if weight == best[a] || weight == best[b] {
+                partners.entry(a.into()).or_default().push(b.into());
+                partners.entry(b.into()).or_default().push(a.into());
             }
         }
         let message_counts = best.keys().map(|&name| (name.to_string(), 0)).collect();

@@ -401,3 +401,39 @@ fn a_suppression_comment_does_not_make_twins_differ() {
     );
     assert!(twins_of(&other, &Aliases::default()).is_empty(), "{other}");
 }
+
+/// A file its maker knows to be a merge is read as one without the shares
+/// that tell a merge: the same name seconds apart, and an empty body, are
+/// twins; names pair up unless the maker knows them for two people.
+#[test]
+fn a_known_merge_pairs_names_less_those_known_as_two_people() {
+    let text = chat(&[
+        ("09:00:00", "甲", "早"),
+        ("09:00:02", "甲", "早"),
+        ("09:10:00", "乙", ""),
+        ("09:10:01", "乙", ""),
+        ("09:20:00", "我", "好"),
+        ("09:20:00", "李雄峰", "好"),
+        ("09:30:00", "丙", "签到"),
+        ("09:30:01", "丁", "签到"),
+    ]);
+    let options = TwinOptions::default();
+    let transcript = parse(&text);
+    let read = Evidence::of_transcript(&text, &transcript, &options);
+    assert!(!read.merged() && !read.pair_up("我", "李雄峰"));
+    let pairs = |evidence: &Evidence| -> Vec<(usize, usize)> {
+        find_twins(&text, &transcript, &options, &Aliases::default(), evidence)
+            .iter()
+            .map(|pair| (pair.earlier, pair.later))
+            .collect()
+    };
+    // Read alone: only the copy-free file it is.
+    assert_eq!(pairs(&read), []);
+    let known = read.clone().known_merge(|_, _| false);
+    assert_eq!(pairs(&known), [(0, 1), (2, 3), (4, 5), (6, 7)]);
+    let two_people = |a: &str, b: &str| [a, b].contains(&"丙");
+    assert_eq!(
+        pairs(&read.known_merge(two_people)),
+        [(0, 1), (2, 3), (4, 5)]
+    );
+}
