@@ -298,6 +298,33 @@ fn overlapping_ranges_of_days_merge_into_every_day_once() {
     );
 }
 
+/// Two day files without headings (each dated by its front matter): the
+/// later day first on the command line, so the output's front matter is its
+/// own; the earlier day's messages then need a heading to keep their date.
+#[test]
+fn day_files_of_two_days_merge_under_their_days() {
+    let file = |date: &str, text: &str| {
+        format!("---\ntitle: t\ndate: {date} 12:00:00\n---\n> 07:50:02  甲  \n   \n{text}  \n   \n")
+    };
+    let later = file("2017-08-26", "second day");
+    let earlier = file("2017-08-25", "first day");
+    let sources = [
+        SourceFile::from_string("2017-08-26-chat.md", later),
+        SourceFile::from_string("2017-08-25-chat.md", earlier),
+    ];
+    let result = merge(&sources, &MergeOptions::default(), "merged.md").unwrap();
+    assert_eq!(
+        result.text,
+        "---\ntitle: t\ndate: 2017-08-26 12:00:00\n---\n\
+         ## 2017-08-25   \n> 07:50:02  甲  \n   \nfirst day  \n   \n\
+         ## 2017-08-26   \n> 07:50:02  甲  \n   \nsecond day  \n   \n"
+    );
+    let merged: Vec<Said> = said("merged.md", &result.text);
+    assert_eq!(merged.len(), 2);
+    assert_eq!(merged[0].0.as_deref(), Some("2017-08-25"));
+    assert_eq!(merged[1].0.as_deref(), Some("2017-08-26"));
+}
+
 /// Messages of one second that each export holds only some of come out in
 /// the order both give them.
 #[test]

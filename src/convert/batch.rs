@@ -152,7 +152,20 @@ impl Destination {
         read: impl FnOnce() -> Result<Option<S>, ConvertError>,
         convert: impl FnOnce(S, &mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
     ) -> Outcome {
-        match self.try_write(path, read, convert) {
+        self.write_no_wider(path, 0o777, read, convert)
+    }
+
+    /// [`Destination::write`], the output readable by no more users than
+    /// `limit` allows (the permission bits of the inputs it is made of): a
+    /// private (0600) transcript does not become a readable output.
+    pub fn write_no_wider<S>(
+        &self,
+        path: &Path,
+        limit: u32,
+        read: impl FnOnce() -> Result<Option<S>, ConvertError>,
+        convert: impl FnOnce(S, &mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
+    ) -> Outcome {
+        match self.try_write(path, limit, read, convert) {
             Ok(outcome) => outcome,
             Err(reason) => Outcome::Failed(reason),
         }
@@ -161,6 +174,7 @@ impl Destination {
     fn try_write<S>(
         &self,
         path: &Path,
+        limit: u32,
         read: impl FnOnce() -> Result<Option<S>, ConvertError>,
         convert: impl FnOnce(S, &mut dyn Write) -> Result<Vec<Notice>, ConvertError>,
     ) -> Result<Outcome, WriteError> {
@@ -237,6 +251,7 @@ impl Destination {
             mode = metadata.permissions().mode() & 0o777;
             owner = Some((metadata.uid(), metadata.gid()));
         }
+        mode &= limit;
         let Some(input) = read().map_err(WriteError::Convert)? else {
             return Ok(Outcome::NotTranscript);
         };
@@ -272,6 +287,18 @@ impl Destination {
             Err(err) => Err(format!("{shown}: {}", err.error).into()),
         }
     }
+}
+
+/// The permission bits an output made of these inputs may have: those that
+/// every input has (a 0600 input makes a 0600 output). An input that cannot
+/// be looked at limits nothing.
+pub fn permissions_of<'p>(inputs: impl IntoIterator<Item = &'p Path>) -> u32 {
+    inputs
+        .into_iter()
+        .filter_map(|path| std::fs::metadata(path).ok())
+        .fold(0o777, |limit, metadata| {
+            limit & metadata.permissions().mode()
+        })
 }
 
 /// Gives the temporary file the owner and group `(uid, gid)` of the output

@@ -11,7 +11,8 @@ use crate::Error;
 /// The Markdown of `order` (indices into `items`) under the head (front
 /// matter, preamble) of `first`: a day heading before each message whose
 /// date is not the one before's, and before the first with
-/// `starts_with_heading`. The inputs' own headings are not kept: they
+/// `starts_with_heading` or when its date is not the front matter's (which
+/// it would read as without one). The inputs' own headings are not kept: they
 /// stood among other messages.
 pub fn render(
     first: &Document<'_>,
@@ -19,6 +20,16 @@ pub fn render(
     order: &[usize],
     starts_with_heading: bool,
 ) -> String {
+    // The date a message without a heading above reads as in the output:
+    // the front matter's (the output's own name may hold none).
+    let front_matter_date: Option<String> = first
+        .front_matter
+        .as_ref()
+        .and_then(|f| f.parsed.as_ref())
+        .and_then(|parsed| parsed.get("date"))
+        .and_then(|date| date.as_str())
+        .and_then(|date| date.get(..10))
+        .map(str::to_string);
     let mut previous_date: Option<&str> = None;
     let messages = order
         .iter()
@@ -28,6 +39,7 @@ pub fn render(
             let date = items[i].key.0.as_deref();
             let new_day = if at == 0 {
                 starts_with_heading
+                    || date.is_some_and(|date| front_matter_date.as_deref() != Some(date))
             } else {
                 date.is_some() && date != previous_date
             };

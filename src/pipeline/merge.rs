@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::{ConfigResolver, Overrides};
-use crate::convert::batch::{Destination, Outcome};
+use crate::convert::batch::{permissions_of, Destination, Outcome};
 use crate::merge::{merge, MergeOptions, Merged};
 use crate::{Error, SourceFile};
 
@@ -59,8 +59,9 @@ pub fn run(request: &MergeRequest) -> Result<(Merged, Written), Error> {
     };
     let destination =
         Destination::files(request.force, request.inputs.iter().map(PathBuf::as_path));
-    let outcome = destination.write(
+    let outcome = destination.write_no_wider(
         path,
+        permissions_of(request.inputs.iter().map(PathBuf::as_path)),
         || Ok(Some(merged.text.as_bytes())),
         |bytes, out: &mut dyn Write| {
             out.write_all(bytes)?;

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{options_for, ConvertPlan, ConvertRun, Failed, FileFailure, Input};
-use crate::convert::batch::{Destination, Outcome};
+use crate::convert::batch::{permissions_of, Destination, Outcome};
 use crate::convert::html::index::{index_page, search_index, Entry, INDEX_MARK, SEARCH_JS};
 use crate::convert::html::Listing;
 use crate::convert::{convert_to_page, ConvertError};
@@ -37,6 +37,8 @@ pub(super) fn write_index(
     done: &mut ConvertRun,
 ) {
     let index_name = index_name(folder, &pages);
+    // The search index holds every page's messages: no wider than them.
+    let limit = permissions_of(pages.iter().filter_map(|page| page.input.path()));
     let listed: Vec<Result<Entry, Failed>> = pages
         .into_par_iter()
         .map(|page| {
@@ -74,8 +76,9 @@ pub(super) fn write_index(
     ];
     for (name, text) in files {
         let path = folder.join(name);
-        let outcome = destination.write(
+        let outcome = destination.write_no_wider(
             &path,
+            limit,
             || Ok(Some(())),
             |(), out| {
                 out.write_all(text.as_bytes())?;

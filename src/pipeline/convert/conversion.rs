@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::jobs::{Job, Output};
 use super::{ConvertPlan, FileFailure};
 use crate::config::Overrides;
-use crate::convert::batch::{Destination, Outcome};
+use crate::convert::batch::{permissions_of, Destination, Outcome};
 use crate::convert::html::Listing;
 use crate::convert::split::{split, Period};
 use crate::convert::{self, ConvertError, Document, Format, Notice, Options};
@@ -87,7 +87,8 @@ fn convert_job(
     match (&job.output, destination) {
         (Output::Refused(reason), _) => Err(FileFailure::Refused(reason.clone())),
         (Output::File(path), Some(destination)) => {
-            Ok(destination.write(path, || read(job, plan), convert))
+            let limit = permissions_of(job.input.path());
+            Ok(destination.write_no_wider(path, limit, || read(job, plan), convert))
         }
         _ => {
             let Some(source) = read(job, plan)? else {
@@ -167,8 +168,9 @@ fn split_job(
         .map(|(name, part)| {
             let output = folder.join(format!("{name}.{}", format.extension()));
             let mut listing = None;
-            let outcome = destination.write(
+            let outcome = destination.write_no_wider(
                 &output,
+                permissions_of(job.input.path()),
                 || Ok(Some(())),
                 |(), out| {
                     if listed && format == Format::Html {
