@@ -459,3 +459,99 @@ mod properties {
         }
     }
 }
+
+/// What a second attack found: names behind entities and invisible
+/// characters, in an image's title and a front matter's key, glued to a
+/// mention, written with one space for two, percent-encoded, or next to a
+/// longer name that is glued to a word.
+#[test]
+fn names_in_disguise_are_found_in_every_format() {
+    let text = "---\ntitle: t\nAlice Wong: founder\n---\n\
+        > 07:50:00  Alice Wong  \n   \nhi  \n   \n\
+        > 07:51:00  张三丰  \n   \nyo  \n   \n\
+        > 07:52:00  Tim  Cook  \n   \nhey  \n   \n\
+        > 07:53:00  Alice W  \n   \nhm  \n   \n> 07:53:30  Alice  \n   \nmm  \n   \n\
+        > 07:54:00  Bob  \n   \n\
+        ask Alice&amp;amp;#x20;Wong and Ali\u{200B}ce Wong and &amp;#x5F20;&amp;#x4E09;&amp;#x4E30;  \n\
+        ![a](http://x.com/a.png \"photo by Alice Wong\") @张三丰谢谢你的分享 Tim Cook  \n\
+        https://www.baidu.com/s?wd=%E5%BC%A0%E4%B8%89%E4%B8%B0 I met Alice Wu  \n   \n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.md"), text).unwrap();
+    for format in FORMATS {
+        let output = chatlint()
+            .current_dir(dir.path())
+            .args(["convert", "--to", format, "--pseudonymize", "a.md"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{format}: {stderr}");
+        let out = String::from_utf8(output.stdout).unwrap();
+        for left in [
+            "Alice",
+            "Wong",
+            "张三丰",
+            "Cook",
+            "%E5%BC%A0",
+            "&amp;#x5F20",
+        ] {
+            assert!(!out.contains(left), "{format}: {left} in {out}");
+        }
+        // The text glued to a mention is kept; a longer name glued to a
+        // word (`Alice W` in `Alice Wu`) leaves the shorter one to find.
+        assert!(out.contains("谢谢你的分享"), "{format}: {out}");
+        assert!(
+            out.contains("I met P") && out.contains(" Wu"),
+            "{format}: {out}"
+        );
+    }
+}
+
+/// With --pseudonymize, an output there already (perhaps of a run without
+/// it) is a failure, not a quiet skip, and the index does not list it.
+#[test]
+fn an_output_there_already_is_refused_when_pseudonymizing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("a.md"), "> 07:50:02  张三  \n   \nhi  \n   \n").unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("a.html"), "张三 was here").unwrap();
+    let output = chatlint()
+        .args(["convert", "--to", "html", "--pseudonymize"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("may hold real names"), "{said}");
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!index.contains("a.html"), "{index}");
+}
+
+/// A mapping keeps every spelling: `@Tim`, read as Tim Cook in a first
+/// run, is Tim Cook's pseudonym in a second where Tim Cook does not speak.
+#[test]
+fn a_mapping_keeps_every_spelling_for_later_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = dir.path().join("m.json");
+    let run = |text: &str| {
+        let output = chatlint()
+            .args(["convert", "--to", "md", "--pseudonymize", "--mapping"])
+            .arg(&mapping)
+            .args(["--stdin-filename", "x.md", "-"])
+            .write_stdin(text)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let first = run(
+        "> 07:50:00  Tim Cook  \n   \nhi  \n   \n> 07:51:00  Bob  \n   \n@Tim Cook?ok  \n   \n",
+    );
+    assert!(first.contains("@P001?ok"), "{first}");
+    let second = run("> 08:00:00  Eve  \n   \n@Tim?again  \n   \n");
+    assert!(second.contains("@P001?again"), "{second}");
+}

@@ -137,9 +137,61 @@ pub fn convert(
     options: &Options,
     out: &mut dyn Write,
 ) -> Result<Vec<Notice>, ConvertError> {
-    with_document(source, options, |document| {
+    if let (Format::Md, Some(pseudonymizer)) = (format, &options.pseudonymizer) {
+        return clean_markdown_pseudonymized(source, options, pseudonymizer, out);
+    }
+    with_document(source, options, true, |document| {
         write(document, format, options, out)
     })
+}
+
+/// `--to md --pseudonymize`: the safe fixes of clean Markdown run after the
+/// names are replaced, and decoding an entity or removing an invisible
+/// character can make a name whole again (`&amp;#x5F20;`, `Ali\u{200B}ce`).
+/// So the fixed Markdown is checked; if it shows a name, it is read and
+/// pseudonymized once more (its fixes done), and checked again.
+fn clean_markdown_pseudonymized(
+    source: SourceFile,
+    options: &Options,
+    pseudonymizer: &pseudonymize::Pseudonymizer,
+    out: &mut dyn Write,
+) -> Result<Vec<Notice>, ConvertError> {
+    let name = source.name().to_string();
+    // Checked on the fixed text instead: what is hidden is found there.
+    let mut fixed = Vec::new();
+    with_document(source, options, false, |document| {
+        write(document, Format::Md, options, &mut fixed)
+    })?;
+    let mut text = String::from_utf8_lossy(&fixed).into_owned();
+    // The whole text, and the document it reads as (what its front matter's
+    // YAML says: `"\u5F20"` is a name too).
+    let left_in = |text: &str| {
+        let source = SourceFile::from_string(name.clone(), text.to_string());
+        let mut left = pseudonymizer.left_in(text);
+        left.extend(pseudonymizer.left_in_document(&Document::build(&source, None)));
+        left
+    };
+    if !left_in(&text).is_empty() {
+        // The messages are already the ones kept, and their speakers are
+        // pseudonyms now: no filter again.
+        let again = Options {
+            filter: None,
+            diagnostics: None,
+            ..options.clone()
+        };
+        let mut second = Vec::new();
+        let source = SourceFile::from_string(name.clone(), text);
+        with_document(source, &again, true, |document| {
+            write(document, Format::Md, &again, &mut second)
+        })?;
+        text = String::from_utf8_lossy(&second).into_owned();
+        let left = left_in(&text);
+        if !left.is_empty() {
+            return Err(still_holds(&left));
+        }
+    }
+    out.write_all(text.as_bytes())?;
+    Ok(Vec::new())
 }
 
 /// Converts one transcript to its HTML page for an archive, and returns
@@ -149,16 +201,18 @@ pub fn convert_to_page(
     options: &Options,
     out: &mut dyn Write,
 ) -> Result<html::Listing, ConvertError> {
-    with_document(source, options, |document| {
+    with_document(source, options, true, |document| {
         Ok(html::write_page(document, out, true)?)
     })
 }
 
 /// The document of a transcript as the options ask for it (its findings,
-/// the messages the filter keeps), handed to `then`.
+/// the messages the filter keeps, pseudonymized and, with `check`,
+/// checked), handed to `then`.
 fn with_document<T>(
     source: SourceFile,
     options: &Options,
+    check: bool,
     then: impl FnOnce(&Document<'_>) -> Result<T, ConvertError>,
 ) -> Result<T, ConvertError> {
     let diagnostics = match &options.diagnostics {
@@ -179,8 +233,10 @@ fn with_document<T>(
     if options.diagnostics.is_some() {
         document.diagnostics = Some(findings(std::slice::from_ref(&report)));
     }
-    if let Some(pseudonymizer) = &options.pseudonymizer {
-        pseudonymize_checked(&mut document, pseudonymizer)?;
+    match &options.pseudonymizer {
+        Some(pseudonymizer) if check => drop(pseudonymize_checked(&mut document, pseudonymizer)?),
+        Some(pseudonymizer) => drop(pseudonymize::pseudonymize(&mut document, pseudonymizer)),
+        None => {}
     }
     then(&document)
 }
@@ -197,13 +253,20 @@ pub fn pseudonymize_checked(
     if left.is_empty() {
         return Ok(replaced);
     }
+    Err(still_holds(&left))
+}
+
+fn still_holds(left: &[String]) -> ConvertError {
+    let mut left = left.to_vec();
+    left.sort();
+    left.dedup();
     let shown: Vec<String> = left.iter().take(5).map(|n| format!("{n:?}")).collect();
-    Err(ConvertError::Unrepresentable(format!(
+    ConvertError::Unrepresentable(format!(
         "pseudonymized, it still holds {} original names ({}{}): nothing is written",
         left.len(),
         shown.join(", "),
         if left.len() > 5 { ", …" } else { "" }
-    )))
+    ))
 }
 
 /// Reads a document written by `--to json` and writes it as `format`

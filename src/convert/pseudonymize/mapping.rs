@@ -69,8 +69,14 @@ impl Template {
 pub struct Mapping {
     /// The template new pseudonyms are made with.
     pub template: String,
-    /// Name → pseudonym.
+    /// Name → pseudonym: every spelling of a person has the person's.
     pub pseudonyms: BTreeMap<String, String>,
+    /// The pseudonyms given, once [`Mapping::assign`] needs them.
+    #[serde(skip)]
+    used: Option<HashSet<String>>,
+    /// Where the numbers of new pseudonyms start looking.
+    #[serde(skip)]
+    next: usize,
 }
 
 /// Why a mapping file could not be read or written.
@@ -92,11 +98,12 @@ pub enum MappingError {
 
 impl Mapping {
     /// An empty mapping that makes pseudonyms with `template` (checked
-    /// with [`Template::parse`]).
+    /// with [`Template::parse`]). Two names may share a pseudonym: they
+    /// are one person's.
     pub fn new(template: &str) -> Self {
         Mapping {
             template: template.to_string(),
-            pseudonyms: BTreeMap::new(),
+            ..Mapping::default()
         }
     }
 
@@ -123,36 +130,47 @@ impl Mapping {
             path: shown(),
             message,
         })?;
-        let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
-        for (name, pseudonym) in &mapping.pseudonyms {
-            if let Some(other) = owners.insert(pseudonym, name) {
-                return Err(MappingError::Invalid {
-                    path: shown(),
-                    message: format!(
-                        "{other:?} and {name:?} have the same pseudonym {pseudonym:?}"
-                    ),
-                });
-            }
-        }
         Ok(Some(mapping))
     }
 
     /// The pseudonym of `name`, made with the template if it has none: the
-    /// first number from one more than the mapping holds that no pseudonym
-    /// uses yet and that is none of the names in `avoid`.
+    /// first number from one more than the pseudonyms the mapping holds
+    /// that no pseudonym uses yet and that is none of the names in `avoid`.
     pub fn assign(&mut self, name: &str, avoid: &HashSet<&str>) -> String {
         if let Some(pseudonym) = self.pseudonyms.get(name) {
             return pseudonym.clone();
         }
         let template = Template::parse(&self.template)
             .unwrap_or_else(|_| Template::parse(DEFAULT_TEMPLATE).expect("the default parses"));
-        let used: HashSet<&str> = self.pseudonyms.values().map(String::as_str).collect();
-        let pseudonym = (self.pseudonyms.len() + 1..)
-            .map(|n| template.render(n))
-            .find(|p| !used.contains(p.as_str()) && !avoid.contains(p.as_str()))
+        // Kept between calls: a run of 20,000 names is not 20,000² steps.
+        let used = match &mut self.used {
+            Some(used) => used,
+            None => {
+                let used: HashSet<String> = self.pseudonyms.values().cloned().collect();
+                self.next = used.len() + 1;
+                self.used.insert(used)
+            }
+        };
+        let (n, pseudonym) = (self.next..)
+            .map(|n| (n, template.render(n)))
+            .find(|(_, p)| !used.contains(p) && !avoid.contains(p.as_str()))
             .expect("numbers do not run out");
+        self.next = n + 1;
+        used.insert(pseudonym.clone());
         self.pseudonyms.insert(name.to_string(), pseudonym.clone());
         pseudonym
+    }
+
+    /// Records that `name` (another spelling of a person) is `pseudonym`,
+    /// unless it has one already: a later run finds it there.
+    pub fn note(&mut self, name: &str, pseudonym: &str) {
+        if !self.pseudonyms.contains_key(name) {
+            self.pseudonyms
+                .insert(name.to_string(), pseudonym.to_string());
+            if let Some(used) = &mut self.used {
+                used.insert(pseudonym.to_string());
+            }
+        }
     }
 
     /// Writes the mapping to `path` with mode 0600, through a temporary file
@@ -194,10 +212,8 @@ mod tests {
 
     #[test]
     fn new_names_take_the_next_free_number() {
-        let mut mapping = Mapping {
-            template: "P{n:03}".into(),
-            pseudonyms: BTreeMap::from([("甲".to_string(), "P002".to_string())]),
-        };
+        let mut mapping = Mapping::new("P{n:03}");
+        mapping.pseudonyms = BTreeMap::from([("甲".to_string(), "P002".to_string())]);
         let avoid = HashSet::from(["P004"]);
         assert_eq!(mapping.assign("乙", &avoid), "P003");
         assert_eq!(

@@ -36,9 +36,16 @@ impl Masks {
             email: Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
                 .expect("valid"),
             wxid: Regex::new(r"wxid_[A-Za-z0-9_-]+").expect("valid"),
-            phone: Regex::new(
-                r"(?:\+86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}|0[0-9]{2,3}-[0-9]{7,8}|\+[1-9][0-9]{0,2}[- ]?[0-9]{6,12}",
-            )
+            phone: Regex::new(concat!(
+                // Mainland mobiles: 138 1234 5678, +86-138.1234.5678.
+                r"(?:\+?86[-. ]?)?1[3-9][0-9](?:[-. ]?[0-9]{4}){2}",
+                // Landlines with their area code: 010-62345678,
+                // (010)62345678, 0755-8888-6666, 010 6234 5678.
+                r"|\(0[0-9]{2,3}\)[-. ]?[0-9]{3,4}[-. ]?[0-9]{4}",
+                r"|0[0-9]{2,3}[-. ][0-9]{3,4}[-. ]?[0-9]{4}",
+                // International: +44 20 7946 0958, +852 9123 4567.
+                r"|\+[1-9][0-9]{0,2}(?:[-. ]?[0-9]{1,4}){2,5}",
+            ))
             .expect("valid"),
             patterns,
         })
@@ -52,7 +59,7 @@ impl Masks {
             let mut out = String::new();
             let mut at = 0;
             for found in regex.find_iter(current) {
-                if digits_around && touches_digits(current, found.range()) {
+                if digits_around && !a_phone_number(current, found.range()) {
                     continue;
                 }
                 out.push_str(&current[at..found.start()]);
@@ -75,12 +82,15 @@ impl Masks {
     }
 }
 
-/// Whether a digit stands right before or after `range`: the match is part
-/// of a longer number.
-fn touches_digits(text: &str, range: std::ops::Range<usize>) -> bool {
+/// Whether the match at `range` is a phone number: 7 to 15 digits, and no
+/// digit right before or after it (then it is part of a longer number).
+fn a_phone_number(text: &str, range: std::ops::Range<usize>) -> bool {
     let before = text[..range.start].chars().next_back();
     let after = text[range.end..].chars().next();
-    before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit())
+    let digits = text[range].bytes().filter(u8::is_ascii_digit).count();
+    (7..=15).contains(&digits)
+        && !before.is_some_and(|c| c.is_ascii_digit())
+        && !after.is_some_and(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -102,6 +112,18 @@ mod tests {
             "电话[phone]，或 [phone]"
         );
         assert_eq!(masked("座机010-62345678"), "座机[phone]");
+        for phone in [
+            "(010)62345678",
+            "010 6234 5678",
+            "0755-8888-6666",
+            "138.1234.5678",
+            "+86 10 6234 5678",
+            "+1 234 567 8901",
+            "+44 20 7946 0958",
+            "+852 9123 4567",
+        ] {
+            assert_eq!(masked(&format!("tel {phone}.")), "tel [phone].", "{phone}");
+        }
         assert_eq!(masked("mail a.b@example.com.cn!"), "mail [email]!");
         assert_eq!(masked("wxid_ab12cd:\n你好"), "[wxid]:\n你好");
         assert_eq!(masked("银行卡6222"), "[masked]");

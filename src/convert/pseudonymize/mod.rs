@@ -14,6 +14,7 @@
 //! with a letter ([`names::in_running_text`]): `我` and one-character names
 //! are replaced as speakers and after `@` only.
 
+mod hidden;
 mod mapping;
 mod masks;
 mod names;
@@ -110,7 +111,7 @@ fn mention_name(mention: &str) -> &str {
         .find(|c: char| {
             matches!(
                 c,
-                '，' | '。' | '！' | '？' | '：' | '；' | '、' | ',' | ';' | '!'
+                '，' | '。' | '！' | '？' | '：' | '；' | '、' | ',' | ';' | '!' | ':' | '['
             )
         })
         .unwrap_or(mention.len());
@@ -158,6 +159,12 @@ impl Pseudonymizer {
     /// `text` with its names replaced, then masked; `None` when nothing
     /// changed. Names first: a name may hold a phone number or a WeChat ID.
     pub fn rewrite(&self, text: &str, replaced: &mut Replaced) -> Option<String> {
+        // A name hidden by entities or invisible characters: the text is
+        // read as a browser shows it, decoded, and rewritten so.
+        let revealed = hidden::revealed(text)
+            .filter(|revealed| !self.names.left_in_as_written(revealed).is_empty());
+        let changed = revealed.is_some();
+        let text = revealed.as_deref().unwrap_or(text);
         let found = self.names.find(text);
         let named = (!found.is_empty()).then(|| {
             let mut out = String::with_capacity(text.len());
@@ -175,7 +182,9 @@ impl Pseudonymizer {
             out
         });
         let masked = self.masks.apply(named.as_deref().unwrap_or(text), replaced);
-        masked.or(named)
+        masked
+            .or(named)
+            .or_else(|| changed.then(|| text.to_string()))
     }
 
     /// A field that holds no words (a header's time as written, where a
@@ -217,8 +226,11 @@ impl Pseudonymizer {
             .preamble_suppressions
             .iter()
             .map(|s| s.comment.as_ref());
+        let fields = front.into_iter().flat_map(|f| &f.fields);
+        let fields = fields.flat_map(|field| [field.key.as_ref(), field.raw.as_ref()]);
         let head = raw
             .into_iter()
+            .chain(fields)
             .chain(parsed)
             .chain(document.preamble.as_deref())
             .chain(preamble_comments);
@@ -238,7 +250,11 @@ impl Pseudonymizer {
                     .as_deref()
                     .and_then(|t| self.names.any_glued(t)),
             );
-            let images = message.images.iter().flat_map(|i| [&i.alt, &i.url]);
+            let images = message
+                .images
+                .iter()
+                .flat_map(|i| [Some(&i.alt), Some(&i.url), i.title.as_ref()])
+                .flatten();
             let links = message.links.iter().flat_map(|l| [&l.text, &l.url]);
             let comments = message.suppressions.iter().map(|s| &s.comment);
             let texts = std::iter::once(&message.text)
@@ -296,6 +312,9 @@ impl Pseudonymizer {
         for image in &mut message.images {
             self.rewrite_cow(&mut image.alt, &mut uncounted);
             self.rewrite_cow(&mut image.url, &mut uncounted);
+            if let Some(title) = &mut image.title {
+                self.rewrite_cow(title, &mut uncounted);
+            }
         }
         for link in &mut message.links {
             self.rewrite_cow(&mut link.text, &mut uncounted);
@@ -338,6 +357,7 @@ pub fn pseudonymize(document: &mut Document<'_>, pseudonymizer: &Pseudonymizer) 
             let raw = front.raw.as_ref();
             front.parsed = crate::yaml::parse_front_matter(raw, &(0..raw.len())).ok();
             for field in &mut front.fields {
+                pseudonymizer.rewrite_cow(&mut field.key, &mut Replaced::default());
                 pseudonymizer.rewrite_cow(&mut field.raw, &mut Replaced::default());
             }
         }

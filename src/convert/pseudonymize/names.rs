@@ -18,8 +18,8 @@ pub struct Names {
     all_search: AhoCorasick,
     /// The names looked for in running text ([`in_running_text`]).
     text: Vec<String>,
-    text_search: AhoCorasick,
-    /// Every occurrence of those, overlapping, for the check.
+    /// Every occurrence of those, overlapping: for replacing, and for the
+    /// check.
     text_check: AhoCorasick,
     /// The pseudonyms, to tell `@P001` from an original name `P`.
     pseudonym_search: AhoCorasick,
@@ -66,7 +66,6 @@ impl Names {
         fakes.sort();
         Names {
             all_search: searcher(&all, MatchKind::LeftmostLongest),
-            text_search: searcher(&text, MatchKind::LeftmostLongest),
             text_check: searcher(&text, MatchKind::Standard),
             pseudonym_search: searcher(&fakes, MatchKind::LeftmostLongest),
             pseudonyms,
@@ -92,7 +91,9 @@ impl Names {
                 candidates.push((m.range(), self.pseudonyms[name].as_str(), Found::Mention));
             }
         }
-        for m in self.text_search.find_iter(text) {
+        // Every occurrence, overlapping: where the longest name is glued to
+        // a word (`Alice W` in `Alice Wu`), a shorter one (`Alice`) may not be.
+        for m in self.text_check.find_overlapping_iter(text) {
             if whole_word(text, m.range()) {
                 let name = &self.text[m.pattern()];
                 candidates.push((m.range(), self.pseudonyms[name].as_str(), Found::InText));
@@ -132,6 +133,14 @@ impl Names {
     /// an `@`, any name that is not where a pseudonym is; anywhere, the
     /// names of running text, every occurrence, overlapping or not.
     pub fn left_in(&self, text: &str) -> Vec<String> {
+        let mut left = self.left_in_as_written(text);
+        if let Some(revealed) = super::hidden::revealed(text) {
+            left.extend(self.left_in_as_written(&revealed));
+        }
+        left
+    }
+
+    pub fn left_in_as_written(&self, text: &str) -> Vec<String> {
         let mut left = Vec::new();
         for after in mention_starts(text) {
             let rest = || Input::new(text).range(after..).anchored(Anchored::Yes);
@@ -166,9 +175,27 @@ fn other_spellings(name: &str) -> Vec<String> {
     if name.chars().count() >= ANY_CASE_CHARS && name.chars().any(|c| c.is_ascii_alphabetic()) {
         others.push(name.to_ascii_lowercase());
         others.push(name.to_ascii_uppercase());
+        let mut chars = name.chars();
+        if let Some(first) = chars.next() {
+            others.push(first.to_ascii_uppercase().to_string() + chars.as_str());
+        }
+    }
+    // Percent-encoded in a URL, in either case of hex (`%E5%BC%A0`).
+    if !name.is_ascii() {
+        let encoded: String = name
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    char::from(b).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        others.push(encoded.to_ascii_lowercase());
+        others.push(encoded);
     }
     if name.contains(' ') && in_running_text(&name.replace(' ', "")) {
-        for space in ["%20", "+", "-", "_", ""] {
+        for space in [" ", "%20", "+", "-", "_", ".", ""] {
             others.push(name.split_whitespace().collect::<Vec<_>>().join(space));
         }
     }
@@ -189,7 +216,7 @@ fn other_spellings(name: &str) -> Vec<String> {
     // `alice-wong`: the spaces of the lower-case spelling too.
     if name.contains(' ') && others.len() > 1 {
         let lower = name.to_ascii_lowercase();
-        for space in ["%20", "+", "-", "_", ""] {
+        for space in [" ", "%20", "+", "-", "_", ".", ""] {
             others.push(lower.split_whitespace().collect::<Vec<_>>().join(space));
         }
     }

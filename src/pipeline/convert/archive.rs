@@ -91,6 +91,15 @@ pub(super) fn write_index(
                 output: Some(path),
                 failure: FileFailure::Output(error),
             }),
+            Outcome::Skipped(reason) if plan.options.pseudonymize.is_some() => {
+                done.failures.push(Failed {
+                    name: path.display().to_string(),
+                    output: Some(path),
+                    failure: FileFailure::Refused(format!(
+                        "{reason}; with --pseudonymize an output there already may hold real names"
+                    )),
+                })
+            }
             Outcome::Skipped(reason) => done.skipped.push(reason),
             Outcome::Converted(_) | Outcome::NotTranscript => {}
         }

@@ -290,6 +290,7 @@ pub fn run(
     let into_folder = destination.as_ref().is_some_and(Destination::is_folder);
     let archive = options.to == Format::Html && into_folder && !one_output;
     let mut pages: Vec<archive::Page> = Vec::new();
+    let pseudonymizing = options.pseudonymize.is_some();
     driver::in_order(
         &jobs,
         |job| {
@@ -299,7 +300,7 @@ pub fn run(
         },
         |(job, written)| {
             for written in written {
-                record(job, written, &mut done, &mut pages);
+                record(job, written, pseudonymizing, &mut done, &mut pages);
             }
         },
     );
@@ -337,14 +338,25 @@ pub fn run(
 
 /// Adds what became of one output of `job` to the run (and a page made or
 /// found to the archive's `pages`).
-fn record(job: &Job, written: Written, done: &mut ConvertRun, pages: &mut Vec<archive::Page>) {
+fn record(
+    job: &Job,
+    written: Written,
+    pseudonymizing: bool,
+    done: &mut ConvertRun,
+    pages: &mut Vec<archive::Page>,
+) {
     let Written {
         output,
         outcome,
         listing,
     } = written;
     // A page made, or there already: the index lists it.
-    if let (Ok(Outcome::Converted(_) | Outcome::Skipped(_)), Some(path)) = (&outcome, &output) {
+    let listed = match &outcome {
+        Ok(Outcome::Converted(_)) => true,
+        Ok(Outcome::Skipped(_)) => !pseudonymizing,
+        _ => false,
+    };
+    if let (true, Some(path)) = (listed, &output) {
         pages.push(archive::Page {
             input: job.input.clone(),
             path: path.clone(),
@@ -358,6 +370,11 @@ fn record(job: &Job, written: Written, done: &mut ConvertRun, pages: &mut Vec<ar
                 .extend(found.into_iter().map(|n| (job.name.clone(), n)));
             return;
         }
+        // What is there already may hold the real names: with
+        // --pseudonymize it is not left in place unnoticed.
+        Ok(Outcome::Skipped(reason)) if pseudonymizing => FileFailure::Refused(format!(
+            "{reason}; with --pseudonymize an output there already may hold real names"
+        )),
         Ok(Outcome::Skipped(reason)) => return done.skipped.push(reason),
         Ok(Outcome::NotTranscript) => {
             done.not_transcripts.extend(NotTranscript::of(&job.input));

@@ -144,11 +144,31 @@ pub(super) fn decide(
             }),
         }
     }
+    // A mention that reads on past a speaker's name (`@右军谢谢你的分享`)
+    // is that speaker, found after the `@` as the longest name: not a
+    // person of its own.
+    let speakers: HashSet<String> = people
+        .iter()
+        .filter(|person| person.speaks)
+        .map(|person| person.name.clone())
+        .collect();
+    let reads_on = |name: &str| {
+        name.char_indices()
+            .skip(1)
+            .any(|(at, _)| speakers.contains(&name[..at]))
+    };
+    people.retain(|person| person.speaks || !reads_on(&person.name));
     // No pseudonym is also someone's name (a speaker called `P001`).
-    let originals: HashSet<&str> = people.iter().map(|(name, _)| name.as_str()).collect();
+    let originals: HashSet<&str> = people.iter().map(|p| p.name.as_str()).collect();
     let mut pseudonyms: HashMap<String, String> = HashMap::new();
-    for (name, person) in &people {
-        let pseudonym = mapping.assign(person, &originals);
+    for NameOf { name, person, .. } in &people {
+        // A spelling the mapping knows is the person it was (`@Tim` for
+        // Tim Cook, in a run where Tim Cook does not speak).
+        let pseudonym = match mapping.pseudonyms.get(name) {
+            Some(known) => known.clone(),
+            None => mapping.assign(person, &originals),
+        };
+        mapping.note(name, &pseudonym);
         pseudonyms
             .entry(person.clone())
             .or_insert_with(|| pseudonym.clone());
@@ -166,8 +186,13 @@ pub(super) fn decide(
     Ok(Pseudonymizer::new(pseudonyms, masks))
 }
 
-/// A name, and the person it is (the name the pseudonym is kept under).
-type NameOf = (String, String);
+/// A name, the person it is (the name the pseudonym is kept under), and
+/// whether a header names it.
+struct NameOf {
+    name: String,
+    person: String,
+    speaks: bool,
+}
 
 /// The names of one input, each with the person it is: its configured
 /// canonical name; for a name damaged by lost characters (`车睿??`), the
@@ -184,11 +209,12 @@ fn names_of(input: &Input, plan: &ConvertPlan) -> Result<Vec<NameOf>, ConvertErr
     let document = Document::build(&source, None);
     let names = gather(&document);
     let aliases = settings.aliases();
-    let speakers: Vec<&str> = names
-        .iter()
-        .filter(|g| g.speaks)
-        .map(|g| g.name.as_str())
-        .collect();
+    let mut first_words: HashMap<&str, &str> = HashMap::new();
+    for speaker in names.iter().filter(|g| g.speaks).map(|g| g.name.as_str()) {
+        if let Some((first, _)) = speaker.split_once([' ', '\u{2005}']) {
+            first_words.entry(first).or_insert(speaker);
+        }
+    }
     let undamaged: HashMap<String, &str> = names
         .iter()
         .map(|g| g.name.as_str())
@@ -200,13 +226,7 @@ fn names_of(input: &Input, plan: &ConvertPlan) -> Result<Vec<NameOf>, ConvertErr
         let name = gathered.name.as_str();
         let key = damage_key(name);
         let first_word_of = (!gathered.speaks)
-            .then(|| {
-                speakers.iter().find(|speaker| {
-                    speaker
-                        .strip_prefix(name)
-                        .is_some_and(|rest| rest.starts_with([' ', '\u{2005}']))
-                })
-            })
+            .then(|| first_words.get(name).copied())
             .flatten();
         let stands_for = match first_word_of {
             Some(speaker) => speaker,
@@ -216,17 +236,27 @@ fn names_of(input: &Input, plan: &ConvertPlan) -> Result<Vec<NameOf>, ConvertErr
             None => name,
         };
         let person = aliases.canonical(stands_for).to_string();
-        if key != name && in_running_text(&key) {
-            people.push((key, person.clone()));
+        // `OK👌` would make every `OK` a name: a short Latin key is not one.
+        let distinct = key.chars().count() >= 4 || !key.is_ascii();
+        if key != name && in_running_text(&key) && distinct {
+            people.push(NameOf {
+                name: key.clone(),
+                person: person.clone(),
+                speaks: false,
+            });
         }
-        people.push((name.to_string(), person));
+        people.push(NameOf {
+            name: name.to_string(),
+            person,
+            speaks: gathered.speaks,
+        });
     }
     // Every configured spelling, though it may not speak in these files.
-    people.extend(
-        aliases
-            .iter()
-            .map(|(name, canonical)| (name.to_string(), canonical.to_string())),
-    );
+    people.extend(aliases.iter().map(|(name, canonical)| NameOf {
+        name: name.to_string(),
+        person: canonical.to_string(),
+        speaks: true,
+    }));
     Ok(people)
 }
 
