@@ -15,12 +15,14 @@ mod conversion;
 mod failure;
 mod jobs;
 mod pseudonyms;
+mod report;
 
 pub use failure::FileFailure;
 pub use pseudonyms::PseudonymizeOptions;
 
 use self::conversion::{options_for, run_job, Written};
 use self::jobs::{find_inputs, input_paths, leave_out_outputs, new_job, plan_tree, Job, Output};
+use self::report::report;
 use super::driver;
 use super::inputs::{self, Input};
 use super::transcripts::{self, NotTranscript};
@@ -388,66 +390,4 @@ fn record(
         output,
         failure,
     });
-}
-
-/// What `--pseudonymize` replaced, in a sentence.
-fn describe_replaced(replaced: &Replaced) -> String {
-    format!(
-        "Pseudonymized: {} speakers, {} mentions, {} names in text; masked {} phone numbers, \
-         {} e-mail addresses, {} WeChat IDs, {} by --mask.",
-        replaced.speakers,
-        replaced.mentions,
-        replaced.in_text,
-        replaced.phones,
-        replaced.emails,
-        replaced.wechat_ids,
-        replaced.patterns
-    )
-}
-
-/// Problems, then the summary if asked for. A closed or failing stream
-/// for messages stops nothing.
-fn report(options: &ConvertOptions, summary: bool, done: &ConvertRun, out: &mut dyn Write) {
-    for (name, notice) in &done.notices {
-        if notice.line == 0 {
-            let _ = writeln!(out, "{name}: {}", notice.message);
-        } else {
-            let _ = writeln!(out, "{name}:{}: {}", notice.line, notice.message);
-        }
-    }
-    for failed in &done.failures {
-        let failure = &failed.failure;
-        if failure.names_the_input(&failed.name, failed.output.as_deref()) {
-            let _ = writeln!(out, "failed: {failure}");
-        } else {
-            let _ = writeln!(out, "failed: {}: {failure}", failed.name);
-        }
-    }
-    if let (Some(replaced), false) = (&done.replaced, options.quiet) {
-        let _ = writeln!(out, "{}", describe_replaced(replaced));
-    }
-    if !summary {
-        return;
-    }
-    for reason in &done.skipped {
-        let _ = writeln!(out, "skipped: {reason}");
-    }
-    if !done.notices.is_empty() {
-        let files: std::collections::HashSet<&str> =
-            done.notices.iter().map(|(name, _)| name.as_str()).collect();
-        let _ = writeln!(
-            out,
-            "Changed by the conversion (see above): {} places in {} files.",
-            done.notices.len(),
-            files.len(),
-        );
-    }
-    let _ = writeln!(
-        out,
-        "Converted {}, skipped {}, failed {} (to {}).",
-        done.converted,
-        done.skipped.len(),
-        done.failures.len(),
-        options.to.extension(),
-    );
 }
