@@ -4,8 +4,11 @@
 //! command writes atomically, never over an input, and fails naming the
 //! file.
 
+mod convert_support;
 #[path = "resources/mod.rs"]
 mod resources;
+
+use convert_support::transcripts;
 
 use std::path::{Path, PathBuf};
 
@@ -94,23 +97,6 @@ fn holds_twins(text: &str, model: &Transcript, options: &MergeOptions) -> bool {
     [as_checked, as_merged].iter().any(|evidence| {
         !find_twins(text, model, &options.twins, &options.aliases, evidence).is_empty()
     })
-}
-
-fn transcripts(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if !path.ends_with("README.md") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// The test the issue asks for, on every corpus transcript with messages:
