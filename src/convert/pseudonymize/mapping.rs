@@ -107,8 +107,9 @@ impl Mapping {
         }
     }
 
-    /// The mapping in `path`, or `None` when there is no file yet. Two names
-    /// with one pseudonym are an error: they would be one person.
+    /// The mapping in `path`, or `None` when there is no file yet; a file
+    /// that is not a mapping, or whose template does not read, is an error
+    /// naming it.
     pub fn read(path: &Path) -> Result<Option<Self>, MappingError> {
         let shown = || path.display().to_string();
         let text = match std::fs::read_to_string(path) {
