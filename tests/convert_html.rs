@@ -7,6 +7,7 @@ mod convert_support;
 #[path = "resources/mod.rs"]
 mod resources;
 
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
@@ -388,6 +389,37 @@ fn the_index_never_takes_a_page_s_name() {
     assert!(page("index.html").contains(">first</div>"));
     assert!(page("chatlint-index.html").contains(">second</div>"));
     assert!(page("chatlint-index-2.html").contains("<a href=\"b.html\">"));
+}
+
+/// A FIFO where the index would go is not read (it would block) and not
+/// written: the index takes the next name.
+#[test]
+fn a_fifo_named_index_html_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("a.md"), "> 07:50:02  甲  \n   \nhi  \n   \n").unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let fifo = Process::new("mkfifo")
+        .arg(out.join("index.html"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    chatlint()
+        .args(["convert", "--to", "html", "--force"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+    let index = std::fs::read_to_string(out.join("chatlint-index.html")).unwrap();
+    assert!(index.contains("<a href=\"a.html\">"), "{index}");
+    assert!(std::fs::symlink_metadata(out.join("index.html"))
+        .unwrap()
+        .file_type()
+        .is_fifo());
 }
 
 /// A front matter's `date:` is the writer's: it reaches the index only as

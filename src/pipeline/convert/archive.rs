@@ -134,9 +134,13 @@ fn index_name(folder: &Path, pages: &[Page]) -> String {
 }
 
 /// Whether the file at `path` is an archive index chatlint wrote (its head
-/// says so), which a rerun may replace.
+/// says so), which a rerun may replace. Only a regular file is read: a FIFO
+/// or a device there would block or never end.
 fn is_archive_index(path: &Path) -> bool {
     use std::io::Read;
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
     let mut head = Vec::with_capacity(1 << 16);
     let read = std::fs::File::open(path).and_then(|file| file.take(1 << 16).read_to_end(&mut head));
     let head = String::from_utf8_lossy(&head);
