@@ -555,3 +555,30 @@ fn a_mapping_keeps_every_spelling_for_later_runs() {
     let second = run("> 08:00:00  Eve  \n   \n@Tim?again  \n   \n");
     assert!(second.contains("@P001?again"), "{second}");
 }
+
+/// A transcript edited after its names were read (a speaker the run does
+/// not know): the speaker is not replaced, so the file fails its check
+/// instead of showing the name.
+#[test]
+fn a_speaker_the_run_did_not_read_fails_the_file() {
+    use chatlint::convert::pseudonymize::{gather, Masks, Pseudonymizer};
+    use chatlint::convert::{pseudonymize_checked, Document};
+    use chatlint::SourceFile;
+
+    let read = SourceFile::from_string("a.md", "> 07:50:02  张三  \n   \nhi  \n   \n");
+    let pseudonyms = gather(&Document::build(&read, None))
+        .into_iter()
+        .enumerate()
+        .map(|(k, g)| (g.name, format!("P{:03}", k + 1)))
+        .collect();
+    let pseudonymizer = Pseudonymizer::new(pseudonyms, Masks::new(&[]).unwrap());
+    let same = SourceFile::from_string("a.md", "> 07:50:02  张三  \n   \nhi  \n   \n");
+    assert!(pseudonymize_checked(&mut Document::build(&same, None), &pseudonymizer).is_ok());
+    let edited = SourceFile::from_string(
+        "a.md",
+        "> 07:50:02  张三  \n   \nhi  \n   \n> 07:51:02  李四  \n   \nnew  \n   \n",
+    );
+    let checked = pseudonymize_checked(&mut Document::build(&edited, None), &pseudonymizer);
+    let error = checked.unwrap_err().to_string();
+    assert!(error.contains("李四"), "{error}");
+}

@@ -79,7 +79,7 @@ pub fn gather(document: &Document<'_>) -> Vec<Gathered> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut names: Vec<Gathered> = Vec::new();
     let mut add = |name: &str, speaks: bool| {
-        if name.is_empty() || EVERYONE.contains(&name) {
+        if name.is_empty() || (!speaks && EVERYONE.contains(&name)) {
             return;
         }
         match seen.get(name) {
@@ -238,8 +238,11 @@ impl Pseudonymizer {
             left.extend(self.left_in(text));
         }
         for message in document.messages.iter() {
-            if self.names.pseudonym(&message.speaker).is_some() {
-                left.push(message.speaker.to_string());
+            // An original name, or one the run did not read (the file was
+            // edited since its names were gathered): either is a name left.
+            let speaker = message.speaker.as_ref();
+            if !speaker.is_empty() && !self.names.is_pseudonym(speaker) {
+                left.push(speaker.to_string());
             }
             for mention in &message.mentions {
                 left.extend(self.left_in(&format!("@{mention}")));

@@ -21,6 +21,8 @@ pub struct Names {
     /// Every occurrence of those, overlapping: for replacing, and for the
     /// check.
     text_check: AhoCorasick,
+    /// The pseudonyms given.
+    fakes: std::collections::HashSet<String>,
     /// The pseudonyms, to tell `@P001` from an original name `P`.
     pseudonym_search: AhoCorasick,
 }
@@ -68,10 +70,16 @@ impl Names {
             all_search: searcher(&all, MatchKind::LeftmostLongest),
             text_check: searcher(&text, MatchKind::Standard),
             pseudonym_search: searcher(&fakes, MatchKind::LeftmostLongest),
+            fakes: fakes.into_iter().collect(),
             pseudonyms,
             all,
             text,
         }
+    }
+
+    /// Whether `name` is one of the pseudonyms given.
+    pub fn is_pseudonym(&self, name: &str) -> bool {
+        self.fakes.contains(name)
     }
 
     pub fn pseudonym(&self, name: &str) -> Option<&str> {
