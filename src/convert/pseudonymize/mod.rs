@@ -166,21 +166,13 @@ impl Pseudonymizer {
         let changed = revealed.is_some();
         let text = revealed.as_deref().unwrap_or(text);
         let found = self.names.find(text);
-        let named = (!found.is_empty()).then(|| {
-            let mut out = String::with_capacity(text.len());
-            let mut at = 0;
-            for (range, pseudonym, kind) in found {
-                out.push_str(&text[at..range.start]);
-                out.push_str(pseudonym);
-                at = range.end;
-                match kind {
-                    Found::Mention => replaced.mentions += 1,
-                    Found::InText => replaced.in_text += 1,
-                }
+        for (_, _, kind) in &found {
+            match kind {
+                Found::Mention => replaced.mentions += 1,
+                Found::InText => replaced.in_text += 1,
             }
-            out.push_str(&text[at..]);
-            out
-        });
+        }
+        let named = replace(text, found.into_iter().map(|(range, p, _)| (range, p)));
         let masked = self.masks.apply(named.as_deref().unwrap_or(text), replaced);
         masked
             .or(named)
@@ -190,19 +182,7 @@ impl Pseudonymizer {
     /// A field that holds no words (a header's time as written, where a
     /// name may be glued to the digits): every name in it replaced.
     fn rewrite_glued(&self, text: &str) -> Option<String> {
-        let found = self.names.find_glued(text);
-        if found.is_empty() {
-            return None;
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut at = 0;
-        for (range, pseudonym) in found {
-            out.push_str(&text[at..range.start]);
-            out.push_str(pseudonym);
-            at = range.end;
-        }
-        out.push_str(&text[at..]);
-        Some(out)
+        replace(text, self.names.find_glued(text))
     }
 
     /// The original names still in `text`.
@@ -324,6 +304,25 @@ impl Pseudonymizer {
             self.rewrite_cow(&mut link.url, &mut uncounted);
         }
     }
+}
+
+/// `text` with each range (in order, not overlapping) replaced by its
+/// pseudonym; `None` when there is none.
+fn replace<'p>(
+    text: &str,
+    found: impl IntoIterator<Item = (std::ops::Range<usize>, &'p str)>,
+) -> Option<String> {
+    let mut found = found.into_iter().peekable();
+    found.peek()?;
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (range, pseudonym) in found {
+        out.push_str(&text[at..range.start]);
+        out.push_str(pseudonym);
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    Some(out)
 }
 
 /// Every string in a YAML value as JSON holds it (keys too).
