@@ -150,8 +150,10 @@ fn split_job(
             return failed(FileFailure::Convert(err));
         }
     }
+    // Split once (the parts' messages are lists, cheap to look at).
+    let parts = split(&document, period);
     // Nothing kept, nothing to split: no `undated` part of front matter.
-    if options.filter.is_some() && document.messages.is_empty() {
+    if options.filter.is_some() && parts.iter().all(|(_, part)| part.messages.is_empty()) {
         return vec![Written {
             output: None,
             outcome: Ok(Outcome::Skipped(format!(
@@ -163,7 +165,7 @@ fn split_job(
     }
     let folder = path.with_extension("");
     let format = plan.options.to;
-    split(&document, period)
+    parts
         .into_iter()
         .map(|(name, part)| {
             let output = folder.join(format!("{name}.{}", format.extension()));
