@@ -26,44 +26,8 @@ big_runs="${BIG_RUNS:-3}"
 size_mb="${SIZE_MB:-100}"
 formats=(json jsonl csv xml md)
 
-# --- tools: install what is missing, with one apt-get update ---------------
-missing=()
-command -v pandoc >/dev/null 2>&1 || missing+=(pandoc)
-command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
-[[ -x /usr/bin/time ]] || missing+=(time)
-if ((${#missing[@]})); then
-    sudo_if_needed=()
-    [[ "$(id -u)" -eq 0 ]] || sudo_if_needed=(sudo)
-    "${sudo_if_needed[@]}" apt-get update
-    "${sudo_if_needed[@]}" apt-get install -y "${missing[@]}"
-fi
-
-cargo build --release
-chatlint="$repo_root/target/release/chatlint"
-
-work="$(mktemp -d)"
-mkdir -p "$work/out"
-if [[ "${KEEP:-0}" != 1 ]]; then
-    trap 'rm -rf "$work"' EXIT
-fi
-
-# The files `chatlint convert CORPUS` converts: *.md and *.markdown, hidden
-# files and folders skipped (the `ignore` crate's walk).
-find "$corpus" -mindepth 1 -name '.*' -prune -o -type f \( -name '*.md' -o -name '*.markdown' \) -print0 >"$work/files0"
-file_count="$(tr -cd '\0' <"$work/files0" | wc -c)"
-corpus_bytes="$(xargs -0 cat <"$work/files0" | wc -c)"
-echo "corpus: $corpus ($file_count files, $corpus_bytes bytes)"
-
-# The mean wall time in seconds of each command of a hyperfine JSON export, in
-# order; with `cpu`, the mean CPU time (user + system), which waiting for a
-# CPU on a busy machine does not inflate.
-means() {
-    python3 -c 'import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-cpu = sys.argv[2:] == ["cpu"]
-print(" ".join(str(r["user"] + r["system"] if cpu else r["mean"]) for r in results))' "$@"
-}
-mb_per_s() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
+# Tools, the release build, the work folder, the corpus list, helpers.
+source "$repo_root/benches/convert_setup.sh"
 
 # --- 1. chatlint beside pandoc ---------------------------------------------
 chatlint_json="$(printf '%q convert --to json %q -o %q' "$chatlint" "$corpus" "$work/out/corpus-json")"
@@ -93,20 +57,7 @@ read -r -a corpus_means < <(means "$work/timings-formats.json")
 read -r -a corpus_cpu < <(means "$work/timings-formats.json" cpu)
 
 # --- 3. one transcript of about SIZE_MB ------------------------------------
-big="$work/big/2017-08-25-chat.md"
-mkdir -p "$work/big"
-printf -- '---\nlayout:     source \ntitle:      "2017-08-25-WeChat"\ndate:       2017-08-25 12:00:00\nauthor:     "PaymentGroup"\ntag:\t\t  [chat]\n---\n' >"$big"
-# The body of every transcript: the lines after its front matter.
-xargs -0 awk '
-    FNR == 1 { if ($0 !~ /^---[ \t\r]*$/) nextfile; inside = 1; next }
-    inside { if ($0 ~ /^(---|\.\.\.)[ \t\r]*$/) inside = 0; next }
-    { print }
-' <"$work/files0" >"$work/bodies"
-while (($(stat -c %s "$big") < size_mb * 1000000)); do
-    cat "$work/bodies" >>"$big"
-done
-big_bytes="$(stat -c %s "$big")"
-echo "big transcript: $big_bytes bytes"
+make_big_transcript "$size_mb"
 big_commands=()
 for format in "${formats[@]}"; do
     big_commands+=(--prepare "rm -f $(printf %q "$work/out/big.$format")")
@@ -131,8 +82,7 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for i in "${!formats[@]}"; do
     format="${formats[$i]}"
     rm -f "$work/out/big.$format"
-    rss_kib="$(/usr/bin/time -v "$chatlint" convert --to "$format" "$big" -o "$work/out/big.$format" 2>&1 >/dev/null |
-        awk -F': *' '/Maximum resident set size/ { print $2 }')"
+    rss_kib="$(peak_kib "$chatlint" convert --to "$format" "$big" -o "$work/out/big.$format")"
     ratio="$(awk -v r="$rss_kib" -v b="$big_bytes" 'BEGIN { printf "%.2f", r * 1024 / b }')"
     printf '| %s | %.3f s | %s | %.3f s | %s | %.2f s | %s | %.2f s | %s | %d MB | %sx |\n' "$format" \
         "${corpus_means[$i]}" "$(mb_per_s "$corpus_bytes" "${corpus_means[$i]}")" \
